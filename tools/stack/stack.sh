@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# the local stack without docker: real servers, installed on first use, run on loopback.
+#   stack.sh up [server...]      install (first time) and start, then wait until each answers
+#   stack.sh down [server...]    stop what `up` started
+#   stack.sh status              one line per server
+#   stack.sh logs <server>       follow a server's log
+#   stack.sh install [server...] download and build only
+set -u
+# shellcheck source=./lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+for s in "${STACK_SERVERS[@]}"; do
+  # shellcheck source=/dev/null
+  source "$STACK_ROOT/servers/$s.sh" || die "missing server module servers/$s.sh"
+done
+
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+
+pick() { # validates names; defaults to all servers
+  if [ $# = 0 ]; then printf '%s\n' "${STACK_SERVERS[@]}"; return; fi
+  local n
+  for n in "$@"; do
+    [[ " ${STACK_SERVERS[*]} " == *" $n "* ]] || die "unknown server '$n'; known: ${STACK_SERVERS[*]}"
+    echo "$n"
+  done
+}
+
+check_ports() {
+  local name=$1 port
+  for port in $("${name}_ports"); do
+    if port_open "$port"; then
+      die "$name: port $port on $STACK_HOST is already taken by another process. Stop it, or pick another port (see README, 'Ports')."
+    fi
+  done
+}
+
+cmd_install() {
+  ensure_layout
+  local n
+  for n in $(pick "$@"); do "${n}_install"; done
+}
+
+cmd_up() {
+  local started=$SECONDS n names
+  names=$(pick "$@")
+  ensure_layout
+  for n in $names; do "${n}_install"; done
+  # launch everything first, then wait: the jvms start in parallel
+  for n in $names; do
+    if running_pid "$n" >/dev/null; then
+      step "$n already running"
+      continue
+    fi
+    check_ports "$n"
+    step "starting $n (log: $(log_file "$n"))"
+    "${n}_start"
+  done
+  for n in $names; do
+    local t=60
+    declare -F "${n}_timeout" >/dev/null && t=$("${n}_timeout")
+    wait_ready "$n" "$t"
+    if declare -F "${n}_post_start" >/dev/null; then "${n}_post_start"; fi
+    ok "$n ready on $STACK_HOST:$("${n}_ports" | head -n1)"
+  done
+  ok "stack up in $((SECONDS - started))s"
+}
+
+cmd_down() {
+  local n names
+  names=$(pick "$@" | tac)
+  for n in $names; do stop_server "$n"; done
+  ok "stack down"
+}
+
+cmd_status() {
+  local n pid state rc=0
+  for n in $(pick "$@"); do
+    if pid=$(running_pid "$n"); then
+      if "${n}_ready" >/dev/null 2>&1; then state="${c_grn}ready${c_off}"; else state="${c_red}starting or unhealthy${c_off}"; rc=1; fi
+      printf '%-14s %-26s pid %-7s port %-6s log %s\n' "$n" "$state" "$pid" "$("${n}_ports" | head -n1)" "$(log_file "$n")"
+    else
+      printf '%-14s %-26s\n' "$n" "stopped"; rc=1
+    fi
+  done
+  return $rc
+}
+
+cmd_logs() {
+  [ $# -ge 1 ] || die "usage: stack.sh logs <server>"
+  pick "$1" >/dev/null
+  exec tail -n 100 -F "$(log_file "$1")"
+}
+
+cmd=${1:-}; shift || true
+case "$cmd" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
+  logs) cmd_logs "$@" ;;
+  install) cmd_install "$@" ;;
+  -h|--help|help) usage 0 ;;
+  *) usage 2 ;;
+esac
