@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+export const userRegistered = z.object({
+  userId: z.string().min(1),
+  email: z.email(),
+  name: z.string().min(1),
+});
+export type UserRegistered = z.infer<typeof userRegistered>;

@@ -1,0 +1,79 @@
+import { createEnvelope } from './create-envelope';
+import { allTopicSpecs, deadLetterTopic, Topics } from './topics';
+import { EventValidationError, parseEnvelope } from './validate';
+
+const order = {
+  orderId: 'o-1',
+  userId: 'u-1',
+  lines: [{ productId: 'p-1', quantity: 2, unitPriceCents: 500 }],
+  totalCents: 1000,
+  currency: 'EUR',
+};
+
+describe('topics', () => {
+  it('declares a dead-letter topic next to every topic', () => {
+    const names = allTopicSpecs().map((t) => t.name);
+    for (const topic of Object.values(Topics)) {
+      expect(names).toContain(topic);
+      expect(names).toContain(deadLetterTopic(topic));
+    }
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('createEnvelope', () => {
+  it('fills the envelope and keeps the payload', () => {
+    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', correlationId: 'req-7' });
+    expect(env).toMatchObject({ type: 'order.created', version: 1, key: 'o-1', correlationId: 'req-7', causationId: null, payload: order });
+    expect(env.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number.isNaN(Date.parse(env.occurredAt))).toBe(false);
+  });
+
+  it('chains correlation and causation from the event being handled', () => {
+    const cause = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', correlationId: 'flow-1' });
+    const next = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', causedBy: cause });
+    expect(next.correlationId).toBe('flow-1');
+    expect(next.causationId).toBe(cause.id);
+  });
+
+  it('rejects an invalid payload at produce time', () => {
+    const bad = { ...order, lines: [] };
+    expect(() => createEnvelope(Topics.OrderCreated, bad, { key: 'o-1' })).toThrow(EventValidationError);
+    expect(() => createEnvelope(Topics.OrderCreated, bad, { key: 'o-1' })).toThrow(/lines: /);
+  });
+
+  it('does not compile with a payload of another topic', () => {
+    // @ts-expect-error a user.registered payload is not an order.created payload
+    expect(() => createEnvelope(Topics.OrderCreated, { userId: 'u', email: 'a@b.co', name: 'A' }, { key: 'u' })).toThrow(
+      EventValidationError,
+    );
+  });
+});
+
+describe('parseEnvelope', () => {
+  const raw = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+  it('round-trips an envelope', () => {
+    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1' });
+    expect(parseEnvelope(Topics.OrderCreated, raw(env))).toEqual(env);
+  });
+
+  it.each([
+    ['not json', Buffer.from('{nope'), /not JSON/],
+    ['null value', null, /empty message/],
+    ['missing envelope fields', raw({ payload: order }), /invalid envelope/],
+  ])('rejects %s', (_name, value, message) => {
+    expect(() => parseEnvelope(Topics.OrderCreated, value)).toThrow(message);
+  });
+
+  it('rejects an envelope of another type on the topic', () => {
+    const env = createEnvelope(Topics.UserRegistered, { userId: 'u', email: 'a@b.co', name: 'A' }, { key: 'u' });
+    expect(() => parseEnvelope(Topics.OrderCreated, raw(env))).toThrow(/got user.registered v1, expected order.created v1/);
+  });
+
+  it('validates the payload again on consume', () => {
+    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1' });
+    const tampered = { ...env, payload: { ...order, totalCents: -1 } };
+    expect(() => parseEnvelope(Topics.OrderCreated, raw(tampered))).toThrow(/totalCents/);
+  });
+});
