@@ -1,0 +1,6 @@
+export * from './lib/with-retry';
+export * from './lib/postgres/postgres.module';
+export * from './lib/mongo/mongo.module';
+export * from './lib/redis/redis.module';
+export * from './lib/cassandra/cassandra.module';
+export * from './lib/elasticsearch/elasticsearch.module';

@@ -1,0 +1,46 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Redis } from 'ioredis';
+import type { RedisConfig } from '@ecom/config';
+import { HealthRegistry, RedisHealthIndicator } from '@ecom/health';
+import { withStartupRetry } from '../with-retry';
+
+export const REDIS = Symbol('ecom:redis');
+
+@Injectable()
+class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly registry: HealthRegistry,
+    private readonly indicator: RedisHealthIndicator,
+    private readonly config: ConfigService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { url } = this.config.getOrThrow<RedisConfig>('redis');
+    await withStartupRetry('redis', url, () => this.redis.ping());
+    this.registry.register(() => this.indicator.isHealthy('redis', this.redis));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [ConfigService],
+      useFactory: (c: ConfigService) => {
+        const cfg = c.getOrThrow<RedisConfig>('redis');
+        // fail commands fast while disconnected instead of queueing them without bound
+        return new Redis(cfg.url, { keyPrefix: cfg.keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+      },
+    },
+    RedisLifecycle,
+  ],
+  exports: [REDIS],
+})
+export class RedisModule {}

@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { KafkaConfig } from '@ecom/config';
+
+const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+// kafkajs logs through nest's logger (and so through pino), as structured fields
+function logCreator() {
+  const logger = new Logger('kafkajs');
+  return ({ level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    logger[levels[level] ?? 'log']({ msg: message, ...extra });
+  };
+}
+
+export function createKafka(cfg: KafkaConfig, overrides: { clientId?: string; fastFail?: boolean } = {}): Kafka {
+  return new Kafka({
+    clientId: overrides.clientId ?? cfg.clientId,
+    brokers: cfg.brokers,
+    logLevel: logLevel.WARN,
+    logCreator,
+    // health checks want an answer now, not after kafkajs' long reconnect schedule
+    ...(overrides.fastFail
+      ? { connectionTimeout: 1_000, requestTimeout: 1_500, retry: { retries: 0 } }
+      : { connectionTimeout: 3_000, retry: { initialRetryTime: 300, retries: 8 } }),
+  });
+}

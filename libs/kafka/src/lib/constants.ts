@@ -1,0 +1,29 @@
+// defaults for the kafka transport, in one place
+
+/** rows or documents the outbox relays claim per round */
+export const OUTBOX_BATCH_SIZE = 200;
+/** how often an idle relay looks for work it was not told about (other replicas, restarts) */
+export const OUTBOX_IDLE_POLL_MS = 500;
+/** ceiling of the relay's backoff while kafka is unreachable */
+export const OUTBOX_MAX_BACKOFF_MS = 5_000;
+/** ceiling of the consumer's backoff between retries of one message */
+export const CONSUMER_MAX_BACKOFF_MS = 10_000;
+/** health checks must answer inside the readiness probe's budget */
+export const HEALTH_TIMEOUT_MS = 2_000;
+
+export const HEADER_EVENT_ID = 'event-id';
+export const HEADER_EVENT_TYPE = 'event-type';
+export const HEADER_CORRELATION_ID = 'correlation-id';
+
+// dead letters carry the original key, value and headers, plus these
+export const DLT_HEADERS = {
+  topic: 'dlt-original-topic',
+  partition: 'dlt-original-partition',
+  offset: 'dlt-original-offset',
+  timestamp: 'dlt-original-timestamp',
+  group: 'dlt-consumer-group',
+  reason: 'dlt-reason',
+  error: 'dlt-error',
+  attempts: 'dlt-attempts',
+  failedAt: 'dlt-failed-at',
+} as const;

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { KafkaConfig } from '@ecom/config';
+import type { EventEnvelope, TopicName } from '@ecom/events';
+import { runWithCorrelation } from '@ecom/observability';
+import { EventProducer } from '../client/event-producer';
+import { TopicsReady } from '../client/topics-ready';
+import { KAFKA } from '../tokens';
+import { EVENT_HANDLER } from './event-handler.decorator';
+import { processMessage } from './process-message';
+
+type Handle = (event: EventEnvelope) => Promise<void>;
+
+/**
+ * finds every @EventHandler in the app and feeds it from one consumer group per service.
+ * offsets are committed only after processMessage returns, i.e. after the handler succeeded or
+ * the message sits in the dead-letter topic.
+ */
+@Injectable()
+export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger(EventConsumerHost.name);
+  private readonly handlers = new Map<TopicName, Handle>();
+  private consumer?: Consumer;
+  private stopping = false;
+  private inFlight = 0;
+  private starting?: Promise<void>;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly producer: EventProducer,
+    private readonly topics: TopicsReady,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly config: ConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.collectHandlers();
+    if (this.handlers.size === 0) return;
+    // kafka may still be starting; the service comes up and reports not-ready meanwhile
+    this.starting = this.startWithRetry();
+  }
+
+  /** topics this service consumes, for tests and logs */
+  subscribedTopics(): TopicName[] {
+    return [...this.handlers.keys()];
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    // stop() lets the running handlers finish and commits their offsets
+    await this.consumer?.stop();
+    await this.consumer?.disconnect();
+    if (this.inFlight > 0) this.log.warn({ inFlight: this.inFlight }, 'handlers still running after consumer stop');
+  }
+
+  private collectHandlers(): void {
+    for (const wrapper of this.discovery.getControllers().concat(this.discovery.getProviders())) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(proto)) {
+        const method = instance[name] as Handle;
+        const topic = this.reflector.get<TopicName | undefined>(EVENT_HANDLER, method);
+        if (!topic) continue;
+        if (this.handlers.has(topic)) throw new Error(`two @EventHandler methods for ${topic}; a service handles a topic once`);
+        this.handlers.set(topic, method.bind(instance));
+      }
+    }
+  }
+
+  private async startWithRetry(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (e) {
+        this.log.warn({ attempt, err: (e as Error).message }, 'kafka consumer could not start, retrying');
+        await this.consumer?.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5_000)));
+      }
+    }
+  }
+
+  private async start(): Promise<void> {
+    const cfg = this.config.getOrThrow<KafkaConfig>('kafka');
+    await this.topics.ready();
+    const consumer = this.kafka.consumer({ groupId: cfg.groupId, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.handlers.keys()], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ topic, partition, message }) => {
+        const handle = this.handlers.get(topic as TopicName);
+        if (!handle) throw new Error(`no handler for ${topic}`);
+        this.inFlight++;
+        try {
+          await processMessage(
+            { topic: topic as TopicName, partition, message },
+            {
+              groupId: cfg.groupId,
+              maxRetries: cfg.maxRetries,
+              backoffMs: cfg.retryBackoffMs,
+              handle: (event) => runWithCorrelation(event.correlationId, () => handle(event)),
+              sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+              stopping: () => this.stopping,
+              log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
+            },
+          );
+        } finally {
+          this.inFlight--;
+        }
+      },
+    });
+    this.log.log({ groupId: cfg.groupId, topics: [...this.handlers.keys()] }, 'consuming');
+  }
+}

@@ -1,0 +1,42 @@
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import type { KafkaConfig } from '@ecom/config';
+import { createKafka } from './client/create-kafka';
+import { EventProducer } from './client/event-producer';
+import { KafkaHealth } from './client/kafka-health';
+import { TopicsReady } from './client/topics-ready';
+import { EventConsumerHost } from './consumer/event-consumer.host';
+import { KAFKA, KAFKA_HEALTH_ADMIN } from './tokens';
+
+const kafkaConfig = (c: ConfigService) => c.getOrThrow<KafkaConfig>('kafka');
+
+class ProducerLifecycle implements OnApplicationShutdown {
+  constructor(private readonly producer: EventProducer) {}
+  // after relays and consumers stopped (they use the producer until then)
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+/** the kafka client, topic creation, the producer, @EventHandler consumers and kafka readiness */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: KAFKA, useFactory: (c: ConfigService) => createKafka(kafkaConfig(c)), inject: [ConfigService] },
+    {
+      provide: KAFKA_HEALTH_ADMIN,
+      useFactory: (c: ConfigService) => createKafka(kafkaConfig(c), { clientId: `${kafkaConfig(c).clientId}-health`, fastFail: true }),
+      inject: [ConfigService],
+    },
+    { provide: EventProducer, useFactory: (k: Kafka) => new EventProducer(k), inject: [KAFKA] },
+    { provide: ProducerLifecycle, useFactory: (p: EventProducer) => new ProducerLifecycle(p), inject: [EventProducer] },
+    TopicsReady,
+    EventConsumerHost,
+    KafkaHealth,
+  ],
+  exports: [KAFKA, EventProducer, TopicsReady, EventConsumerHost],
+})
+export class KafkaModule {}

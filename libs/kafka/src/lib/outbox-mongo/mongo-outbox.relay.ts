@@ -1,0 +1,68 @@
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Model } from 'mongoose';
+import { EventProducer } from '../client/event-producer';
+import { TopicsReady } from '../client/topics-ready';
+import { OUTBOX_BATCH_SIZE } from '../constants';
+import { RelayLoop } from '../relay-loop';
+import type { OutboxEntry, OutboxFields } from './outbox-fields';
+
+type OutboxDoc = Pick<OutboxFields, 'outbox' | 'rev'> & { _id: unknown };
+const MAX_CLEAR_ATTEMPTS = 5;
+
+/**
+ * sends pending events of the registered models, then removes exactly the sent entries. the
+ * removal is guarded by rev, so events staged meanwhile are kept for the next round.
+ */
+@Injectable()
+export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly models: Model<OutboxFields>[] = [];
+
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly topics: TopicsReady,
+  ) {
+    super();
+  }
+
+  /** registers a collection whose documents carry outboxSchemaFields */
+  watch(model: Model<never>): void {
+    this.models.push(model as unknown as Model<OutboxFields>);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.models.length > 0) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  protected async relayOnce(): Promise<number> {
+    await this.topics.ready();
+    let sent = 0;
+    for (const model of this.models) {
+      const docs = await model.find({ outboxPending: true }, { outbox: 1, rev: 1 }).limit(OUTBOX_BATCH_SIZE).lean<OutboxDoc[]>();
+      const entries = docs.flatMap((d) => d.outbox);
+      if (entries.length === 0) continue;
+      await this.producer.sendBatch(entries);
+      for (const doc of docs) await this.clearSent(model, doc, new Set(doc.outbox.map((e) => e.id)));
+      sent += entries.length;
+    }
+    return sent;
+  }
+
+  private async clearSent(model: Model<OutboxFields>, doc: OutboxDoc, sent: Set<string>): Promise<void> {
+    let current: OutboxDoc | null = doc;
+    for (let i = 0; current && i < MAX_CLEAR_ATTEMPTS; i++) {
+      const left: OutboxEntry[] = current.outbox.filter((e) => !sent.has(e.id));
+      const res = await model.updateOne(
+        { _id: current._id, rev: current.rev },
+        { $set: { outbox: left, outboxPending: left.length > 0 }, $inc: { rev: 1 } },
+      );
+      if (res.matchedCount === 1) return;
+      current = await model.findById(current._id, { outbox: 1, rev: 1 }).lean<OutboxDoc>();
+    }
+    // sent entries that could not be cleared are sent again later; consumers drop duplicates
+    if (current) this.log.warn({ id: String(current._id) }, 'could not clear sent outbox entries, they will be re-sent');
+  }
+}

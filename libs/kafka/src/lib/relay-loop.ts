@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { OUTBOX_BATCH_SIZE, OUTBOX_IDLE_POLL_MS, OUTBOX_MAX_BACKOFF_MS } from './constants';
+
+/**
+ * the shared shape of both outbox relays: drain in batches, sleep when idle (woken early by
+ * nudge after a local commit), back off while kafka or the store fails, stop cleanly.
+ */
+export abstract class RelayLoop {
+  protected readonly log = new Logger(this.constructor.name);
+  private running?: Promise<void>;
+  private stopped = false;
+  private wake?: () => void;
+
+  /** sends one batch; returns how many events went out */
+  protected abstract relayOnce(): Promise<number>;
+
+  start(): void {
+    this.stopped = false;
+    this.running ??= this.loop();
+  }
+
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.nudge();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      let sent = 0;
+      try {
+        sent = await this.relayOnce();
+        if (failures > 0) this.log.log({ afterFailures: failures }, 'outbox relay recovered');
+        failures = 0;
+      } catch (e) {
+        failures++;
+        const wait = Math.min(100 * 2 ** failures, OUTBOX_MAX_BACKOFF_MS);
+        this.log.warn({ failures, retryInMs: wait, err: (e as Error).message }, 'outbox relay failed; events stay in the outbox');
+        await this.sleep(wait);
+        continue;
+      }
+      if (sent < OUTBOX_BATCH_SIZE) await this.sleep(OUTBOX_IDLE_POLL_MS);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/wait-for';
+export * from './lib/temp-postgres';
+export * from './lib/read-topic';
