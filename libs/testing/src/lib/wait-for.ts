@@ -1,12 +1,12 @@
 /** polls until fn returns a truthy value; fails with the last value seen, so a timeout explains itself */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, { timeoutMs = 30_000, intervalMs = 100 } = {}): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => Promise<T> | T, { timeoutMs = 30_000, intervalMs = 100 } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
       last = await fn();
-      if (last) return last;
+      if (last) return last as NonNullable<T>;
     } catch (e) {
       lastError = e;
     }

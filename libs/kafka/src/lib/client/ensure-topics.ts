@@ -9,10 +9,12 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.name));
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions })),
-    });
+    await admin
+      .createTopics({ waitForLeaders: true, topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions })) })
+      .catch((e: { errors?: { type?: string }[] }) => {
+        // another service created them at the same moment: that is the outcome we wanted
+        if (!e.errors?.length || !e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')) throw e;
+      });
   }
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length > 0) {
