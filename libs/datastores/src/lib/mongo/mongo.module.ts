@@ -20,7 +20,7 @@ class MongoSetup implements OnModuleInit {
   }
 }
 
-/** mongoose over the MongoDB wire protocol (MongoDB, or FerretDB in the native stack) */
+/** mongoose over the MongoDB wire protocol (MongoDB with docker, mongo-java-server in the native stack) */
 @Module({})
 export class MongoModule {
   static forRoot(): DynamicModule {

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@ecom/events';
 
 /**
- * FerretDB has no multi-document transactions, so pending events live inside the document
+ * the local MongoDB-wire server has no multi-document transactions, so pending events live inside the document
  * they describe: one atomic write covers the state change and its events.
  */
 export interface OutboxEntry {

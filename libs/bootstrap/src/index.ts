@@ -1,0 +1,7 @@
+export * from './lib/bootstrap-service';
+export * from './lib/create-service-app';
+export * from './lib/graceful-shutdown';
+export * from './lib/service-config';
+export * from './lib/service-options';
+export * from './lib/startup-error';
+export { ServiceModule } from './lib/service.module';

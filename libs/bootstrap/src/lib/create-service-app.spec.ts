@@ -1,0 +1,71 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ShutdownState } from '@ecom/health';
+import { createServiceApp } from './create-service-app';
+import { thingsService } from './things.spec-helper';
+
+describe('createServiceApp', () => {
+  let app: NestFastifyApplication;
+  const post = (payload: string | object, contentType = 'application/json') =>
+    app.inject({ method: 'POST', url: '/things', payload, headers: { 'content-type': contentType } });
+
+  beforeEach(async () => {
+    app = await createServiceApp(thingsService, { env: { LOG_LEVEL: 'silent' } });
+  });
+  afterEach(() => app.close());
+
+  it('serves the feature routes with a correlation id on every response', async () => {
+    const res = await app.inject({ method: 'GET', url: '/things', headers: { 'x-correlation-id': 'trace-1' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual([{ name: 'fast' }]);
+    expect(res.headers['x-correlation-id']).toBe('trace-1');
+  });
+
+  it('is live, and ready with an empty registry until shutdown begins', async () => {
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+    app.get(ShutdownState).begin();
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'shutting_down' });
+  });
+
+  it('publishes an OpenAPI document listing the routes, and swagger ui', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs-json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info).toMatchObject({ title: 'Things service', description: 'for the bootstrap specs' });
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/things', '/things/slow', '/health/live', '/health/ready']));
+    expect(doc.paths).not.toHaveProperty('/metrics');
+    expect(doc.components.schemas).toHaveProperty('CreateThingDto');
+    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+  });
+
+  it('accepts a valid body and turns it into the dto class', async () => {
+    const res = await post({ name: 'widget', quantity: 2 });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ name: 'widget', quantity: 2, transformed: true });
+  });
+
+  it('answers 400 naming each bad field, and refuses unknown fields', async () => {
+    const bad = await post({ name: 'x', quantity: 0 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toEqual(['name must be longer than or equal to 2 characters', 'quantity must not be less than 1']);
+    const extra = await post({ name: 'widget', quantity: 1, admin: true });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().message).toEqual(['property admin should not exist']);
+  });
+
+  it('answers 400, not 500, to malformed or empty json', async () => {
+    const malformed = await post('{"name": "widget",');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ statusCode: 400 });
+    expect((await post('')).statusCode).toBe(400);
+  });
+
+  it('serves prometheus metrics', async () => {
+    await app.inject({ method: 'GET', url: '/things' });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"/);
+  });
+});

@@ -1,0 +1,36 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { readEnv, type ConfigPiece, type Env } from '@ecom/config';
+import { correlationIdOf, instrumentHttp, type ObservabilityOptions } from '@ecom/observability';
+import { setupOpenApi } from './openapi';
+import { loadServiceConfig } from './service-config';
+import { ServiceModule } from './service.module';
+import type { ServiceConfigValues, ServiceOptions } from './service-options';
+
+export interface CreateAppOptions<P extends readonly ConfigPiece[]> extends ObservabilityOptions {
+  /** already-loaded config; otherwise loaded from env */
+  readonly config?: ServiceConfigValues<P>;
+  /** the variables to load config from; the process environment when omitted */
+  readonly env?: Env;
+}
+
+/** the whole service, initialised but not listening: what tests inject() into */
+export async function createServiceApp<const P extends readonly ConfigPiece[]>(
+  opts: ServiceOptions<P>,
+  create: CreateAppOptions<P> = {},
+): Promise<NestFastifyApplication> {
+  const config = create.config ?? loadServiceConfig(opts, create.env ?? readEnv());
+  const root = ServiceModule.forRoot(opts.module, config, { logDestination: create.logDestination });
+  // the fastify request id is the correlation id, so fastify, pino-http and our context agree
+  const adapter = new FastifyAdapter({ genReqId: correlationIdOf, return503OnClosing: true, forceCloseConnections: 'idle' });
+  // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  instrumentHttp(app);
+  setupOpenApi(app, opts.name, opts.openapi);
+  await app.init();
+  return app;
+}

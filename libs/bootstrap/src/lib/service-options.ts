@@ -1,0 +1,29 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import type { ConfigOf, ConfigPiece, HttpConfig, ServiceConfig } from '@ecom/config';
+
+export interface OpenApiOptions {
+  readonly title: string;
+  readonly description?: string;
+  readonly version?: string;
+}
+
+/** what one service tells bootstrapService about itself */
+export interface ServiceOptions<P extends readonly ConfigPiece[] = readonly ConfigPiece[]> {
+  readonly name: string;
+  /** the service's feature module; config, logging and health are added around it */
+  readonly module: Type<unknown> | DynamicModule;
+  /** must include serviceConfig(name) and httpConfig(port) */
+  readonly config: P & RequireCorePieces<P>;
+  readonly openapi?: OpenApiOptions;
+}
+
+export interface CoreConfig {
+  readonly service: ServiceConfig;
+  readonly http: HttpConfig;
+}
+
+// a readable compile error when a core piece is missing
+type RequireCorePieces<P extends readonly ConfigPiece[]> =
+  ConfigOf<P> extends CoreConfig ? unknown : 'config must include serviceConfig(name) and httpConfig(port)';
+
+export type ServiceConfigValues<P extends readonly ConfigPiece[]> = ConfigOf<P> & CoreConfig;

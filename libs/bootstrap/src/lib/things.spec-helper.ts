@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Injectable, Module, type OnModuleDestroy, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsInt, IsString, Min, MinLength } from 'class-validator';
+import { httpConfig, serviceConfig } from '@ecom/config';
+
+// a tiny service for the bootstrap specs: one fast, one slow and one validated endpoint
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** records the order of events so specs can see what shutdown did when */
+@Injectable()
+export class LifecycleProbe implements OnModuleDestroy {
+  readonly events: string[] = [];
+  hangOnDestroy = false;
+
+  async onModuleDestroy(): Promise<void> {
+    this.events.push('module destroyed');
+    if (this.hangOnDestroy) await new Promise(() => undefined);
+  }
+}
+
+export class CreateThingDto {
+  @IsString()
+  @MinLength(2)
+  name!: string;
+
+  @IsInt()
+  @Min(1)
+  quantity!: number;
+}
+
+@ApiTags('things')
+@Controller('things')
+class ThingsController {
+  constructor(private readonly probe: LifecycleProbe) {}
+
+  @Get()
+  list() {
+    return [{ name: 'fast' }];
+  }
+
+  @Get('slow')
+  async slow() {
+    await sleep(300);
+    this.probe.events.push('slow request finished');
+    return { done: true };
+  }
+
+  @Post()
+  create(@Body() dto: CreateThingDto) {
+    return { ...dto, transformed: dto instanceof CreateThingDto };
+  }
+}
+
+@Module({ controllers: [ThingsController], providers: [LifecycleProbe] })
+class ThingsModule {}
+
+export const thingsService = {
+  name: 'things-service',
+  module: ThingsModule,
+  config: [serviceConfig('things-service'), httpConfig(3999)],
+  openapi: { title: 'Things service', description: 'for the bootstrap specs' },
+} as const;

@@ -1,0 +1,2 @@
+/** a readiness check slower than this counts as down; kubelet's own probe timeout is 1 s by default */
+export const DEFAULT_CHECK_TIMEOUT_MS = 2000;

@@ -1,0 +1,32 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { HealthRegistry } from './health.registry';
+import { CassandraHealthIndicator } from './indicators/cassandra.health';
+import { ElasticsearchHealthIndicator } from './indicators/elasticsearch.health';
+import { KafkaHealthIndicator } from './indicators/kafka.health';
+import { MongoHealthIndicator } from './indicators/mongo.health';
+import { PostgresHealthIndicator } from './indicators/postgres.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
+import { ShutdownState } from './shutdown.state';
+
+const indicators = [
+  MongoHealthIndicator,
+  PostgresHealthIndicator,
+  RedisHealthIndicator,
+  KafkaHealthIndicator,
+  CassandraHealthIndicator,
+  ElasticsearchHealthIndicator,
+];
+const state = [HealthRegistry, ShutdownState];
+
+/** /health/live and /health/ready, plus the pieces datastore modules use to join readiness */
+@Global()
+@Module({
+  // json style: a failing check logs one line per poll instead of a box per dependency
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [HealthController],
+  providers: [...state, ...indicators],
+  exports: [...state, ...indicators, TerminusModule],
+})
+export class HealthModule {}

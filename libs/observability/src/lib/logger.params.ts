@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import type { ServiceConfig } from '@ecom/config';
+import { QUIET_PATH_PREFIXES, REDACTED_PATHS } from './constants';
+import { correlationIdOf } from './correlation-id';
+import { correlationMixin } from './log-mixin';
+
+function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
+  const url = req.originalUrl ?? req.url ?? '';
+  return QUIET_PATH_PREFIXES.some((prefix) => url.startsWith(prefix));
+}
+
+/** nestjs-pino settings for one service: json lines, one correlation id per request */
+export function loggerParams(service: ServiceConfig, destination?: DestinationStream): Params {
+  const options: Options = {
+    level: service.logLevel,
+    base: { service: service.name, pid: process.pid, hostname: hostname() },
+    redact: [...REDACTED_PATHS],
+    mixin: correlationMixin,
+    genReqId: (req) => correlationIdOf(req),
+    // request loggers carry only the id; the full req/res goes on the completion line
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'correlationId' },
+    autoLogging: { ignore: isQuiet },
+  };
+  return {
+    pinoHttp: destination === undefined ? options : [options, destination],
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+  };
+}

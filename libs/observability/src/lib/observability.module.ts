@@ -1,0 +1,32 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { ServiceConfig } from '@ecom/config';
+import { CorrelationMiddleware } from './correlation.middleware';
+import { loggerParams } from './logger.params';
+import { MetricsController } from './metrics/metrics.controller';
+import { Metrics } from './metrics/metrics';
+
+export interface ObservabilityOptions {
+  /** where log lines go; stdout when omitted (tests pass a capturing stream) */
+  readonly logDestination?: DestinationStream;
+}
+
+/** json logging with correlation ids, plus prometheus metrics at /metrics */
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forRoot(service: ServiceConfig, options: ObservabilityOptions = {}): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      imports: [LoggerModule.forRoot(loggerParams(service, options.logDestination))],
+      controllers: [MetricsController],
+      providers: [{ provide: Metrics, useFactory: () => new Metrics(service.name) }],
+      exports: [Metrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
