@@ -1,0 +1,5 @@
+import { cassandraConfig, httpConfig, kafkaConfig, serviceConfig } from '@ecom/config';
+
+export const SERVICE = 'analytics-service';
+
+export const analyticsConfig = [serviceConfig(SERVICE), httpConfig(3004), kafkaConfig(SERVICE), cassandraConfig('analytics')] as const;

@@ -1,0 +1,5 @@
+import { httpConfig, kafkaConfig, redisConfig, serviceConfig } from '@ecom/config';
+
+export const SERVICE = 'notification-service';
+
+export const notificationConfig = [serviceConfig(SERVICE), httpConfig(3005), kafkaConfig(SERVICE), redisConfig('notification')] as const;

@@ -1,0 +1,12 @@
+import { elasticsearchConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+
+export const SERVICE = 'product-service';
+
+export const productConfig = [
+  serviceConfig(SERVICE),
+  httpConfig(3002),
+  kafkaConfig(SERVICE),
+  mongodbConfig('products'),
+  redisConfig('product'),
+  elasticsearchConfig('products'),
+] as const;

@@ -1,0 +1,11 @@
+import { httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+
+export const SERVICE = 'user-service';
+
+export const userConfig = [
+  serviceConfig(SERVICE),
+  httpConfig(3001),
+  kafkaConfig(SERVICE),
+  mongodbConfig('users'),
+  redisConfig('user'),
+] as const;

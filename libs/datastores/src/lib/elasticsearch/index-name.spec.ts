@@ -1,0 +1,7 @@
+import { indexName } from './elasticsearch.module';
+
+describe('indexName', () => {
+  it('prefixes the logical index name', () => {
+    expect(indexName({ node: 'http://x', indexPrefix: 'products' }, 'catalog')).toBe('products-catalog');
+  });
+});
