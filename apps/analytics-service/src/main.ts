@@ -1,10 +1,4 @@
 import { bootstrapService } from '@ecom/bootstrap';
-import { analyticsConfig, SERVICE } from './app/analytics.config';
-import { AnalyticsModule } from './app/analytics.module';
+import { analyticsService } from './app/analytics.service';
 
-void bootstrapService({
-  name: SERVICE,
-  module: AnalyticsModule,
-  config: analyticsConfig,
-  openapi: { title: 'Analytics service', description: 'Event history and time series.' },
-});
+void bootstrapService(analyticsService);

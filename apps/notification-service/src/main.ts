@@ -1,10 +1,4 @@
 import { bootstrapService } from '@ecom/bootstrap';
-import { notificationConfig, SERVICE } from './app/notification.config';
-import { NotificationModule } from './app/notification.module';
+import { notificationService } from './app/notification.service';
 
-void bootstrapService({
-  name: SERVICE,
-  module: NotificationModule,
-  config: notificationConfig,
-  openapi: { title: 'Notification service', description: 'Notifications per user.' },
-});
+void bootstrapService(notificationService);

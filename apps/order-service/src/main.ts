@@ -1,10 +1,4 @@
 import { bootstrapService } from '@ecom/bootstrap';
-import { orderConfig, SERVICE } from './app/order.config';
-import { OrderModule } from './app/order.module';
+import { orderService } from './app/order.service';
 
-void bootstrapService({
-  name: SERVICE,
-  module: OrderModule,
-  config: orderConfig,
-  openapi: { title: 'Order service', description: 'Orders with ACID transactions.' },
-});
+void bootstrapService(orderService);

@@ -1,10 +1,4 @@
 import { bootstrapService } from '@ecom/bootstrap';
-import { productConfig, SERVICE } from './app/product.config';
-import { ProductModule } from './app/product.module';
+import { productService } from './app/product.service';
 
-void bootstrapService({
-  name: SERVICE,
-  module: ProductModule,
-  config: productConfig,
-  openapi: { title: 'Product service', description: 'Catalog, stock and full-text search.' },
-});
+void bootstrapService(productService);

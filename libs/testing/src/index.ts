@@ -1,3 +1,5 @@
 export * from './lib/wait-for';
 export * from './lib/temp-postgres';
 export * from './lib/read-topic';
+export * from './lib/readiness';
+export * from './lib/stack-control';

@@ -1,0 +1,11 @@
+import type { ServiceOptions } from '@ecom/bootstrap';
+import { analyticsConfig, SERVICE } from './analytics.config';
+import { AnalyticsModule } from './analytics.module';
+
+/** everything bootstrapService needs; tests build the same app from it */
+export const analyticsService = {
+  name: SERVICE,
+  module: AnalyticsModule,
+  config: analyticsConfig,
+  openapi: { title: 'Analytics service', description: 'Event history and time series.' },
+} satisfies ServiceOptions<typeof analyticsConfig>;

@@ -1,0 +1,11 @@
+import type { ServiceOptions } from '@ecom/bootstrap';
+import { productConfig, SERVICE } from './product.config';
+import { ProductModule } from './product.module';
+
+/** everything bootstrapService needs; tests build the same app from it */
+export const productService = {
+  name: SERVICE,
+  module: ProductModule,
+  config: productConfig,
+  openapi: { title: 'Product service', description: 'Catalog, stock and full-text search.' },
+} satisfies ServiceOptions<typeof productConfig>;
