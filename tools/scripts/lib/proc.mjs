@@ -52,7 +52,14 @@ export async function ensureDependencies() {
     statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
   console.log('[deps] installing npm dependencies from package-lock.json (npm ci)');
-  const { code } = await run('npm', ['ci', '--no-audit', '--no-fund']);
+  let { code, output } = await run('npm', ['ci', '--no-audit', '--no-fund'], { capture: true });
+  if (code !== 0 && /EUSAGE/.test(output)) {
+    // npm 11.16+ omits optional packages it cannot resolve (other platforms' binaries) from the
+    // lockfile it writes, then `npm ci` rejects that same lockfile (npm/cli#9846). `npm install`
+    // still installs the locked versions.
+    console.log('[deps] npm ci rejected the lockfile (a known npm bug with optional packages); using npm install');
+    ({ code } = await run('npm', ['install', '--no-audit', '--no-fund']));
+  }
   if (code !== 0) {
     throw new UserError(
       `npm ci failed (exit ${code}); see its output above. Check that the npm registry is reachable, then run again.`,
