@@ -43,9 +43,12 @@ process.on('SIGINT', () => {
 
 /** sums jest's summary lines, e.g. "Tests:       1 failed, 5 passed, 6 total" */
 function countTests(output) {
-  const totals = { passed: 0, failed: 0 };
+  const totals = { passed: 0, failed: 0, failedSuites: 0 };
   // eslint-disable-next-line no-control-regex -- strips the color codes of a terminal
   for (const line of output.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+    // a suite that does not load (a compile error) runs no test, but it is a failure all the same
+    const suites = line.match(/\bTest Suites:\s+(\d+) failed/);
+    if (suites) totals.failedSuites += Number(suites[1]);
     const m = line.match(/\bTests:\s+(.*\b\d+ total)\s*$/);
     if (!m) continue;
     totals.passed += Number(m[1].match(/(\d+) passed/)?.[1] ?? 0);
@@ -63,11 +66,13 @@ async function phase(title, nxArgs) {
     capture: true,
   });
   const counts = countTests(output);
+  // a phase that failed without a failing test (a suite that did not compile) still counts as failed
+  if (code !== 0 && counts.failed === 0) counts.failed = Math.max(1, counts.failedSuites);
   const line = `${title}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - started)}`;
   if (code === 0) ok(line);
   else
     error(
-      `${line}; nx exited ${code}${counts.failed ? '' : ' (no failing test: look above for a compile error or a suite that did not load)'}`,
+      `${line}; nx exited ${code}${counts.failedSuites ? ' (look above for a failing test or a suite that did not load)' : ''}`,
     );
   return { title, ok: code === 0, ...counts };
 }

@@ -15,7 +15,11 @@ class MongoSetup implements OnModuleInit {
 
   // indexes are created explicitly here, once, rather than lazily by mongoose on first use
   async onModuleInit(): Promise<void> {
-    for (const model of Object.values(this.connection.models)) await model.createIndexes();
+    for (const model of Object.values(this.connection.models)) {
+      // init() creates the collection; wait for it, as racing an implicit create fails on some servers
+      await model.init();
+      await model.createIndexes();
+    }
     this.registry.register(() => this.indicator.isHealthy('mongodb', this.connection));
   }
 }

@@ -20,10 +20,10 @@ export interface OutboxFields {
 }
 
 export const outboxSchemaFields = {
-  outbox: { type: [Object], default: [] },
+  outbox: { type: [Object], default: (): OutboxEntry[] => [] },
   outboxPending: { type: Boolean, default: false, index: true },
   rev: { type: Number, default: 0 },
-} as const;
+};
 
 type Update = Record<string, unknown> & { $set?: object; $inc?: object; $push?: object };
 
