@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm test: the one test command, locally and in CI.
 //   1. start the stack if it is not up (and stop it again at the end, unless KEEP_STACK=1)
-//   2. unit tests:        nx run-many -t test         (every project)
-//   3. integration tests: nx run-many -t integration  (projects with that target; real servers)
+//   2. lint and build:    nx run-many -t lint build   (module boundaries included)
+//   3. unit tests:        nx run-many -t test         (every project)
+//   4. integration tests: nx run-many -t integration  (projects with that target; real servers)
 // the last line of output is "<N> passed, <M> failed", summed over jest's "Tests:" lines of both.
 import process from 'node:process';
 import { checkPrerequisites, ensureDependencies, quiet, run } from './lib/proc.mjs';
@@ -166,6 +167,17 @@ async function runAll(problems) {
   const stack = await ensureStack(mode);
   if (!stack.ok) problems.push('the stack did not come up');
   try {
+    // lint (module boundaries included) and the build first: cheap, cached, and they catch what tests do not
+    if (!interrupted)
+      phases.push(
+        await phase('lint and build', [
+          'run-many',
+          '-t',
+          'lint',
+          'build',
+          '--outputStyle=stream',
+        ]),
+      );
     if (!interrupted)
       phases.push(
         await phase('unit tests', [
