@@ -14,7 +14,7 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/(webpack|jest)/.*\\.cjs$'],
           // an app imports only its own scope and shared libs; libs never import apps;
           // apps never import apps
           depConstraints: [

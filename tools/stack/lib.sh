@@ -107,8 +107,20 @@ ensure_java() {
 }
 ensure_mvn() { ensure_apt mvn maven; }
 
-# mvn_fetch <groupId:artifactId:version[:packaging[:classifier]]> <dest-dir>
-# copies the artifact (and for jars, its runtime dependencies) into dest-dir.
+# install_once <server> <home> <fn>: runs `fn <dir>` to fill a temp dir, then renames it to home.
+# a half download or a failed build is never used, and a finished one is never redone.
+install_once() {
+  local name=$1 home=$2 fn=$3
+  [ -f "$home/.complete" ] && return 0
+  rm -rf "$home.tmp"
+  mkdir -p "$home.tmp"
+  "$fn" "$home.tmp"
+  touch "$home.tmp/.complete"
+  rm -rf "$home"
+  mv "$home.tmp" "$home" || die "$name: could not move the download to $home"
+  chmod -R a+rX "$home"
+}
+
 mvn_fetch_deps() { # mvn_fetch_deps <dest-dir> <coords>...; jars and their runtime dependencies
   local dest=$1; shift
   ensure_mvn

@@ -3,3 +3,4 @@ export * from './lib/temp-postgres';
 export * from './lib/read-topic';
 export * from './lib/readiness';
 export * from './lib/stack-control';
+export * from './lib/service-on-stack';

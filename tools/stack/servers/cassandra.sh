@@ -13,16 +13,11 @@ cassandra_timeout() { echo 180; }
 
 cassandra_install() {
   ensure_java
-  local home; home=$(cassandra_home)
-  [ -f "$home/.complete" ] && return 0
+  install_once cassandra "$(cassandra_home)" cassandra_download
+}
+cassandra_download() {
   step "cassandra: downloading $CASSANDRA_VERSION and its dependencies from Maven Central"
-  # fetch into a temp dir and rename last, so a half download is never used
-  rm -rf "$home.tmp"
-  mvn_fetch_deps "$home.tmp/lib" "org.apache.cassandra:cassandra-all:$CASSANDRA_VERSION"
-  touch "$home.tmp/.complete"
-  rm -rf "$home"
-  mv "$home.tmp" "$home" || die "cassandra: could not move the download to $home"
-  chmod -R a+rX "$home"
+  mvn_fetch_deps "$1/lib" "org.apache.cassandra:cassandra-all:$CASSANDRA_VERSION"
 }
 
 # the module flags of cassandra's conf/jvm17-server.options (jdk 17 closes the internals it uses)

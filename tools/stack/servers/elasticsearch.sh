@@ -14,21 +14,17 @@ elasticsearch_timeout() { echo 120; }
 
 elasticsearch_install() {
   ensure_java
-  local home; home=$(elasticsearch_home)
-  [ -x "$home/bin/elasticsearch" ] && return 0
-  step "elasticsearch: downloading $ELASTICSEARCH_VERSION from Maven Central"
-  local tmp="$STACK_CACHE/elasticsearch-$ELASTICSEARCH_VERSION.tmp"
-  rm -rf "$tmp"
-  mvn_fetch_file "org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTICSEARCH_VERSION:zip" "$tmp"
+  install_once elasticsearch "$(elasticsearch_home)" elasticsearch_download
+}
+elasticsearch_download() {
+  local dir=$1 version=$ELASTICSEARCH_VERSION
+  step "elasticsearch: downloading $version from Maven Central"
+  mvn_fetch_file "org.elasticsearch.distribution.integ-test-zip:elasticsearch:$version:zip" "$dir/.zip"
   ensure_apt unzip unzip
-  step "elasticsearch: unpacking into $home"
-  unzip -q "$tmp/elasticsearch-$ELASTICSEARCH_VERSION.zip" -d "$tmp" \
-    || die "elasticsearch: could not unzip the download; delete $tmp and run again"
-  # the zip's top dir is elasticsearch-<version>; rename last so a half unpack is never used
-  mv "$tmp/elasticsearch-$ELASTICSEARCH_VERSION" "$home" \
-    || die "elasticsearch: could not move the unpacked zip to $home"
-  rm -rf "$tmp"
-  chmod -R a+rX "$home"
+  step "elasticsearch: unpacking"
+  unzip -q "$dir/.zip/elasticsearch-$version.zip" -d "$dir/.zip" || die "elasticsearch: could not unzip the download"
+  # the zip's top folder is elasticsearch-<version>; its content is the home
+  cp -a "$dir/.zip/elasticsearch-$version/." "$dir/" && rm -rf "$dir/.zip"
 }
 
 elasticsearch_start() {

@@ -14,16 +14,11 @@ kafka_timeout() { echo 90; }
 
 kafka_install() {
   ensure_java
-  local home; home=$(kafka_home)
-  [ -f "$home/.complete" ] && return 0
+  install_once kafka "$(kafka_home)" kafka_download
+}
+kafka_download() {
   step "kafka: downloading $KAFKA_VERSION and its dependencies from Maven Central"
-  # fetch into a temp dir and rename last, so a half download is never used
-  rm -rf "$home.tmp"
-  mvn_fetch_deps "$home.tmp/libs" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION" "${KAFKA_LOG_JARS[@]}"
-  touch "$home.tmp/.complete"
-  rm -rf "$home"
-  mv "$home.tmp" "$home" || die "kafka: could not move the download to $home"
-  chmod -R a+rX "$home"
+  mvn_fetch_deps "$1/libs" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION" "${KAFKA_LOG_JARS[@]}"
 }
 
 # kafka_java <main-class> <args>...: the jvm command line, the way kafka-run-class.sh builds it

@@ -23,20 +23,14 @@ mongodb_timeout() { echo 60; }
 
 mongodb_install() {
   ensure_java
-  local home; home=$(mongodb_home)
-  [ -f "$home/.complete" ] && return 0
+  install_once mongodb "$(mongodb_home)" mongodb_build
+}
+mongodb_build() {
   step "mongodb: downloading mongo-java-server $MONGODB_VERSION (h2 backend) from Maven Central and compiling its main"
-  # build in a temp dir and rename last, so a half download or a failed compile is never used
-  rm -rf "$home.tmp"
-  mvn_fetch_deps "$home.tmp/libs" "${MONGODB_JARS[@]}"
-  mkdir -p "$home.tmp/classes"
-  "$JAVA_HOME/bin/javac" -nowarn -d "$home.tmp/classes" -cp "$home.tmp/libs/*" \
-      "$(mongodb_src)/MongoServerMain.java" >"$home.tmp/javac.log" 2>&1 \
-    || { cat "$home.tmp/javac.log" >&2; die "mongodb: compiling $(mongodb_src)/MongoServerMain.java failed"; }
-  touch "$home.tmp/.complete"
-  rm -rf "$home"
-  mv "$home.tmp" "$home" || die "mongodb: could not move the build to $home"
-  chmod -R a+rX "$home"
+  mvn_fetch_deps "$1/libs" "${MONGODB_JARS[@]}"
+  mkdir -p "$1/classes"
+  "$JAVA_HOME/bin/javac" -nowarn -d "$1/classes" -cp "$1/libs/*" "$(mongodb_src)/MongoServerMain.java" >"$1/javac.log" 2>&1 \
+    || { cat "$1/javac.log" >&2; die "mongodb: compiling $(mongodb_src)/MongoServerMain.java failed"; }
 }
 
 mongodb_start() {
