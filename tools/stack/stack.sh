@@ -15,13 +15,14 @@ done
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
-pick() { # validates names; defaults to all servers
-  if [ $# = 0 ]; then printf '%s\n' "${STACK_SERVERS[@]}"; return; fi
+check_names() { # in the main shell, so die stops the command (pick runs in a subshell)
   local n
   for n in "$@"; do
     [[ " ${STACK_SERVERS[*]} " == *" $n "* ]] || die "unknown server '$n'; known: ${STACK_SERVERS[*]}"
-    echo "$n"
   done
+}
+pick() { # the named servers, or all of them
+  if [ $# = 0 ]; then printf '%s\n' "${STACK_SERVERS[@]}"; else printf '%s\n' "$@"; fi
 }
 
 check_ports() {
@@ -86,11 +87,11 @@ cmd_status() {
 
 cmd_logs() {
   [ $# -ge 1 ] || die "usage: stack.sh logs <server>"
-  pick "$1" >/dev/null
   exec tail -n 100 -F "$(log_file "$1")"
 }
 
 cmd=${1:-}; shift || true
+case "$cmd" in up|down|status|install) check_names "$@" ;; logs) if [ $# -ge 1 ]; then check_names "$1"; fi ;; esac
 case "$cmd" in
   up) cmd_up "$@" ;;
   down) cmd_down "$@" ;;
