@@ -47,20 +47,41 @@ describe('createServiceApp', () => {
     expect(res.json()).toEqual({ name: 'widget', quantity: 2, transformed: true });
   });
 
-  it('answers 400 naming each bad field, and refuses unknown fields', async () => {
+  it('answers 400 problem+json listing each bad field, and refuses unknown fields', async () => {
     const bad = await post({ name: 'x', quantity: 0 });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().message).toEqual(['name must be longer than or equal to 2 characters', 'quantity must not be less than 1']);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json()).toMatchObject({
+      type: 'urn:ecom:problem:validation',
+      title: 'Bad Request',
+      status: 400,
+      instance: '/things',
+      errors: [
+        { field: 'name', message: 'name must be longer than or equal to 2 characters' },
+        { field: 'quantity', message: 'quantity must not be less than 1' },
+      ],
+    });
     const extra = await post({ name: 'widget', quantity: 1, admin: true });
     expect(extra.statusCode).toBe(400);
-    expect(extra.json().message).toEqual(['property admin should not exist']);
+    expect(extra.json().errors).toEqual([{ field: 'admin', message: 'property admin should not exist' }]);
   });
 
-  it('answers 400, not 500, to malformed or empty json', async () => {
+  it('answers 400 problem+json, not 500, to malformed or empty json', async () => {
     const malformed = await post('{"name": "widget",');
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toMatchObject({ statusCode: 400 });
+    expect(malformed.headers['content-type']).toContain('application/problem+json');
+    expect(malformed.json()).toMatchObject({ status: 400, title: 'Bad Request' });
     expect((await post('')).statusCode).toBe(400);
+  });
+
+  it('carries the correlation id in every problem, and hides internals of a 500', async () => {
+    const res = await app.inject({ method: 'GET', url: '/things/boom', headers: { 'x-correlation-id': 'trace-9' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ status: 500, title: 'Internal Server Error', correlationId: 'trace-9' });
+    expect(res.body).not.toContain('secret');
+    const missing = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-correlation-id': 'trace-10' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ status: 404, title: 'Not Found', correlationId: 'trace-10' });
   });
 
   it('serves prometheus metrics', async () => {

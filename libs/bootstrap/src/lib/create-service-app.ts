@@ -1,4 +1,5 @@
 import { ValidationPipe } from '@nestjs/common';
+import { fieldErrors, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -28,7 +29,16 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // every bad field listed, in the problem+json body
+      exceptionFactory: (errors) => new ValidationProblem(fieldErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ProblemDetailsFilter());
   instrumentHttp(app);
   setupOpenApi(app, opts.name, opts.openapi);
   await app.init();

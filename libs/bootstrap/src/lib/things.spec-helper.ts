@@ -46,6 +46,11 @@ class ThingsController {
     return { done: true };
   }
 
+  @Get('boom')
+  boom(): never {
+    throw new Error('connection string postgres://secret@db');
+  }
+
   @Post()
   create(@Body() dto: CreateThingDto) {
     return { ...dto, transformed: dto instanceof CreateThingDto };

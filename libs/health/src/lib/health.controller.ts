@@ -1,4 +1,5 @@
-import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { HealthRegistry } from './health.registry';
@@ -26,9 +27,20 @@ export class HealthController {
   /** readiness: every registered dependency answers; 503 naming each one otherwise */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    // no checks while shutting down: the point is to leave the load balancer at once
-    if (this.shutdown.isShuttingDown) throw new ServiceUnavailableException(SHUTTING_DOWN);
-    return this.health.check(this.registry.all());
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    // a 503 here is an answer, not an error: the body names each dependency, so it is returned
+    // as is rather than thrown (the problem+json filter would replace it)
+    if (this.shutdown.isShuttingDown) return this.unavailable(reply, SHUTTING_DOWN); // no checks: leave the load balancer at once
+    try {
+      return await this.health.check(this.registry.all());
+    } catch (e) {
+      if (e instanceof ServiceUnavailableException) return this.unavailable(reply, e.getResponse() as HealthCheckResult);
+      throw e;
+    }
+  }
+
+  private unavailable(reply: FastifyReply, result: HealthCheckResult): HealthCheckResult {
+    void reply.status(503);
+    return result;
   }
 }

@@ -1,0 +1,4 @@
+export * from './lib/problem';
+export * from './lib/problem.filter';
+export * from './lib/validation-errors';
+export * from './lib/pagination';
