@@ -293,6 +293,8 @@ main(async () => {
     ]),
   ]);
   console.log();
+  const gateway = `http://localhost:${process.env.GATEWAY_PORT || 8080}`;
+  step(`gateway: ${gateway}/api/... (e.g. ${gateway}/api/orders/health)`);
   ok(
     `everything is up in ${seconds(Date.now() - started)} (stack: ${mode}). \`npm stop\` stops it all.`,
   );

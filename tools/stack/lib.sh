@@ -28,7 +28,7 @@ STACK_HOST="127.0.0.1"
 export STACK_HOME STACK_CACHE
 
 # every server in start order; the order matters only for speed (slow jvms first)
-STACK_SERVERS=(postgres redis kafka cassandra elasticsearch mongodb)
+STACK_SERVERS=(postgres redis kafka cassandra elasticsearch mongodb gateway)
 
 if [ -t 1 ]; then c_dim=$'\e[2m'; c_red=$'\e[31m'; c_grn=$'\e[32m'; c_off=$'\e[0m'; else c_dim=; c_red=; c_grn=; c_off=; fi
 

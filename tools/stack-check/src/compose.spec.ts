@@ -101,6 +101,15 @@ const portOfHostPort = (hostPort: string) => Number(hostPort.split(':').pop());
 
 const SERVERS = [
   {
+    service: 'gateway',
+    image: /^nginx:1\.\d+(\.\d+)?(-alpine)?$/,
+    native: ['gateway', 'GATEWAY_PORT'],
+    // the port the README and the ingress routes promise
+    configPort: 8080,
+    probe: /wget.*\/healthz/,
+    stateless: true,
+  },
+  {
     service: 'mongo',
     image: /^mongo:7\.0(\.\d+)?$/,
     native: ['mongodb', 'MONGODB_PORT'],
@@ -155,7 +164,7 @@ function nativeServers(): string[] {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines exactly the six servers of the stack', () => {
+  it('defines exactly the servers of the stack', () => {
     expect(Object.keys(services).sort()).toEqual(
       SERVERS.map((s) => s.service).sort(),
     );
@@ -193,7 +202,8 @@ describe('docker-compose.yml', () => {
       ).toEqual([]);
     });
 
-    it('keeps its data in a named volume', () => {
+    it('keeps its data in a named volume, if it has any', () => {
+      if ('stateless' in s) return expect(service(s.service).volumes?.every((v) => String(v).endsWith(':ro'))).toBe(true);
       const named = (service(s.service).volumes ?? [])
         .map((v) =>
           typeof v === 'string'
@@ -248,6 +258,36 @@ describe('docker-compose.yml', () => {
       expect(env['KAFKA_ADVERTISED_LISTENERS']).toMatch(
         new RegExp(`://localhost:${nativeDefault('kafka', 'KAFKA_PORT')}\\b`),
       );
+    });
+  });
+
+  describe('gateway', () => {
+    const template = readFileSync(join(ROOT, 'deploy/gateway/gateway.conf.template'), 'utf8');
+    const env = envOf('gateway');
+
+    it('renders the one template of the native stack, with a value for each of its variables', () => {
+      expect(service('gateway').volumes).toContain('./deploy/gateway/gateway.conf.template:/etc/nginx/templates/gateway.conf.template:ro');
+      const names = [...new Set([...template.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]))];
+      expect(Object.keys(env).sort()).toEqual(names.sort());
+      expect(nativeModule('gateway')).toContain('deploy/gateway/gateway.conf.template');
+    });
+
+    it('routes each api prefix to its service, and each service health to its readiness', () => {
+      const routes: Record<string, string> = {
+        auth: 'user',
+        users: 'user',
+        products: 'product',
+        orders: 'order',
+        analytics: 'analytics',
+        notifications: 'notification',
+      };
+      for (const [prefix, svc] of Object.entries(routes)) {
+        expect(template).toMatch(new RegExp(`location /api/${prefix} \\{ proxy_pass http://${svc}_service; \\}`));
+      }
+      for (const prefix of ['users', 'products', 'orders', 'analytics', 'notifications']) {
+        const svc = routes[prefix];
+        expect(template).toMatch(new RegExp(`location = /api/${prefix}/health \\{ proxy_pass http://${svc}_service/health/ready; \\}`));
+      }
     });
   });
 
