@@ -16,13 +16,17 @@ const finished: string[] = [];
 
 @Controller()
 class SlowMessageController {
-  @EventHandler(Topics.ProductCreated)
-  async onProductCreated(event: EventEnvelope<EventsMap['product.created']>): Promise<void> {
+  @EventHandler(Topics.ProductUpserted)
+  async onProductUpserted(event: EventEnvelope<EventsMap['product.upserted']>): Promise<void> {
     if (!event.payload.sku.endsWith(run)) return;
     started.push(event.id);
     await new Promise((r) => setTimeout(r, 1_500));
     finished.push(event.id);
   }
+}
+
+function product(productId: string, sku: string): EventsMap['product.upserted'] {
+  return { productId, version: 1, sku, name: 'Slow', description: '', price: { amount: 100, currency: 'EUR' }, stock: 1, category: 'test', tags: [] };
 }
 
 @Module({ controllers: [SlowMessageController] })
@@ -39,11 +43,11 @@ describe('kafka consumer shutdown (real kafka)', () => {
   it('drains the running handler before closing and commits its offset', async () => {
     let app = await consumerService();
     const envelope = createEnvelope(
-      Topics.ProductCreated,
-      { productId: `p-${run}`, sku: `sku-${run}`, name: 'Slow', priceCents: 100, stock: 1 },
+      Topics.ProductUpserted,
+      product(`p-${run}`, `sku-${run}`),
       { key: `p-${run}` },
     );
-    await app.get(EventProducer).sendBatch([{ topic: Topics.ProductCreated, envelope }]);
+    await app.get(EventProducer).sendBatch([{ topic: Topics.ProductUpserted, envelope }]);
     await waitFor('the handler to start', () => started.includes(envelope.id), { timeoutMs: 60_000 });
 
     await app.close();
@@ -52,11 +56,11 @@ describe('kafka consumer shutdown (real kafka)', () => {
     // a new instance of the same consumer group: the committed event does not come back
     app = await consumerService();
     const marker = createEnvelope(
-      Topics.ProductCreated,
-      { productId: `m-${run}`, sku: `marker-${run}`, name: 'Marker', priceCents: 1, stock: 1 },
+      Topics.ProductUpserted,
+      product(`m-${run}`, `marker-${run}`),
       { key: `p-${run}` },
     );
-    await app.get(EventProducer).sendBatch([{ topic: Topics.ProductCreated, envelope: marker }]);
+    await app.get(EventProducer).sendBatch([{ topic: Topics.ProductUpserted, envelope: marker }]);
     await waitFor('the marker behind it', () => finished.includes(marker.id), { timeoutMs: 60_000 });
     expect(started.filter((id) => id === envelope.id)).toHaveLength(1);
     await app.close();

@@ -73,7 +73,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
   let outbox: MongoOutbox;
   let redis: Redis;
   let raw: Redis; // without the key prefix, to read what the commands wrote
-  const registered = (userId: string) => ({ userId, email: `${userId}@example.com`, name: 'Test' });
+  const registered = (userId: string) => ({ userId, email: `${userId}@example.com`, name: 'Test', role: 'customer' as const });
   const count = async (userId: string) => Number((await raw.get(countKey(userId))) ?? 0);
 
   beforeAll(async () => {

@@ -30,11 +30,11 @@ const effects = `create table if not exists it_effect (event_id uuid primary key
 const calls: string[] = [];
 
 @Controller()
-class OrderCreatedMessageController {
+class OrderPlacedMessageController {
   constructor(private readonly dataSource: DataSource) {}
 
-  @EventHandler(Topics.OrderCreated)
-  async onOrderCreated(event: EventEnvelope<EventsMap['order.created']>): Promise<void> {
+  @EventHandler(Topics.OrderPlaced)
+  async onOrderPlaced(event: EventEnvelope<EventsMap['order.placed']>): Promise<void> {
     if (!event.payload.orderId.includes(run)) return; // events of other runs share the topic
     calls.push(event.id);
     if (event.payload.userId === 'always-fails') throw new Error('handler refuses this order');
@@ -45,8 +45,8 @@ class OrderCreatedMessageController {
   }
 }
 
-function order(id: string, userId = 'u-1'): EventsMap['order.created'] {
-  return { orderId: `${id}-${run}`, userId, lines: [{ productId: 'p-1', quantity: 1, unitPriceCents: 250 }], totalCents: 250, currency: 'EUR' };
+function order(id: string, userId = 'u-1'): EventsMap['order.placed'] {
+  return { orderId: `${id}-${run}`, userId, lines: [{ productId: 'p-1', quantity: 1 }] };
 }
 
 async function service(name: string, database: string, extra: { controllers?: unknown[] } = {}): Promise<INestApplicationContext> {
@@ -83,7 +83,7 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
     const pg = loadConfig([postgresConfig('postgres')], readEnv()).postgres;
     db = await createTempDatabase(pg);
     producerSide = await service(`it-orders-${run}`, db.database);
-    consumerSide = await service(CONSUMER, db.database, { controllers: [OrderCreatedMessageController] });
+    consumerSide = await service(CONSUMER, db.database, { controllers: [OrderPlacedMessageController] });
     dataSource = consumerSide.get(DataSource);
     await dataSource.query(effects);
   });
@@ -96,13 +96,13 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
 
   it('delivers an event written through the outbox exactly once, and ignores a redelivered duplicate', async () => {
     const outbox = producerSide.get(PgOutbox);
-    const sent = await outbox.transaction((_em, publish) => publish(Topics.OrderCreated, order('o1'), { key: `o1-${run}` }));
+    const sent = await outbox.transaction((_em, publish) => publish(Topics.OrderPlaced, order('o1'), { key: `o1-${run}` }));
 
     await waitFor('the consumer effect', async () => (await effectCount(`o1-${run}`)) === 1);
     expect(await producerSide.get(PgOutboxRelay).pending()).toBe(0);
 
     // the same envelope again, as kafka would redeliver it after a rebalance
-    await producerSide.get(EventProducer).sendBatch([{ topic: Topics.OrderCreated, envelope: sent }]);
+    await producerSide.get(EventProducer).sendBatch([{ topic: Topics.OrderPlaced, envelope: sent }]);
     await waitFor('the duplicate to reach the handler', () => calls.filter((id) => id === sent.id).length === 2);
     expect(await effectCount(`o1-${run}`)).toBe(1);
   });
@@ -110,24 +110,24 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
   it('sends a poison message to the dead-letter topic and keeps the partition flowing', async () => {
     const key = `o2-${run}`;
     const producer = producerSide.get(EventProducer);
-    await producer.sendRaw(Topics.OrderCreated, [{ key, value: 'this is not an event' }]);
-    await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderCreated, order('o2'), { key }));
+    await producer.sendRaw(Topics.OrderPlaced, [{ key, value: 'this is not an event' }]);
+    await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderPlaced, order('o2'), { key }));
 
     // same key, so same partition: the valid event behind the poison one still gets through
     await waitFor('the event behind the poison message', async () => (await effectCount(key)) === 1);
-    const dead = await findMessage(producerSide.get<Kafka>(KAFKA), deadLetterTopic(Topics.OrderCreated), (m) => m.key?.toString() === key);
+    const dead = await findMessage(producerSide.get<Kafka>(KAFKA), deadLetterTopic(Topics.OrderPlaced), (m) => m.key?.toString() === key);
     expect(dead.value?.toString()).toBe('this is not an event');
     expect(dead.headers?.[DLT_HEADERS.reason]?.toString()).toBe('invalid');
     expect(dead.headers?.[DLT_HEADERS.group]?.toString()).toBe(CONSUMER);
-    expect(dead.headers?.[DLT_HEADERS.topic]?.toString()).toBe(Topics.OrderCreated);
+    expect(dead.headers?.[DLT_HEADERS.topic]?.toString()).toBe(Topics.OrderPlaced);
   });
 
   it('dead-letters an event whose handler keeps failing, with the error, after its retries', async () => {
     const key = `o3-${run}`;
     const sent = await producerSide
       .get(PgOutbox)
-      .transaction((_em, publish) => publish(Topics.OrderCreated, order('o3', 'always-fails'), { key }));
-    const dead = await findMessage(producerSide.get<Kafka>(KAFKA), deadLetterTopic(Topics.OrderCreated), (m) => m.key?.toString() === key);
+      .transaction((_em, publish) => publish(Topics.OrderPlaced, order('o3', 'always-fails'), { key }));
+    const dead = await findMessage(producerSide.get<Kafka>(KAFKA), deadLetterTopic(Topics.OrderPlaced), (m) => m.key?.toString() === key);
     expect(JSON.parse(dead.value?.toString() ?? '{}').id).toBe(sent.id);
     expect(dead.headers?.[DLT_HEADERS.reason]?.toString()).toBe('failed');
     expect(dead.headers?.[DLT_HEADERS.error]?.toString()).toBe('handler refuses this order');
@@ -138,7 +138,7 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
   it('keeps unsent events across a restart of the producing service', async () => {
     const relay = producerSide.get(PgOutboxRelay);
     await relay.stop();
-    await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderCreated, order('o4'), { key: `o4-${run}` }));
+    await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderPlaced, order('o4'), { key: `o4-${run}` }));
     expect(await relay.pending()).toBe(1);
     await producerSide.close();
 

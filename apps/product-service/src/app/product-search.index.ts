@@ -3,7 +3,8 @@ import type { IndexDefinition } from '@ecom/datastores';
 // the search distribution here has no analysis-common plugin, so only the built-in
 // standard analyzer is used; keyword fields serve exact filters and sorting
 export const productSearchIndex: IndexDefinition = {
-  name: 'catalog',
+  // versioned: a mapping change that is not additive ships as a new index (then an alias swap)
+  name: 'catalog-v1',
   settings: { number_of_shards: 1, number_of_replicas: 0 },
   mappings: {
     properties: {
@@ -12,8 +13,10 @@ export const productSearchIndex: IndexDefinition = {
       name: { type: 'text', analyzer: 'standard', fields: { raw: { type: 'keyword' } } },
       description: { type: 'text', analyzer: 'standard' },
       category: { type: 'keyword' },
-      priceCents: { type: 'long' },
+      tags: { type: 'keyword' },
+      price: { properties: { amount: { type: 'long' }, currency: { type: 'keyword' } } },
       stock: { type: 'integer' },
+      version: { type: 'long' },
       updatedAt: { type: 'date' },
     },
   },

@@ -1,8 +1,23 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { tokenSignerProvider, tokenVerifierProvider } from './auth.providers';
+import { JwtAuthGuard } from './jwt-auth.guard';
 
-@Module({
-  controllers: [],
-  providers: [],
-  exports: [],
-})
-export class AuthModule {}
+export interface AuthModuleOptions {
+  /** user-service only: also provide TokenSigner, which needs jwtSignConfig() */
+  readonly sign?: boolean;
+}
+
+/** bearer-token auth for every route of the service (JwtAuthGuard), verified with jwtVerifyConfig() */
+@Module({})
+export class AuthModule {
+  static forRoot({ sign = false }: AuthModuleOptions = {}): DynamicModule {
+    const signer = sign ? [tokenSignerProvider] : [];
+    return {
+      module: AuthModule,
+      global: true,
+      providers: [tokenVerifierProvider, ...signer, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+      exports: [tokenVerifierProvider.provide, ...signer.map((p) => p.provide)],
+    };
+  }
+}

@@ -1,7 +1,8 @@
 import { ConfigValidationError, loadConfig } from './define-config';
 import { httpConfig } from './pieces/http.config';
 import { kafkaConfig } from './pieces/kafka.config';
-import { authConfig } from './pieces/auth.config';
+import { generateKeyPairSync } from 'node:crypto';
+import { jwtSignConfig, jwtVerifyConfig } from './pieces/auth.config';
 import { postgresConfig } from './pieces/postgres.config';
 import { mongodbConfig } from './pieces/mongodb.config';
 import { cassandraConfig } from './pieces/cassandra.config';
@@ -55,11 +56,50 @@ describe('loadConfig', () => {
     expect(message).toContain('HTTP_PORT: must be a port number (got "eighty")');
   });
 
-  it('refuses the development jwt secret in production', () => {
-    expect(() => loadConfig([authConfig()], { NODE_ENV: 'development' })).not.toThrow();
-    expect(problemsOf(() => loadConfig([authConfig()], { NODE_ENV: 'production' }))[0]).toMatch(/^JWT_SECRET: must be set in production/);
-    const cfg = loadConfig([authConfig()], { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
-    expect(cfg.auth.jwtSecret).toHaveLength(40);
+  describe('jwt keys', () => {
+    const jwt = [jwtVerifyConfig(), jwtSignConfig()] as const;
+    const pair = () => {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      return { pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(), priv: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    };
+    // how a pem usually arrives through a one-line env file or secret store
+    const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
+
+    it('gives a matching development pair, and refuses it in production naming each variable', () => {
+      const cfg = loadConfig(jwt, { NODE_ENV: 'development' });
+      expect(cfg.jwtVerify).toMatchObject({ issuer: 'ecom-user-service', audience: 'ecom' });
+      expect(cfg.jwtVerify.publicKey.asymmetricKeyType).toBe('ed25519');
+      expect(cfg.jwtSign.ttlSeconds).toBe(3600);
+      expect(problemsOf(() => loadConfig(jwt, { NODE_ENV: 'production' }))).toEqual([
+        'jwtVerify: JWT_PUBLIC_KEY must be set in production (the built-in development key is refused)',
+        'jwtSign: JWT_PRIVATE_KEY must be set in production (the built-in development key is refused)',
+      ]);
+    });
+
+    it('accepts an own pair in production, with literal \\n escapes', () => {
+      const { pub, priv } = pair();
+      const cfg = loadConfig(jwt, { NODE_ENV: 'production', JWT_PUBLIC_KEY: oneLine(pub), JWT_PRIVATE_KEY: oneLine(priv), JWT_TTL_SECONDS: '900' });
+      expect(cfg.jwtVerify.publicKey.export({ type: 'spki', format: 'pem' })).toBe(pub);
+      expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
+      expect(cfg.jwtSign.ttlSeconds).toBe(900);
+    });
+
+    it('refuses keys that are not an ed25519 pair, without echoing key material', () => {
+      const a = pair();
+      const b = pair();
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.pub, JWT_PRIVATE_KEY: b.priv }))).toEqual([
+        'jwtSign: JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY',
+      ]);
+      const problems = problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.priv, JWT_PRIVATE_KEY: 'not a key' }));
+      expect(problems).toEqual([
+        'jwtVerify: JWT_PUBLIC_KEY must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)',
+        'jwtSign: JWT_PRIVATE_KEY must be an Ed25519 private key in PEM (-----BEGIN PRIVATE KEY-----)',
+      ]);
+      expect(problems.join('\n')).not.toContain(a.priv.split('\n')[1]);
+      expect(problems.join('\n')).not.toContain('not a key');
+      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa }))[0]).toMatch(/JWT_PUBLIC_KEY must be an Ed25519 public key/);
+    });
   });
 
   it('validates urls and identifiers', () => {

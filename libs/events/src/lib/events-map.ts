@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { orderCreated } from './contracts/order-events';
-import { productCreated } from './contracts/product-events';
+import { orderCancelled, orderConfirmed, orderPlaced, orderRejected } from './contracts/order-events';
+import { productDeleted, productUpserted } from './contracts/product-events';
+import { stockRejected, stockReleased, stockReserved } from './contracts/stock-events';
 import { userRegistered } from './contracts/user-events';
 import { Topics, type TopicName } from './topics';
 
@@ -13,8 +14,15 @@ interface Contract<S extends z.ZodType> {
 /** topic -> event type, schema version and payload schema; the compiler checks it covers every topic */
 export const contracts = {
   [Topics.UserRegistered]: { type: 'user.registered', version: 1, schema: userRegistered },
-  [Topics.ProductCreated]: { type: 'product.created', version: 1, schema: productCreated },
-  [Topics.OrderCreated]: { type: 'order.created', version: 1, schema: orderCreated },
+  [Topics.ProductUpserted]: { type: 'product.upserted', version: 1, schema: productUpserted },
+  [Topics.ProductDeleted]: { type: 'product.deleted', version: 1, schema: productDeleted },
+  [Topics.OrderPlaced]: { type: 'order.placed', version: 1, schema: orderPlaced },
+  [Topics.OrderConfirmed]: { type: 'order.confirmed', version: 1, schema: orderConfirmed },
+  [Topics.OrderRejected]: { type: 'order.rejected', version: 1, schema: orderRejected },
+  [Topics.OrderCancelled]: { type: 'order.cancelled', version: 1, schema: orderCancelled },
+  [Topics.StockReserved]: { type: 'stock.reserved', version: 1, schema: stockReserved },
+  [Topics.StockRejected]: { type: 'stock.rejected', version: 1, schema: stockRejected },
+  [Topics.StockReleased]: { type: 'stock.released', version: 1, schema: stockReleased },
 } satisfies { [T in TopicName]: Contract<z.ZodType> };
 
 /** the payload type of each topic: publishing the wrong payload to a topic does not compile */

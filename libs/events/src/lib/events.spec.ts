@@ -5,9 +5,7 @@ import { EventValidationError, parseEnvelope } from './validate';
 const order = {
   orderId: 'o-1',
   userId: 'u-1',
-  lines: [{ productId: 'p-1', quantity: 2, unitPriceCents: 500 }],
-  totalCents: 1000,
-  currency: 'EUR',
+  lines: [{ productId: 'p-1', quantity: 2 }],
 };
 
 describe('topics', () => {
@@ -23,28 +21,28 @@ describe('topics', () => {
 
 describe('createEnvelope', () => {
   it('fills the envelope and keeps the payload', () => {
-    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', correlationId: 'req-7' });
-    expect(env).toMatchObject({ type: 'order.created', version: 1, key: 'o-1', correlationId: 'req-7', causationId: null, payload: order });
+    const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1', correlationId: 'req-7' });
+    expect(env).toMatchObject({ type: 'order.placed', version: 1, key: 'o-1', correlationId: 'req-7', causationId: null, payload: order });
     expect(env.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(env.occurredAt))).toBe(false);
   });
 
   it('chains correlation and causation from the event being handled', () => {
-    const cause = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', correlationId: 'flow-1' });
-    const next = createEnvelope(Topics.OrderCreated, order, { key: 'o-1', causedBy: cause });
+    const cause = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1', correlationId: 'flow-1' });
+    const next = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1', causedBy: cause });
     expect(next.correlationId).toBe('flow-1');
     expect(next.causationId).toBe(cause.id);
   });
 
   it('rejects an invalid payload at produce time', () => {
     const bad = { ...order, lines: [] };
-    expect(() => createEnvelope(Topics.OrderCreated, bad, { key: 'o-1' })).toThrow(EventValidationError);
-    expect(() => createEnvelope(Topics.OrderCreated, bad, { key: 'o-1' })).toThrow(/lines: /);
+    expect(() => createEnvelope(Topics.OrderPlaced, bad, { key: 'o-1' })).toThrow(EventValidationError);
+    expect(() => createEnvelope(Topics.OrderPlaced, bad, { key: 'o-1' })).toThrow(/lines: /);
   });
 
   it('does not compile with a payload of another topic', () => {
-    // @ts-expect-error a user.registered payload is not an order.created payload
-    expect(() => createEnvelope(Topics.OrderCreated, { userId: 'u', email: 'a@b.co', name: 'A' }, { key: 'u' })).toThrow(
+    // @ts-expect-error a user.registered payload is not an order.placed payload
+    expect(() => createEnvelope(Topics.OrderPlaced, { userId: 'u', email: 'a@b.co', name: 'A', role: 'customer' as const }, { key: 'u' })).toThrow(
       EventValidationError,
     );
   });
@@ -54,8 +52,8 @@ describe('parseEnvelope', () => {
   const raw = (v: unknown) => Buffer.from(JSON.stringify(v));
 
   it('round-trips an envelope', () => {
-    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1' });
-    expect(parseEnvelope(Topics.OrderCreated, raw(env))).toEqual(env);
+    const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' });
+    expect(parseEnvelope(Topics.OrderPlaced, raw(env))).toEqual(env);
   });
 
   it.each([
@@ -63,17 +61,17 @@ describe('parseEnvelope', () => {
     ['null value', null, /empty message/],
     ['missing envelope fields', raw({ payload: order }), /invalid envelope/],
   ])('rejects %s', (_name, value, message) => {
-    expect(() => parseEnvelope(Topics.OrderCreated, value)).toThrow(message);
+    expect(() => parseEnvelope(Topics.OrderPlaced, value)).toThrow(message);
   });
 
   it('rejects an envelope of another type on the topic', () => {
-    const env = createEnvelope(Topics.UserRegistered, { userId: 'u', email: 'a@b.co', name: 'A' }, { key: 'u' });
-    expect(() => parseEnvelope(Topics.OrderCreated, raw(env))).toThrow(/got user.registered v1, expected order.created v1/);
+    const env = createEnvelope(Topics.UserRegistered, { userId: 'u', email: 'a@b.co', name: 'A', role: 'customer' as const }, { key: 'u' });
+    expect(() => parseEnvelope(Topics.OrderPlaced, raw(env))).toThrow(/got user.registered v1, expected order.placed v1/);
   });
 
   it('validates the payload again on consume', () => {
-    const env = createEnvelope(Topics.OrderCreated, order, { key: 'o-1' });
-    const tampered = { ...env, payload: { ...order, totalCents: -1 } };
-    expect(() => parseEnvelope(Topics.OrderCreated, raw(tampered))).toThrow(/totalCents/);
+    const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' });
+    const tampered = { ...env, payload: { ...order, lines: [{ productId: 'p-1', quantity: -1 }] } };
+    expect(() => parseEnvelope(Topics.OrderPlaced, raw(tampered))).toThrow(/lines.0.quantity/);
   });
 });

@@ -3,8 +3,15 @@
 
 export const Topics = {
   UserRegistered: 'user.registered',
-  ProductCreated: 'product.created',
-  OrderCreated: 'order.created',
+  ProductUpserted: 'product.upserted',
+  ProductDeleted: 'product.deleted',
+  OrderPlaced: 'order.placed',
+  OrderConfirmed: 'order.confirmed',
+  OrderRejected: 'order.rejected',
+  OrderCancelled: 'order.cancelled',
+  StockReserved: 'stock.reserved',
+  StockRejected: 'stock.rejected',
+  StockReleased: 'stock.released',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -14,10 +21,18 @@ export interface TopicSpec {
   readonly partitions: number;
 }
 
+// keyed by product id (catalog) or order id (saga), so each aggregate's events stay in order
 const PARTITIONS: Record<TopicName, number> = {
   'user.registered': 3,
-  'product.created': 3,
-  'order.created': 6,
+  'product.upserted': 6,
+  'product.deleted': 3,
+  'order.placed': 6,
+  'order.confirmed': 6,
+  'order.rejected': 6,
+  'order.cancelled': 6,
+  'stock.reserved': 6,
+  'stock.rejected': 6,
+  'stock.released': 6,
 };
 
 // a failed message keeps its key, so one partition is enough to keep dead letters in order

@@ -1,10 +1,22 @@
 import { z } from 'zod';
+import { money } from './money';
 
-export const productCreated = z.object({
+/** the product as it is after a write; the search index is fed from these, newest version wins */
+export const productUpserted = z.object({
   productId: z.string().min(1),
+  version: z.number().int().nonnegative(),
   sku: z.string().min(1),
   name: z.string().min(1),
-  priceCents: z.number().int().nonnegative(),
+  description: z.string(),
+  price: money,
   stock: z.number().int().nonnegative(),
+  category: z.string().min(1),
+  tags: z.array(z.string()),
 });
-export type ProductCreated = z.infer<typeof productCreated>;
+export type ProductUpserted = z.infer<typeof productUpserted>;
+
+export const productDeleted = z.object({
+  productId: z.string().min(1),
+  version: z.number().int().nonnegative(),
+});
+export type ProductDeleted = z.infer<typeof productDeleted>;

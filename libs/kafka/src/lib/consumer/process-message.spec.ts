@@ -6,9 +6,7 @@ import { backoff, processMessage, ShutdownInterrupted, type ProcessDeps } from '
 const order = {
   orderId: 'o-1',
   userId: 'u-1',
-  lines: [{ productId: 'p-1', quantity: 1, unitPriceCents: 100 }],
-  totalCents: 100,
-  currency: 'EUR',
+  lines: [{ productId: 'p-1', quantity: 1 }],
 };
 
 function kafkaMessage(value: Buffer | null, offset = '42'): KafkaMessage {
@@ -36,13 +34,13 @@ function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {
   return { d, deadLetters, sleeps };
 }
 
-const valid = () => Buffer.from(JSON.stringify(createEnvelope(Topics.OrderCreated, order, { key: 'o-1' })));
+const valid = () => Buffer.from(JSON.stringify(createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' })));
 
 describe('processMessage', () => {
   it('hands a valid event to the handler', async () => {
     const seen: unknown[] = [];
     const { d, deadLetters } = deps(async (e) => void seen.push(e.payload));
-    await expect(processMessage({ topic: Topics.OrderCreated, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
     expect(seen).toEqual([order]);
     expect(deadLetters).toEqual([]);
   });
@@ -50,18 +48,18 @@ describe('processMessage', () => {
   it('sends a poison message to the dead-letter topic at once, without calling the handler', async () => {
     const handle = jest.fn();
     const { d, deadLetters, sleeps } = deps(handle);
-    const outcome = await processMessage({ topic: Topics.OrderCreated, partition: 1, message: kafkaMessage(Buffer.from('garbage')) }, d);
+    const outcome = await processMessage({ topic: Topics.OrderPlaced, partition: 1, message: kafkaMessage(Buffer.from('garbage')) }, d);
     expect(outcome).toBe('dead-lettered');
     expect(handle).not.toHaveBeenCalled();
     expect(sleeps).toEqual([]);
     expect(deadLetters).toHaveLength(1);
     const [{ topic, message }] = deadLetters;
-    expect(topic).toBe('order.created.dlt');
+    expect(topic).toBe('order.placed.dlt');
     expect(message.value?.toString()).toBe('garbage');
     expect(message.key?.toString()).toBe('o-1');
     expect(message.headers).toMatchObject({
       'event-id': 'x',
-      [DLT_HEADERS.topic]: 'order.created',
+      [DLT_HEADERS.topic]: 'order.placed',
       [DLT_HEADERS.partition]: '1',
       [DLT_HEADERS.offset]: '42',
       [DLT_HEADERS.reason]: 'invalid',
@@ -73,7 +71,7 @@ describe('processMessage', () => {
   it('retries a failing handler with growing backoff, then dead-letters with the error', async () => {
     const handle = jest.fn().mockRejectedValue(new Error('db down'));
     const { d, deadLetters, sleeps } = deps(handle);
-    const outcome = await processMessage({ topic: Topics.OrderCreated, partition: 0, message: kafkaMessage(valid()) }, d);
+    const outcome = await processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d);
     expect(outcome).toBe('dead-lettered');
     expect(handle).toHaveBeenCalledTimes(3);
     expect(sleeps).toEqual([100, 200]);
@@ -83,7 +81,7 @@ describe('processMessage', () => {
   it('succeeds after a transient failure without dead-lettering', async () => {
     const handle = jest.fn().mockRejectedValueOnce(new Error('blip')).mockResolvedValue(undefined);
     const { d, deadLetters } = deps(handle);
-    await expect(processMessage({ topic: Topics.OrderCreated, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
     expect(handle).toHaveBeenCalledTimes(2);
     expect(deadLetters).toEqual([]);
   });
@@ -94,12 +92,12 @@ describe('processMessage', () => {
         throw new Error('kafka down');
       },
     });
-    await expect(processMessage({ topic: Topics.OrderCreated, partition: 0, message: kafkaMessage(null) }, d)).rejects.toThrow('kafka down');
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(null) }, d)).rejects.toThrow('kafka down');
   });
 
   it('stops retrying when shutdown begins and leaves the offset alone', async () => {
     const { d, deadLetters } = deps(jest.fn().mockRejectedValue(new Error('x')), { stopping: () => true });
-    await expect(processMessage({ topic: Topics.OrderCreated, partition: 0, message: kafkaMessage(valid()) }, d)).rejects.toBeInstanceOf(
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).rejects.toBeInstanceOf(
       ShutdownInterrupted,
     );
     expect(deadLetters).toEqual([]);

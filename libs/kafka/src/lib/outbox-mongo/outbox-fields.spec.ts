@@ -2,7 +2,7 @@ import { createEnvelope, Topics } from '@ecom/events';
 import { newDocumentOutbox, withEvents, type OutboxEntry } from './outbox-fields';
 
 const entry = (): OutboxEntry => {
-  const envelope = createEnvelope(Topics.UserRegistered, { userId: 'u', email: 'a@b.co', name: 'A' }, { key: 'u' });
+  const envelope = createEnvelope(Topics.UserRegistered, { userId: 'u', email: 'a@b.co', name: 'A', role: 'customer' }, { key: 'u' });
   return { id: envelope.id, topic: Topics.UserRegistered, envelope };
 };
 

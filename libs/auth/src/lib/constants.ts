@@ -1,0 +1,14 @@
+/** the one algorithm tokens are signed and accepted with (ed25519, adr 0007) */
+export const JWT_ALG = 'EdDSA';
+
+// pods' clocks drift a little; a token is not refused for a few seconds of skew
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export const IS_PUBLIC_KEY = 'ecom:auth:public';
+export const ROLES_KEY = 'ecom:auth:roles';
+
+// infrastructure routes that other shared libraries register: probes (libs/health) and the
+// prometheus scrape (libs/observability) must answer without a token, and those libraries cannot
+// carry @Public() without depending on this one. matched against the route pattern fastify
+// resolved, never the raw url. swagger's /docs routes are plain fastify routes that no guard sees.
+export const INFRASTRUCTURE_ROUTES: readonly RegExp[] = [/^\/health\//, /^\/metrics$/];

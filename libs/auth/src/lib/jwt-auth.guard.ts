@@ -1,0 +1,57 @@
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import type { AuthUser, Role } from './auth-user';
+import type { AuthenticatedRequest } from './authenticated-request';
+import { INFRASTRUCTURE_ROUTES, IS_PUBLIC_KEY, ROLES_KEY } from './constants';
+import { InvalidTokenError } from './invalid-token.error';
+import { TokenVerifier } from './token-verifier';
+
+const BEARER = /^Bearer +(\S+)$/i;
+
+/**
+ * global: every http route needs a valid bearer token unless it is @Public() or an infrastructure
+ * route; @Roles() narrows it further. 401 and 403 leave as problem+json through the global filter.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    // kafka and other transports are trusted through the broker, not bearer tokens
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) || isInfrastructure(request)) return true;
+
+    const user = this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
+    request.user = user;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(user.role)) throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
+    return true;
+  }
+
+  private authenticate(request: AuthenticatedRequest, reply: FastifyReply): AuthUser {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    // rfc 6750: a 401 tells the client which scheme to use, and whether its token was the problem
+    if (!token) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw new UnauthorizedException('a bearer token is required');
+    }
+    try {
+      return this.verifier.verify(token);
+    } catch (e) {
+      if (!(e instanceof InvalidTokenError)) throw e;
+      void reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      throw new UnauthorizedException(`the bearer token is invalid (${e.reason})`);
+    }
+  }
+}
+
+function isInfrastructure(request: AuthenticatedRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && INFRASTRUCTURE_ROUTES.some((pattern) => pattern.test(route));
+}
