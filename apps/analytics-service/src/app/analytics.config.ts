@@ -1,5 +1,17 @@
-import { cassandraConfig, httpConfig, kafkaConfig, serviceConfig } from '@ecom/config';
+import {
+  jwtVerifyConfig,
+  cassandraConfig,
+  httpConfig,
+  kafkaConfig,
+  serviceConfig,
+} from '@ecom/config';
 
 export const SERVICE = 'analytics-service';
 
-export const analyticsConfig = [serviceConfig(SERVICE), httpConfig(3004), kafkaConfig(SERVICE), cassandraConfig('analytics')] as const;
+export const analyticsConfig = [
+  serviceConfig(SERVICE),
+  httpConfig(3004),
+  kafkaConfig(SERVICE),
+  jwtVerifyConfig(),
+  cassandraConfig('analytics'),
+] as const;

@@ -7,5 +7,8 @@ export const analyticsService = {
   name: SERVICE,
   module: AnalyticsModule,
   config: analyticsConfig,
-  openapi: { title: 'Analytics service', description: 'Event history and time series.' },
+  openapi: {
+    title: 'Analytics service',
+    description: 'Event history and time series.',
+  },
 } satisfies ServiceOptions<typeof analyticsConfig>;

@@ -1,5 +1,17 @@
-import { httpConfig, kafkaConfig, redisConfig, serviceConfig } from '@ecom/config';
+import {
+  jwtVerifyConfig,
+  httpConfig,
+  kafkaConfig,
+  redisConfig,
+  serviceConfig,
+} from '@ecom/config';
 
 export const SERVICE = 'notification-service';
 
-export const notificationConfig = [serviceConfig(SERVICE), httpConfig(3005), kafkaConfig(SERVICE), redisConfig('notification')] as const;
+export const notificationConfig = [
+  serviceConfig(SERVICE),
+  httpConfig(3005),
+  kafkaConfig(SERVICE),
+  jwtVerifyConfig(),
+  redisConfig('notification'),
+] as const;

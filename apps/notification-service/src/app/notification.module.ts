@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@ecom/auth';
 import { RedisModule } from '@ecom/datastores';
 import { KafkaModule } from '@ecom/kafka';
 
 @Module({
-  imports: [RedisModule, KafkaModule],
+  imports: [AuthModule.forRoot(), RedisModule, KafkaModule],
 })
 export class NotificationModule {}

@@ -7,5 +7,8 @@ export const notificationService = {
   name: SERVICE,
   module: NotificationModule,
   config: notificationConfig,
-  openapi: { title: 'Notification service', description: 'Notifications per user.' },
+  openapi: {
+    title: 'Notification service',
+    description: 'Notifications per user.',
+  },
 } satisfies ServiceOptions<typeof notificationConfig>;

@@ -7,5 +7,8 @@ export const orderService = {
   name: SERVICE,
   module: OrderModule,
   config: orderConfig,
-  openapi: { title: 'Order service', description: 'Orders with ACID transactions.' },
+  openapi: {
+    title: 'Order service',
+    description: 'Orders with ACID transactions.',
+  },
 } satisfies ServiceOptions<typeof orderConfig>;

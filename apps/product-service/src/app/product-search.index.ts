@@ -10,11 +10,17 @@ export const productSearchIndex: IndexDefinition = {
     properties: {
       productId: { type: 'keyword' },
       sku: { type: 'keyword' },
-      name: { type: 'text', analyzer: 'standard', fields: { raw: { type: 'keyword' } } },
+      name: {
+        type: 'text',
+        analyzer: 'standard',
+        fields: { raw: { type: 'keyword' } },
+      },
       description: { type: 'text', analyzer: 'standard' },
       category: { type: 'keyword' },
       tags: { type: 'keyword' },
-      price: { properties: { amount: { type: 'long' }, currency: { type: 'keyword' } } },
+      price: {
+        properties: { amount: { type: 'long' }, currency: { type: 'keyword' } },
+      },
       stock: { type: 'integer' },
       version: { type: 'long' },
       updatedAt: { type: 'date' },

@@ -1,4 +1,12 @@
-import { elasticsearchConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+import {
+  jwtVerifyConfig,
+  elasticsearchConfig,
+  httpConfig,
+  kafkaConfig,
+  mongodbConfig,
+  redisConfig,
+  serviceConfig,
+} from '@ecom/config';
 
 export const SERVICE = 'product-service';
 
@@ -6,6 +14,7 @@ export const productConfig = [
   serviceConfig(SERVICE),
   httpConfig(3002),
   kafkaConfig(SERVICE),
+  jwtVerifyConfig(),
   mongodbConfig('products'),
   redisConfig('product'),
   elasticsearchConfig('products'),

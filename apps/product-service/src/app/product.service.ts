@@ -7,5 +7,8 @@ export const productService = {
   name: SERVICE,
   module: ProductModule,
   config: productConfig,
-  openapi: { title: 'Product service', description: 'Catalog, stock and full-text search.' },
+  openapi: {
+    title: 'Product service',
+    description: 'Catalog, stock and full-text search.',
+  },
 } satisfies ServiceOptions<typeof productConfig>;

@@ -1,4 +1,12 @@
-import { httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+import {
+  jwtVerifyConfig,
+  jwtSignConfig,
+  httpConfig,
+  kafkaConfig,
+  mongodbConfig,
+  redisConfig,
+  serviceConfig,
+} from '@ecom/config';
 
 export const SERVICE = 'user-service';
 
@@ -6,6 +14,8 @@ export const userConfig = [
   serviceConfig(SERVICE),
   httpConfig(3001),
   kafkaConfig(SERVICE),
+  jwtVerifyConfig(),
+  jwtSignConfig(),
   mongodbConfig('users'),
   redisConfig('user'),
 ] as const;

@@ -7,5 +7,8 @@ export const userService = {
   name: SERVICE,
   module: UserModule,
   config: userConfig,
-  openapi: { title: 'User service', description: 'Accounts, login and profiles.' },
+  openapi: {
+    title: 'User service',
+    description: 'Accounts, login and profiles.',
+  },
 } satisfies ServiceOptions<typeof userConfig>;

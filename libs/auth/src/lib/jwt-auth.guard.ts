@@ -20,21 +20,21 @@ export class JwtAuthGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     // kafka and other transports are trusted through the broker, not bearer tokens
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) || isInfrastructure(request)) return true;
 
-    const user = this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
+    const user = await this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
     request.user = user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
     return true;
   }
 
-  private authenticate(request: AuthenticatedRequest, reply: FastifyReply): AuthUser {
+  private async authenticate(request: AuthenticatedRequest, reply: FastifyReply): Promise<AuthUser> {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     // rfc 6750: a 401 tells the client which scheme to use, and whether its token was the problem
     if (!token) {
@@ -42,7 +42,7 @@ export class JwtAuthGuard implements CanActivate {
       throw new UnauthorizedException('a bearer token is required');
     }
     try {
-      return this.verifier.verify(token);
+      return await this.verifier.verify(token);
     } catch (e) {
       if (!(e instanceof InvalidTokenError)) throw e;
       void reply.header('www-authenticate', 'Bearer error="invalid_token"');

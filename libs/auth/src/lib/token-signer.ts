@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { AccessToken, AuthUser } from './auth-user';
-import { keyIdOf, signJws } from './jws';
+import { SignJWT } from 'jose';
+import { JWT_ALG } from './constants';
+import { keyIdOf } from './key-id';
 
 export interface TokenSignerOptions {
   readonly privateKey: KeyObject;
@@ -22,15 +24,24 @@ export class TokenSigner {
   private readonly keyId: string;
 
   constructor(private readonly options: TokenSignerOptions) {
+    const { privateKey } = options;
+    if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') throw new Error('TokenSigner needs an Ed25519 private key');
     this.keyId = keyIdOf(options.privateKey);
   }
 
-  sign({ sub, role, email }: TokenSubject): AccessToken {
+  async sign({ sub, role, email }: TokenSubject): Promise<AccessToken> {
     // the verifier refuses a token without a subject; fail here, where the bug is
     if (!sub) throw new Error('TokenSigner.sign: sub must not be empty');
     const { privateKey, ttlSeconds, issuer, audience, now = Date.now } = this.options;
     const iat = Math.floor(now() / 1000);
-    const claims = { sub, role, ...(email !== undefined && { email }), iss: issuer, aud: audience, iat, exp: iat + ttlSeconds };
-    return { accessToken: signJws({ typ: 'JWT', kid: this.keyId }, claims, privateKey), tokenType: 'Bearer', expiresIn: ttlSeconds };
+    const accessToken = await new SignJWT({ role, ...(email !== undefined && { email }) })
+      .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT', kid: this.keyId })
+      .setSubject(sub)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSeconds)
+      .sign(privateKey);
+    return { accessToken, tokenType: 'Bearer', expiresIn: ttlSeconds };
   }
 }

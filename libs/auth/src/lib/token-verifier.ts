@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { ROLES, type AuthUser, type Role } from './auth-user';
 import { CLOCK_TOLERANCE_SECONDS } from './constants';
 import { InvalidTokenError } from './invalid-token.error';
-import { verifyJws } from './jws';
+import { errors, jwtVerify } from 'jose';
+import { JWT_ALG } from './constants';
 
 export interface TokenVerifierOptions {
   readonly publicKey: KeyObject;
@@ -23,17 +24,42 @@ export class TokenVerifier {
   }
 
   /** the user the token names; throws InvalidTokenError saying why it is refused */
-  verify(token: string): AuthUser {
+  async verify(token: string): Promise<AuthUser> {
     const { publicKey, issuer, audience, now = Date.now } = this.options;
-    const { iss, aud, exp, nbf, sub, role, email } = verifyJws(token, publicKey);
-    if (typeof sub !== 'string' || sub === '' || !isRole(role) || typeof exp !== 'number' || (email !== undefined && typeof email !== 'string')) {
+    let payload: Record<string, unknown>;
+    try {
+      // the algorithm is pinned, never taken from the token: that stops alg "none" and hs256
+      // "signed" with the public key as its secret
+      ({ payload } = await jwtVerify(token, publicKey, {
+        algorithms: [JWT_ALG],
+        issuer,
+        audience,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now()),
+      }));
+    } catch (e) {
+      throw new InvalidTokenError(reasonFor(e));
+    }
+    const { sub, role, email } = payload;
+    if (typeof sub !== 'string' || sub === '' || !isRole(role) || (email !== undefined && typeof email !== 'string')) {
       throw new InvalidTokenError('unexpected claims');
     }
-    if (iss !== issuer) throw new InvalidTokenError('wrong issuer');
-    if (aud !== audience && !(Array.isArray(aud) && aud.includes(audience))) throw new InvalidTokenError('wrong audience');
-    const at = Math.floor(now() / 1000);
-    if (at - CLOCK_TOLERANCE_SECONDS >= exp) throw new InvalidTokenError('expired');
-    if (nbf !== undefined && (typeof nbf !== 'number' || at + CLOCK_TOLERANCE_SECONDS < nbf)) throw new InvalidTokenError('not valid yet');
     return { id: sub, role, ...(email !== undefined && { email }) };
   }
+}
+
+/** jose's error, as a reason that is safe to show the caller */
+function reasonFor(e: unknown): string {
+  if (e instanceof errors.JWTExpired) return 'expired';
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    if (e.claim === 'iss') return 'wrong issuer';
+    if (e.claim === 'aud') return 'wrong audience';
+    if (e.claim === 'nbf') return 'not valid yet';
+    return 'unexpected claims';
+  }
+  if (e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JOSENotSupported) return 'unexpected algorithm';
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (e instanceof errors.JOSEError) return 'malformed';
+  throw e;
 }

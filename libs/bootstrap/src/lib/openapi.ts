@@ -10,6 +10,8 @@ export function setupOpenApi(app: INestApplication, name: string, openapi: OpenA
     .setTitle(openapi.title)
     .setDescription(openapi.description ?? '')
     .setVersion(openapi.version ?? '1.0.0')
+    // the scheme @ApiBearerAuth() refers to: access tokens from user-service (@ecom/auth)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
