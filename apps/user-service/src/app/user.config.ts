@@ -8,6 +8,8 @@ import {
   serviceConfig,
 } from '@ecom/config';
 
+import { adminSeedConfig } from './accounts/admin-seed.config';
+
 export const SERVICE = 'user-service';
 
 export const userConfig = [
@@ -18,4 +20,5 @@ export const userConfig = [
   jwtSignConfig(),
   mongodbConfig('users'),
   redisConfig('user'),
+  adminSeedConfig(),
 ] as const;

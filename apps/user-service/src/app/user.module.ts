@@ -1,15 +1,35 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
 import { MongoModule, RedisModule } from '@ecom/datastores';
 import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
+import { AdminSeed } from './accounts/admin-seed';
+import { USER_MODEL, userSchema } from './accounts/user.schema';
+import { UsersRepository } from './accounts/users.repository';
+import { LoginHttpController } from './login/login.http.controller';
+import { LoginService } from './login/login.service';
+import { MeHttpController } from './me/me.http.controller';
+import { RegisterUserHttpController } from './register-user/register-user.http.controller';
+import { RegisterUserService } from './register-user/register-user.service';
+
+const httpControllers = [
+  RegisterUserHttpController,
+  LoginHttpController,
+  MeHttpController,
+];
+const services = [RegisterUserService, LoginService, AdminSeed];
+const repositories = [UsersRepository];
 
 @Module({
   imports: [
     AuthModule.forRoot({ sign: true }),
     MongoModule.forRoot(),
+    MongooseModule.forFeature([{ name: USER_MODEL, schema: userSchema }]),
     RedisModule,
     KafkaModule,
     MongoOutboxModule,
   ],
+  controllers: httpControllers,
+  providers: [...services, ...repositories],
 })
 export class UserModule {}

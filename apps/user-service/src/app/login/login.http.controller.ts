@@ -1,0 +1,26 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Public, type AccessToken } from '@ecom/auth';
+import { LoginRequest } from './login.request.dto';
+import { LoginService } from './login.service';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class LoginHttpController {
+  constructor(private readonly logins: LoginService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description: '{ accessToken, tokenType: "Bearer", expiresIn }',
+  })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
+  login(@Body() body: LoginRequest): Promise<AccessToken> {
+    return this.logins.login(body.email, body.password);
+  }
+}

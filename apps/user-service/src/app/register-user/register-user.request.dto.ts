@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+export class RegisterUserRequest {
+  @ApiProperty({ example: 'ann@example.com' })
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({
+    minLength: 10,
+    description: 'at least 10 characters, with a letter and a digit',
+  })
+  @IsString()
+  @MinLength(10, { message: 'password must be at least 10 characters' })
+  @MaxLength(128)
+  @Matches(/[A-Za-z]/, { message: 'password must contain a letter' })
+  @Matches(/\d/, { message: 'password must contain a digit' })
+  password!: string;
+
+  @ApiProperty({ example: 'Ann' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+}
