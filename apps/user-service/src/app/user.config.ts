@@ -9,6 +9,7 @@ import {
 } from '@ecom/config';
 
 import { adminSeedConfig } from './accounts/admin-seed.config';
+import { loginLimitsConfig } from './login/login-limits.config';
 
 export const SERVICE = 'user-service';
 
@@ -21,4 +22,5 @@ export const userConfig = [
   mongodbConfig('users'),
   redisConfig('user'),
   adminSeedConfig(),
+  loginLimitsConfig(),
 ] as const;

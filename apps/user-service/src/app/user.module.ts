@@ -7,6 +7,7 @@ import { AdminSeed } from './accounts/admin-seed';
 import { USER_MODEL, userSchema } from './accounts/user.schema';
 import { UsersRepository } from './accounts/users.repository';
 import { LoginHttpController } from './login/login.http.controller';
+import { LoginRateLimiter } from './login/login-rate-limiter';
 import { LoginService } from './login/login.service';
 import { MeHttpController } from './me/me.http.controller';
 import { RegisterUserHttpController } from './register-user/register-user.http.controller';
@@ -17,7 +18,7 @@ const httpControllers = [
   LoginHttpController,
   MeHttpController,
 ];
-const services = [RegisterUserService, LoginService, AdminSeed];
+const services = [RegisterUserService, LoginService, LoginRateLimiter, AdminSeed];
 const repositories = [UsersRepository];
 
 @Module({

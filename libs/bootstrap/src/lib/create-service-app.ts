@@ -25,7 +25,12 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   const config = create.config ?? loadServiceConfig(opts, create.env ?? readEnv());
   const root = ServiceModule.forRoot(opts.module, config, { logDestination: create.logDestination });
   // the fastify request id is the correlation id, so fastify, pino-http and our context agree
-  const adapter = new FastifyAdapter({ genReqId: correlationIdOf, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const adapter = new FastifyAdapter({
+    genReqId: correlationIdOf,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    trustProxy: config.http.trustProxy,
+  });
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));

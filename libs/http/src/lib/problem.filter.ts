@@ -47,6 +47,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     // 5xx are ours to fix: log them with the stack; 4xx are the caller's and say why in the body
     if (status >= 500) this.log.error({ err: error, correlationId: problem.correlationId }, 'unhandled error');
+    // rate limits and overloads say when to come back (rfc 9110)
+    const retryAfter = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }

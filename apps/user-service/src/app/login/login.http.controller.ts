@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Public, type AccessToken } from '@ecom/auth';
@@ -20,7 +21,8 @@ export class LoginHttpController {
     description: '{ accessToken, tokenType: "Bearer", expiresIn }',
   })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
-  login(@Body() body: LoginRequest): Promise<AccessToken> {
-    return this.logins.login(body.email, body.password);
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address or for this account' })
+  login(@Body() body: LoginRequest, @Ip() ip: string): Promise<AccessToken> {
+    return this.logins.login(body.email, body.password, ip);
   }
 }
