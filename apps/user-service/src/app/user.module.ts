@@ -9,16 +9,14 @@ import { UsersRepository } from './accounts/users.repository';
 import { LoginHttpController } from './login/login.http.controller';
 import { LoginRateLimiter } from './login/login-rate-limiter';
 import { LoginService } from './login/login.service';
+import { ManageUsersHttpController } from './manage-users/manage-users.http.controller';
+import { ManageUsersService } from './manage-users/manage-users.service';
 import { MeHttpController } from './me/me.http.controller';
 import { RegisterUserHttpController } from './register-user/register-user.http.controller';
 import { RegisterUserService } from './register-user/register-user.service';
 
-const httpControllers = [
-  RegisterUserHttpController,
-  LoginHttpController,
-  MeHttpController,
-];
-const services = [RegisterUserService, LoginService, LoginRateLimiter, AdminSeed];
+const httpControllers = [RegisterUserHttpController, LoginHttpController, MeHttpController, ManageUsersHttpController];
+const services = [RegisterUserService, LoginService, LoginRateLimiter, ManageUsersService, AdminSeed];
 const repositories = [UsersRepository];
 
 @Module({

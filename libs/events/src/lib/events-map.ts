@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { orderCancelled, orderConfirmed, orderPlaced, orderRejected } from './contracts/order-events';
 import { productDeleted, productUpserted } from './contracts/product-events';
 import { stockRejected, stockReleased, stockReserved } from './contracts/stock-events';
-import { userRegistered } from './contracts/user-events';
+import { userDeleted, userRegistered } from './contracts/user-events';
 import { Topics, type TopicName } from './topics';
 
 interface Contract<S extends z.ZodType> {
@@ -14,6 +14,7 @@ interface Contract<S extends z.ZodType> {
 /** topic -> event type, schema version and payload schema; the compiler checks it covers every topic */
 export const contracts = {
   [Topics.UserRegistered]: { type: 'user.registered', version: 1, schema: userRegistered },
+  [Topics.UserDeleted]: { type: 'user.deleted', version: 1, schema: userDeleted },
   [Topics.ProductUpserted]: { type: 'product.upserted', version: 1, schema: productUpserted },
   [Topics.ProductDeleted]: { type: 'product.deleted', version: 1, schema: productDeleted },
   [Topics.OrderPlaced]: { type: 'order.placed', version: 1, schema: orderPlaced },

@@ -3,6 +3,7 @@
 
 export const Topics = {
   UserRegistered: 'user.registered',
+  UserDeleted: 'user.deleted',
   ProductUpserted: 'product.upserted',
   ProductDeleted: 'product.deleted',
   OrderPlaced: 'order.placed',
@@ -24,6 +25,7 @@ export interface TopicSpec {
 // keyed by product id (catalog) or order id (saga), so each aggregate's events stay in order
 const PARTITIONS: Record<TopicName, number> = {
   'user.registered': 3,
+  'user.deleted': 3,
   'product.upserted': 6,
   'product.deleted': 3,
   'order.placed': 6,

@@ -12,6 +12,8 @@ export interface UserDocument extends OutboxFields {
   role: Role;
   createdAt: Date;
   updatedAt: Date;
+  /** set when the account is deleted: the document stays as a tombstone until its event is sent */
+  deletedAt?: Date;
 }
 
 export const USER_MODEL = 'User';
@@ -25,6 +27,7 @@ export const userSchema = new Schema<UserDocument>(
     name: { type: String, required: true },
     passwordHash: { type: String, required: true },
     role: { type: String, required: true, enum: ['customer', 'admin'] },
+    deletedAt: { type: Date },
     ...outboxSchemaFields,
   },
   { timestamps: true, versionKey: false },

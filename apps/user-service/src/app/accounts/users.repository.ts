@@ -1,11 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import {
-  MongoOutboxRelay,
-  newDocumentOutbox,
-  type OutboxEntry,
-} from '@ecom/kafka';
+import type { PageQuery } from '@ecom/http';
+import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/kafka';
 import { USER_MODEL, emailKeyOf, type UserDocument } from './user.schema';
 
 export type NewUser = Pick<
@@ -47,13 +44,38 @@ export class UsersRepository implements OnModuleInit {
   }
 
   findByEmail(email: string): Promise<UserDocument | null> {
-    return this.users
-      .findOne({ emailKey: emailKeyOf(email) })
-      .lean<UserDocument>()
-      .exec();
+    return this.users.findOne({ emailKey: emailKeyOf(email), ...LIVE }).lean<UserDocument>().exec();
   }
 
   findById(id: string): Promise<UserDocument | null> {
-    return this.users.findById(id).lean<UserDocument>().exec();
+    return this.users.findOne({ _id: id, ...LIVE }).lean<UserDocument>().exec();
+  }
+
+  /** oldest first, ties broken by id, so pages never overlap or skip */
+  async list(q: PageQuery): Promise<{ items: UserDocument[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.users.find(LIVE).sort({ createdAt: 1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean<UserDocument[]>().exec(),
+      this.users.countDocuments(LIVE).exec(),
+    ]);
+    return { items, total };
+  }
+
+  async update(id: string, changes: Partial<Pick<UserDocument, 'name' | 'passwordHash'>>): Promise<UserDocument | null> {
+    return this.users.findOneAndUpdate({ _id: id, ...LIVE }, { $set: changes, $inc: { rev: 1 } }, { new: true }).lean<UserDocument>().exec();
+  }
+
+  /**
+   * erases the personal data and frees the email, in the same write as the user.deleted event;
+   * the document stays as a tombstone. false when there was no such live account.
+   */
+  async softDelete(id: string, events: readonly OutboxEntry[]): Promise<boolean> {
+    const res = await this.users.updateOne(
+      { _id: id, ...LIVE },
+      withEvents({ $set: { deletedAt: new Date(), email: 'deleted', emailKey: `deleted:${id}`, name: 'deleted', passwordHash: '-' } }, events),
+    );
+    return res.modifiedCount === 1;
   }
 }
+
+// a query filter for accounts that are not deleted; $exists works alike on mongod and the local server
+const LIVE = { deletedAt: { $exists: false } };

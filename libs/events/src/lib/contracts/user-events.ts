@@ -7,3 +7,9 @@ export const userRegistered = z.object({
   role: z.enum(['customer', 'admin']),
 });
 export type UserRegistered = z.infer<typeof userRegistered>;
+
+/** the account is gone; its personal data is erased on the user side, others drop what they keep */
+export const userDeleted = z.object({
+  userId: z.string().min(1),
+});
+export type UserDeleted = z.infer<typeof userDeleted>;
