@@ -4,3 +4,4 @@ export * from './lib/read-topic';
 export * from './lib/readiness';
 export * from './lib/stack-control';
 export * from './lib/service-on-stack';
+export * from './lib/tokens';

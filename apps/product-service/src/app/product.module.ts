@@ -1,21 +1,31 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
-import {
-  ElasticsearchModule,
-  MongoModule,
-  RedisModule,
-} from '@ecom/datastores';
+import { ElasticsearchModule, MongoModule, RedisModule } from '@ecom/datastores';
 import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
+import { BrowseProductsHttpController } from './browse-products/browse-products.http.controller';
+import { ProductCache } from './catalog/product-cache';
+import { PRODUCT_MODEL, productSchema } from './catalog/product.schema';
+import { ProductsRepository } from './catalog/products.repository';
+import { ManageProductsHttpController } from './manage-products/manage-products.http.controller';
+import { ManageProductsService } from './manage-products/manage-products.service';
 import { productSearchIndex } from './product-search.index';
+
+const httpControllers = [BrowseProductsHttpController, ManageProductsHttpController];
+const services = [ManageProductsService, ProductCache];
+const repositories = [ProductsRepository];
 
 @Module({
   imports: [
     AuthModule.forRoot(),
     MongoModule.forRoot(),
+    MongooseModule.forFeature([{ name: PRODUCT_MODEL, schema: productSchema }]),
     RedisModule,
     ElasticsearchModule.forRoot([productSearchIndex]),
     KafkaModule,
     MongoOutboxModule,
   ],
+  controllers: httpControllers,
+  providers: [...services, ...repositories],
 })
 export class ProductModule {}

@@ -1,0 +1,41 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Public } from '@ecom/auth';
+import { PageQuery, pageOf, type Page } from '@ecom/http';
+import { ProductCache } from '../catalog/product-cache';
+import { ProductView } from '../catalog/product.view';
+import { ProductsRepository } from '../catalog/products.repository';
+
+export class ListProductsQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) category?: string;
+}
+
+@ApiTags('products')
+@Public()
+@Controller('api/products')
+export class BrowseProductsHttpController {
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly cache: ProductCache,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{ items: Product[], page, limit, total }, oldest first' })
+  async list(@Query() q: ListProductsQuery): Promise<Page<ProductView>> {
+    const { items, total } = await this.products.list(q);
+    return pageOf(items.map(ProductView.of), total, q);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ProductView })
+  @ApiNotFoundResponse({ description: 'No such product' })
+  async get(@Param('id') id: string): Promise<ProductView> {
+    const cached = await this.cache.get(id);
+    if (cached) return ProductView.of(cached);
+    const product = await this.products.findById(id);
+    if (!product) throw new NotFoundException('no such product');
+    await this.cache.put(product);
+    return ProductView.of(product);
+  }
+}

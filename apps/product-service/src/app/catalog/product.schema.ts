@@ -1,0 +1,38 @@
+import { Schema } from 'mongoose';
+import type { Money } from '@ecom/events';
+import { outboxSchemaFields, type OutboxFields } from '@ecom/kafka';
+
+export interface ProductDocument extends OutboxFields {
+  _id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price: Money;
+  stock: number;
+  category: string;
+  tags: string[];
+  /** bumped by every change; the search index keeps the highest it has seen */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt?: Date;
+}
+
+export const PRODUCT_MODEL = 'Product';
+
+export const productSchema = new Schema<ProductDocument>(
+  {
+    _id: { type: String, required: true },
+    sku: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    price: { amount: { type: Number, required: true }, currency: { type: String, required: true } },
+    stock: { type: Number, required: true, min: 0 },
+    category: { type: String, required: true },
+    tags: { type: [String], default: [] },
+    version: { type: Number, default: 0 },
+    deletedAt: { type: Date },
+    ...outboxSchemaFields,
+  },
+  { timestamps: true, versionKey: false },
+);

@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ProductUpserted } from '@ecom/events';
+import type { ProductDocument } from './product.schema';
+
+class MoneyView {
+  @ApiProperty({ description: 'minor units, e.g. cents' }) amount!: number;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+}
+
+export class ProductView {
+  @ApiProperty() id!: string;
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: MoneyView }) price!: MoneyView;
+  @ApiProperty() stock!: number;
+  @ApiProperty() category!: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty() version!: number;
+
+  static of(p: ProductDocument): ProductView {
+    return { id: p._id, sku: p.sku, name: p.name, description: p.description, price: p.price, stock: p.stock, category: p.category, tags: p.tags, version: p.version };
+  }
+}
+
+/** the snapshot the search index and other services receive after every write */
+export function upsertedPayload(p: ProductDocument): ProductUpserted {
+  const { id, ...rest } = ProductView.of(p);
+  return { productId: id, ...rest, price: { amount: p.price.amount, currency: p.price.currency } };
+}

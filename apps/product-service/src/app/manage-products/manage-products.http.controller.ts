@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Roles } from '@ecom/auth';
+import { ProductView } from '../catalog/product.view';
+import { CreateProductRequest, UpdateProductRequest } from './product.request.dto';
+import { ManageProductsService } from './manage-products.service';
+
+@ApiTags('products')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+@ApiForbiddenResponse({ description: 'Admins only' })
+@Roles('admin')
+@Controller('api/products')
+export class ManageProductsHttpController {
+  constructor(private readonly manage: ManageProductsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: ProductView })
+  @ApiBadRequestResponse({ description: 'Invalid fields, listed' })
+  @ApiConflictResponse({ description: 'The sku exists already' })
+  async create(@Body() body: CreateProductRequest): Promise<ProductView> {
+    return ProductView.of(await this.manage.create(body));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ProductView })
+  @ApiNotFoundResponse({ description: 'No such product' })
+  async update(@Param('id') id: string, @Body() body: UpdateProductRequest): Promise<ProductView> {
+    return ProductView.of(await this.manage.update(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; a product.deleted event follows' })
+  @ApiNotFoundResponse({ description: 'No such product' })
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.manage.delete(id);
+  }
+}
