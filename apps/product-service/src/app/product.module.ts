@@ -10,9 +10,13 @@ import { ProductsRepository } from './catalog/products.repository';
 import { ManageProductsHttpController } from './manage-products/manage-products.http.controller';
 import { ManageProductsService } from './manage-products/manage-products.service';
 import { productSearchIndex } from './product-search.index';
+import { ProductIndexMessageController } from './search/product-index.message.controller';
+import { SearchProductsHttpController } from './search/search-products.http.controller';
+import { SearchProductsService } from './search/search-products.service';
 
-const httpControllers = [BrowseProductsHttpController, ManageProductsHttpController];
-const services = [ManageProductsService, ProductCache];
+const httpControllers = [SearchProductsHttpController, BrowseProductsHttpController, ManageProductsHttpController];
+const messageControllers = [ProductIndexMessageController];
+const services = [ManageProductsService, SearchProductsService, ProductCache];
 const repositories = [ProductsRepository];
 
 @Module({
@@ -25,7 +29,7 @@ const repositories = [ProductsRepository];
     KafkaModule,
     MongoOutboxModule,
   ],
-  controllers: httpControllers,
+  controllers: [...httpControllers, ...messageControllers],
   providers: [...services, ...repositories],
 })
 export class ProductModule {}

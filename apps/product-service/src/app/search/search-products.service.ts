@@ -1,0 +1,72 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { ElasticsearchConfig } from '@ecom/config';
+import { ELASTICSEARCH, indexName } from '@ecom/datastores';
+import type { ProductUpserted } from '@ecom/events';
+import { offsetOf } from '@ecom/http';
+import { productSearchIndex } from '../product-search.index';
+import type { SearchProductsQuery } from './search-products.query.dto';
+
+export interface SearchHit extends Omit<ProductUpserted, 'productId'> {
+  id: string;
+  score: number;
+  highlights: Record<string, string[]>;
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  page: number;
+  limit: number;
+  total: number;
+  facets: { category: { value: string; count: number }[] };
+}
+
+/** full-text search over the index the catalog's events feed; standard analyzer only (adr 3) */
+@Injectable()
+export class SearchProductsService {
+  private readonly index: string;
+
+  constructor(
+    @Inject(ELASTICSEARCH) private readonly es: Client,
+    config: ConfigService,
+  ) {
+    this.index = indexName(config.getOrThrow<ElasticsearchConfig>('elasticsearch'), productSearchIndex.name);
+  }
+
+  async search(q: SearchProductsQuery): Promise<SearchResult> {
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
+      throw new BadRequestException('minPrice must not be above maxPrice');
+    }
+    const filter: estypes.QueryDslQueryContainer[] = [
+      ...(q.category ? [{ term: { category: q.category } }] : []),
+      ...(q.minPrice !== undefined || q.maxPrice !== undefined ? [{ range: { 'price.amount': { gte: q.minPrice, lte: q.maxPrice } } }] : []),
+    ];
+    const must: estypes.QueryDslQueryContainer = q.q
+      ? { multi_match: { query: q.q, fields: ['name^3', 'tags^2', 'description'], fuzziness: 'AUTO' } }
+      : { match_all: {} };
+    const res = await this.es.search<ProductUpserted, { category: estypes.AggregationsStringTermsAggregate }>({
+      index: this.index,
+      from: offsetOf(q),
+      size: q.limit,
+      track_total_hits: true,
+      query: { bool: { must, filter } },
+      // relevance first, then the id: a stable order across pages when scores tie
+      sort: [{ _score: { order: 'desc' } }, { productId: { order: 'asc' } }],
+      highlight: { fields: { name: {}, description: {} } },
+      aggs: { category: { terms: { field: 'category', size: 20 } } },
+    });
+    const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    const buckets = (res.aggregations?.category.buckets ?? []) as estypes.AggregationsStringTermsBucket[];
+    return {
+      items: res.hits.hits.map((h) => {
+        const { productId, ...rest } = h._source as ProductUpserted;
+        return { id: productId, ...rest, score: h._score ?? 0, highlights: h.highlight ?? {} };
+      }),
+      page: q.page,
+      limit: q.limit,
+      total,
+      facets: { category: buckets.map((b) => ({ value: String(b.key), count: b.doc_count })) },
+    };
+  }
+}

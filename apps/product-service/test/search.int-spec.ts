@@ -1,0 +1,66 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { createServiceApp } from '@ecom/bootstrap';
+import { bearerFor, waitFor } from '@ecom/testing';
+import { productService } from '../src/app/product.service';
+
+// search fed only by the catalog's events: writes show up in the index, ranked, highlighted, faceted
+
+describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
+  let app: NestFastifyApplication;
+  let admin: string;
+  const run = randomUUID().replace(/-/g, '').slice(0, 8);
+  const ids: Record<string, string> = {};
+
+  const create = async (sku: string, name: string, category: string, amount: number, description = '') => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/products',
+      headers: { authorization: admin },
+      payload: { sku: `${sku}-${run}`, name: `${name} ${run}`, description, price: { amount, currency: 'EUR' }, stock: 5, category: `${category}-${run}`, tags: [] },
+    });
+    ids[sku] = res.json().id;
+  };
+  const search = async (query: string) => (await app.inject({ method: 'GET', url: `/api/products/search?${query}` })).json();
+
+  beforeAll(async () => {
+    app = await createServiceApp(productService);
+    admin = await bearerFor('admin');
+    await create('kettle', 'Copper kettle', 'kitchen', 4500, 'a kettle for tea');
+    await create('teapot', 'Clay teapot', 'kitchen', 3000, 'brews green tea');
+    await create('tea', 'Green tea', 'pantry', 1200, 'loose leaf tea');
+    await waitFor('the three products in the index', async () => (await search(`q=${run}`)).total === 3, { timeoutMs: 20_000 });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('ranks by relevance, with highlights and category facets with counts', async () => {
+    const res = await search(`q=tea ${run}`);
+    expect(res.items[0].id).toBe(ids['tea']);
+    expect(res.items[0].highlights.name.join(' ')).toContain('<em>tea</em>');
+    expect(res.facets.category).toEqual(
+      expect.arrayContaining([
+        { value: `kitchen-${run}`, count: 2 },
+        { value: `pantry-${run}`, count: 1 },
+      ]),
+    );
+  });
+
+  it('filters by category and price range, and pages with a total', async () => {
+    const kitchen = await search(`q=${run}&category=kitchen-${run}&maxPrice=4000`);
+    expect(kitchen.items.map((i: { id: string }) => i.id)).toEqual([ids['teapot']]);
+    const page = await search(`q=${run}&limit=2&page=2`);
+    expect(page).toMatchObject({ page: 2, limit: 2, total: 3 });
+    expect(page.items).toHaveLength(1);
+    expect((await app.inject({ method: 'GET', url: '/api/products/search?minPrice=5&maxPrice=1' })).statusCode).toBe(400);
+  });
+
+  it('follows updates and deletions from the events', async () => {
+    await app.inject({ method: 'PATCH', url: `/api/products/${ids['kettle']}`, headers: { authorization: admin }, payload: { name: `Steel kettle ${run}` } });
+    await waitFor('the renamed kettle', async () => (await search(`q=steel ${run}`)).items[0]?.id === ids['kettle']);
+    await app.inject({ method: 'DELETE', url: `/api/products/${ids['teapot']}`, headers: { authorization: admin } });
+    await waitFor('the teapot to leave the index', async () => (await search(`q=${run}`)).total === 2);
+  });
+});
