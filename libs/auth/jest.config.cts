@@ -1,14 +1,15 @@
+// the specs build a whole service, swagger ui included: see tools/jest/esm-packages.cjs
+const esm = require('../../tools/jest/esm-packages.cjs');
+
 module.exports = {
   displayName: 'auth',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
   transform: {
-    // the guard specs build a whole service, swagger ui included: the same esm-only
-    // content-disposition workaround as libs/bootstrap/jest.config.cts
-    '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+    ...esm.transform,
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: esm.transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/libs/auth',
 };
