@@ -7,6 +7,7 @@ import { REDIS } from '@ecom/datastores';
 import { Topics } from '@ecom/events';
 import { KAFKA } from '@ecom/kafka';
 import { bearerFor, findMessage } from '@ecom/testing';
+import { ProductCache } from '../src/app/catalog/product-cache';
 import { productService } from '../src/app/product.service';
 
 // the catalog's http side on the real stores: admin writes with their events, public reads, cache
@@ -71,14 +72,20 @@ describe('product-service catalog (real mongodb, redis, kafka)', () => {
     expect((await call('GET', '/api/products?limit=500')).statusCode).toBe(400);
   });
 
-  it('caches a single read and drops the cache entry on every write', async () => {
+  it('caches a single read, replaces the entry on every write, and never lets an older version back in', async () => {
     const { id } = (await call('POST', '/api/products', admin, product('c'))).json();
     const redis = app.get<Redis>(REDIS);
-    expect((await call('GET', `/api/products/${id}`)).json().name).toBe('Green tea c');
+    const cache = app.get(ProductCache);
+    const v1 = (await call('GET', `/api/products/${id}`)).json();
+    expect(v1).toMatchObject({ name: 'Green tea c', version: 1 });
     expect(await redis.exists(`product:${id}`)).toBe(1);
     await call('PATCH', `/api/products/${id}`, admin, { price: { amount: 999, currency: 'EUR' } });
-    expect(await redis.exists(`product:${id}`)).toBe(0);
-    expect((await call('GET', `/api/products/${id}`)).json().price.amount).toBe(999);
+    expect((await cache.get(id))?.price.amount).toBe(999);
+    // a read that loaded version 1 before the write finishes after it: it must not win
+    const cached = await cache.get(id);
+    expect(cached).not.toBeNull();
+    if (cached) await cache.put({ ...cached, version: 1, price: { amount: 1, currency: 'EUR' } });
+    expect((await call('GET', `/api/products/${id}`)).json()).toMatchObject({ version: 2, price: { amount: 999 } });
   });
 
   it('deletes a product for good, with product.deleted', async () => {

@@ -13,17 +13,24 @@ import { productSearchIndex } from './product-search.index';
 import { ProductIndexMessageController } from './search/product-index.message.controller';
 import { SearchProductsHttpController } from './search/search-products.http.controller';
 import { SearchProductsService } from './search/search-products.service';
+import { RESERVATION_MODEL, reservationSchema } from './stock/reservation.schema';
+import { ReservationsRepository } from './stock/reservations.repository';
+import { StockMessageController } from './stock/stock.message.controller';
+import { StockReservationsService } from './stock/stock-reservations.service';
 
 const httpControllers = [SearchProductsHttpController, BrowseProductsHttpController, ManageProductsHttpController];
-const messageControllers = [ProductIndexMessageController];
-const services = [ManageProductsService, SearchProductsService, ProductCache];
-const repositories = [ProductsRepository];
+const messageControllers = [ProductIndexMessageController, StockMessageController];
+const services = [ManageProductsService, SearchProductsService, StockReservationsService, ProductCache];
+const repositories = [ProductsRepository, ReservationsRepository];
 
 @Module({
   imports: [
     AuthModule.forRoot(),
     MongoModule.forRoot(),
-    MongooseModule.forFeature([{ name: PRODUCT_MODEL, schema: productSchema }]),
+    MongooseModule.forFeature([
+      { name: PRODUCT_MODEL, schema: productSchema },
+      { name: RESERVATION_MODEL, schema: reservationSchema },
+    ]),
     RedisModule,
     ElasticsearchModule.forRoot([productSearchIndex]),
     KafkaModule,

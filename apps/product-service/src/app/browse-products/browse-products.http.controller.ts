@@ -32,6 +32,7 @@ export class BrowseProductsHttpController {
   @ApiNotFoundResponse({ description: 'No such product' })
   async get(@Param('id') id: string): Promise<ProductView> {
     const cached = await this.cache.get(id);
+    if (cached?.deletedAt) throw new NotFoundException('no such product');
     if (cached) return ProductView.of(cached);
     const product = await this.products.findById(id);
     if (!product) throw new NotFoundException('no such product');

@@ -3,25 +3,40 @@ import type { Redis } from 'ioredis';
 import { REDIS } from '@ecom/datastores';
 import type { ProductDocument } from './product.schema';
 
-// short, so a read that raced a write and cached the old version cannot stay wrong for long
+// a backstop only: writes replace the entry themselves, and an older version never replaces a newer one
 const TTL_SECONDS = 60;
 const keyOf = (id: string) => `product:${id}`;
 
-/** single product reads, cached in redis; every write drops the entry */
+// entries are "<version>|<json>". a read that raced a write and loaded the old version cannot
+// overwrite what the write cached, so a stale product is never served after its write returned.
+const PUT_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local v = tonumber(string.match(current, '^(%d+)|'))
+  if v and v >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+export type CachedProduct = Omit<ProductDocument, 'outbox' | 'outboxPending' | 'rev' | 'stockOps'>;
+
+/**
+ * single product reads, cached in redis. every write stores its result (deleted products too, so
+ * a racing read cannot bring them back); reads that miss store what they loaded.
+ */
 @Injectable()
 export class ProductCache {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async get(id: string): Promise<ProductDocument | null> {
+  /** the cached product; deleted ones come back with deletedAt set */
+  async get(id: string): Promise<CachedProduct | null> {
     const hit = await this.redis.get(keyOf(id));
-    return hit ? (JSON.parse(hit) as ProductDocument) : null;
+    return hit ? (JSON.parse(hit.slice(hit.indexOf('|') + 1)) as CachedProduct) : null;
   }
 
-  async put(product: ProductDocument): Promise<void> {
-    await this.redis.set(keyOf(product._id), JSON.stringify(product), 'EX', TTL_SECONDS);
-  }
-
-  async drop(id: string): Promise<void> {
-    await this.redis.del(keyOf(id));
+  async put(product: ProductDocument | CachedProduct): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { outbox, outboxPending, rev, stockOps, ...kept } = product as ProductDocument;
+    await this.redis.eval(PUT_IF_NEWER, 1, keyOf(product._id), product.version, JSON.stringify(kept), TTL_SECONDS);
   }
 }

@@ -13,6 +13,8 @@ export interface ProductDocument extends OutboxFields {
   tags: string[];
   /** bumped by every change; the search index keeps the highest it has seen */
   version: number;
+  /** markers of the stock operations applied for orders, kept until the order's reservation settles */
+  stockOps: string[];
   createdAt: Date;
   updatedAt: Date;
   deletedAt?: Date;
@@ -31,6 +33,7 @@ export const productSchema = new Schema<ProductDocument>(
     category: { type: String, required: true },
     tags: { type: [String], default: [] },
     version: { type: Number, default: 0 },
+    stockOps: { type: [String], default: [] },
     deletedAt: { type: Date },
     ...outboxSchemaFields,
   },

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ProductUpserted } from '@ecom/events';
-import type { ProductDocument } from './product.schema';
+import type { CachedProduct } from './product-cache';
 
 class MoneyView {
   @ApiProperty({ description: 'minor units, e.g. cents' }) amount!: number;
@@ -18,13 +18,13 @@ export class ProductView {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty() version!: number;
 
-  static of(p: ProductDocument): ProductView {
+  static of(p: CachedProduct): ProductView {
     return { id: p._id, sku: p.sku, name: p.name, description: p.description, price: p.price, stock: p.stock, category: p.category, tags: p.tags, version: p.version };
   }
 }
 
 /** the snapshot the search index and other services receive after every write */
-export function upsertedPayload(p: ProductDocument): ProductUpserted {
+export function upsertedPayload(p: CachedProduct): ProductUpserted {
   const { id, ...rest } = ProductView.of(p);
   return { productId: id, ...rest, price: { amount: p.price.amount, currency: p.price.currency } };
 }

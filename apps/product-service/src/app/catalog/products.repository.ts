@@ -10,6 +10,14 @@ export type ProductChanges = Partial<Omit<NewProduct, '_id' | 'sku'>>;
 
 export class DuplicateSkuError extends Error {}
 
+/** the outcome of taking stock for an order: the product as it is afterwards, or why not */
+export type TakeResult = { taken: ProductDocument } | { short: ProductDocument } | { gone: true };
+
+const MAX_ATTEMPTS = 20;
+// markers of stock operations, so a redelivered order event never moves stock twice
+export const takenMarker = (orderId: string) => `take:${orderId}`;
+export const returnedMarker = (orderId: string) => `return:${orderId}`;
+
 // products that are not deleted
 const LIVE = { deletedAt: { $exists: false } };
 
@@ -36,7 +44,75 @@ export class ProductsRepository implements OnModuleInit {
   }
 
   findById(id: string): Promise<ProductDocument | null> {
-    return this.products.findOne({ _id: id, ...LIVE }).lean<ProductDocument>().exec();
+    return this.products.findOne({ _id: id, ...LIVE }, { outbox: 0 }).lean<ProductDocument>().exec();
+  }
+
+  findLive(ids: readonly string[]): Promise<ProductDocument[]> {
+    return this.products.find({ _id: { $in: ids }, ...LIVE }, { outbox: 0 }).lean<ProductDocument[]>().exec();
+  }
+
+  /**
+   * takes `quantity` for the order at most once: the product's version guards the stock check,
+   * and the marker makes a second attempt for the same order a no-op that reports it as taken
+   */
+  async takeStock(productId: string, orderId: string, quantity: number, events: (p: ProductDocument) => OutboxEntry[]): Promise<TakeResult> {
+    const marker = takenMarker(orderId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.findById(productId);
+      if (!current) return { gone: true };
+      if (current.stockOps.includes(marker)) return { taken: current };
+      if (current.stock < quantity) return { short: current };
+      const next = await this.moveStock(current, -quantity, marker, events);
+      if (next) return { taken: next };
+    }
+    throw new Error(`could not take stock of ${productId} for ${orderId}: too many concurrent writes`);
+  }
+
+  /**
+   * puts `quantity` back for the order at most once. with `onlyIfTaken`, a product this order
+   * never took from is left alone (a reservation that failed half way). deleted products get it back too.
+   */
+  async returnStock(
+    productId: string,
+    orderId: string,
+    quantity: number,
+    onlyIfTaken: boolean,
+    events: (p: ProductDocument) => OutboxEntry[],
+  ): Promise<ProductDocument | null> {
+    const marker = returnedMarker(orderId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.products.findById(productId, { outbox: 0 }).lean<ProductDocument>().exec();
+      if (!current || current.stockOps.includes(marker)) return null;
+      if (onlyIfTaken && !current.stockOps.includes(takenMarker(orderId))) return null;
+      const next = await this.moveStock(current, quantity, marker, events);
+      if (next) return next;
+    }
+    throw new Error(`could not return stock of ${productId} for ${orderId}: too many concurrent writes`);
+  }
+
+  /** drops the order's markers once its reservation is settled and no event can move stock again */
+  async forgetStockOps(productIds: readonly string[], orderId: string): Promise<void> {
+    if (productIds.length === 0) return;
+    await this.products.updateMany(
+      { _id: { $in: productIds } },
+      { $pull: { stockOps: { $in: [takenMarker(orderId), returnedMarker(orderId)] } } },
+    );
+  }
+
+  // null when another write came first; the stock can never go below 0 because the version pins it
+  private async moveStock(
+    current: ProductDocument,
+    delta: number,
+    marker: string,
+    events: (p: ProductDocument) => OutboxEntry[],
+  ): Promise<ProductDocument | null> {
+    const next = { ...current, stock: current.stock + delta, version: current.version + 1, updatedAt: new Date() };
+    if (next.stock < 0) return null;
+    const res = await this.products.updateOne(
+      { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $ne: marker } },
+      withEvents({ $inc: { stock: delta, version: 1 }, $push: { stockOps: marker }, $set: { updatedAt: next.updatedAt } }, events(next)),
+    );
+    return res.modifiedCount === 1 ? { ...next, stockOps: [...current.stockOps, marker] } : null;
   }
 
   async list(q: PageQuery & { category?: string }): Promise<{ items: ProductDocument[]; total: number }> {

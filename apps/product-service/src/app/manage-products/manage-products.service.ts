@@ -49,7 +49,7 @@ export class ManageProductsService {
       if (!current) throw new NotFoundException('no such product');
       const result = await this.products.update(current, changes, (p) => [event(p)]);
       if (result === 'conflict') continue;
-      await this.cache.drop(id);
+      await this.cache.put(result);
       this.outbox.flush();
       return result;
     }

@@ -1,0 +1,131 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { createServiceApp } from '@ecom/bootstrap';
+import { createEnvelope, Topics, type EventsMap } from '@ecom/events';
+import { EventProducer, KAFKA } from '@ecom/kafka';
+import { bearerFor, TopicTap, waitFor } from '@ecom/testing';
+import { productService } from '../src/app/product.service';
+import { ReservationsRepository } from '../src/app/stock/reservations.repository';
+
+// the saga's product side on the real stores: order events in, stock events out
+
+describe('product-service stock reservations (real mongodb, kafka)', () => {
+  let app: NestFastifyApplication;
+  let admin: string;
+  let tap: TopicTap;
+  const run = randomUUID().slice(0, 8);
+
+  const createProduct = async (sku: string, stock: number, amount = 1250): Promise<string> => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/products',
+      headers: { authorization: admin },
+      payload: { sku: `${sku}-${run}`, name: `Tea ${sku}`, description: '', price: { amount, currency: 'EUR' }, stock, category: `stock-${run}`, tags: [] },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json().id;
+  };
+  const stockOf = async (id: string): Promise<number> => (await app.inject({ method: 'GET', url: `/api/products/${id}` })).json().stock;
+  const publish = async <T extends 'order.placed' | 'order.cancelled'>(topic: T, payload: EventsMap[T], times = 1) => {
+    const envelope = createEnvelope(topic, payload, { key: payload.orderId });
+    for (let i = 0; i < times; i++) await app.get(EventProducer).sendBatch([{ topic, envelope }]);
+  };
+  const place = (orderId: string, lines: { productId: string; quantity: number }[], times = 1) =>
+    publish(Topics.OrderPlaced, { orderId, userId: `u-${run}`, lines }, times);
+  const cancel = (orderId: string, times = 1) => publish(Topics.OrderCancelled, { orderId, userId: `u-${run}` }, times);
+  const payloadOf = async (topic: string, orderId: string) => (await tap.next(topic, orderId)).envelope.payload;
+  const settled = (orderId: string) =>
+    waitFor(`reservation ${orderId} to settle`, async () => {
+      const r = await app.get(ReservationsRepository).find(orderId);
+      return r && ['reserved', 'rejected', 'released'].includes(r.state) && r;
+    });
+
+  beforeAll(async () => {
+    app = await createServiceApp(productService);
+    admin = await bearerFor('admin');
+    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [Topics.StockReserved, Topics.StockRejected, Topics.StockReleased]);
+  });
+
+  afterAll(async () => {
+    await tap?.stop();
+    await app?.close();
+  });
+
+  it('reserves every item at the catalog price and publishes stock.reserved with the total', async () => {
+    const [a, b] = [await createProduct('a', 5, 1250), await createProduct('b', 3, 300)];
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }, { productId: a, quantity: 1 }]);
+    expect(await payloadOf(Topics.StockReserved, orderId)).toMatchObject({
+      orderId,
+      total: { amount: 2 * 1250 + 300, currency: 'EUR' },
+      lines: [{ productId: [a, b].sort()[0] }, { productId: [a, b].sort()[1] }],
+    });
+    expect(await stockOf(a)).toBe(3);
+    expect(await stockOf(b)).toBe(2);
+  });
+
+  it('moves stock once when the same order arrives three times', async () => {
+    const a = await createProduct('dup', 5);
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: a, quantity: 2 }], 3);
+    await place(orderId, [{ productId: a, quantity: 2 }]);
+    expect((await settled(orderId)).state).toBe('reserved');
+    await payloadOf(Topics.StockReserved, orderId);
+    expect(await stockOf(a)).toBe(3);
+  });
+
+  it('rejects with a reason and takes nothing when one item is short', async () => {
+    const [a, c] = [await createProduct('ok', 5), await createProduct('short', 1)];
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: a, quantity: 1 }, { productId: c, quantity: 2 }]);
+    expect((await payloadOf(Topics.StockRejected, orderId)).reason).toBe(`insufficient stock for short-${run}: requested 2, available 1`);
+    expect(await stockOf(a)).toBe(5);
+    expect(await stockOf(c)).toBe(1);
+  });
+
+  it('rejects an unknown product', async () => {
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: 'no-such-product', quantity: 1 }]);
+    expect((await payloadOf(Topics.StockRejected, orderId)).reason).toBe('product no-such-product does not exist');
+  });
+
+  it('never oversells: 30 racing orders of 1 against stock 10 give 10 reservations and 20 rejections', async () => {
+    const p = await createProduct('race', 10);
+    const orders = Array.from({ length: 30 }, () => `o-${randomUUID()}`);
+    await Promise.all(orders.map((orderId) => place(orderId, [{ productId: p, quantity: 1 }])));
+    const states = await Promise.all(orders.map(async (o) => (await settled(o)).state));
+    expect(states.filter((s) => s === 'reserved')).toHaveLength(10);
+    expect(states.filter((s) => s === 'rejected')).toHaveLength(20);
+    expect(await stockOf(p)).toBe(0);
+    // every order got exactly one answer on the wire
+    await waitFor('an answer for every order', () => orders.every((o) => tap.seen(Topics.StockReserved, o).length + tap.seen(Topics.StockRejected, o).length === 1));
+  });
+
+  it('puts the stock back once when the order is cancelled, however often the cancel arrives', async () => {
+    const a = await createProduct('cancel', 4);
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: a, quantity: 3 }]);
+    await payloadOf(Topics.StockReserved, orderId);
+    expect(await stockOf(a)).toBe(1);
+    await cancel(orderId, 3);
+    expect(await payloadOf(Topics.StockReleased, orderId)).toEqual({ orderId });
+    expect((await settled(orderId)).state).toBe('released');
+    await waitFor('the stock to come back', async () => (await stockOf(a)) === 4);
+    await cancel(orderId);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stockOf(a)).toBe(4);
+    expect(tap.seen(Topics.StockReleased, orderId)).toHaveLength(1);
+  });
+
+  it('takes nothing for an order whose cancel arrived first', async () => {
+    const a = await createProduct('late', 4);
+    const orderId = `o-${randomUUID()}`;
+    await cancel(orderId);
+    await payloadOf(Topics.StockReleased, orderId);
+    await place(orderId, [{ productId: a, quantity: 2 }]);
+    expect((await settled(orderId)).state).toBe('released');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stockOf(a)).toBe(4);
+  });
+});
