@@ -2,14 +2,30 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
 import { PostgresModule } from '@ecom/datastores';
 import { KafkaModule, PgOutboxModule } from '@ecom/kafka';
+import { BrowseOrdersHttpController } from './browse-orders/browse-orders.http.controller';
+import { CancelOrderHttpController } from './cancel-order/cancel-order.http.controller';
+import { CancelOrderService } from './cancel-order/cancel-order.service';
 import { orderMigrations } from './migrations';
+import { OrderEntity, OrderLineEntity } from './orders/order.entity';
+import { OrdersRepository } from './orders/orders.repository';
+import { PlaceOrderHttpController } from './place-order/place-order.http.controller';
+import { PlaceOrderService } from './place-order/place-order.service';
+import { OrderSagaMessageController } from './saga/order-saga.message.controller';
+import { OrderSagaService } from './saga/order-saga.service';
+
+const httpControllers = [PlaceOrderHttpController, BrowseOrdersHttpController, CancelOrderHttpController];
+const messageControllers = [OrderSagaMessageController];
+const services = [PlaceOrderService, CancelOrderService, OrderSagaService];
+const repositories = [OrdersRepository];
 
 @Module({
   imports: [
     AuthModule.forRoot(),
-    PostgresModule.forRoot({ entities: [], migrations: orderMigrations }),
+    PostgresModule.forRoot({ entities: [OrderEntity, OrderLineEntity], migrations: orderMigrations }),
     KafkaModule,
     PgOutboxModule,
   ],
+  controllers: [...httpControllers, ...messageControllers],
+  providers: [...services, ...repositories],
 })
 export class OrderModule {}

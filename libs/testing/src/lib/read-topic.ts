@@ -29,6 +29,7 @@ export interface TappedEvent {
   readonly topic: string;
   readonly key: string | undefined;
   readonly envelope: { id: string; payload: Record<string, unknown> } & Record<string, unknown>;
+  readonly headers: Record<string, string>;
 }
 
 /**
@@ -49,7 +50,8 @@ export class TopicTap {
     await consumer.subscribe({ topics: [...topics], fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
-        tap.events.push({ topic, key: message.key?.toString(), envelope: JSON.parse(message.value?.toString() ?? '{}') });
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        tap.events.push({ topic, key: message.key?.toString(), envelope: JSON.parse(message.value?.toString() ?? '{}'), headers });
       },
     });
     await waitFor('the topic tap to join its group', () => joined);

@@ -1,7 +1,7 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import { createEnvelope, Topics } from '@ecom/events';
 import { DLT_HEADERS } from '../constants';
-import { backoff, processMessage, ShutdownInterrupted, type ProcessDeps } from './process-message';
+import { backoff, processMessage, ShutdownInterrupted, UnprocessableEvent, type ProcessDeps } from './process-message';
 
 const order = {
   orderId: 'o-1',
@@ -76,6 +76,15 @@ describe('processMessage', () => {
     expect(handle).toHaveBeenCalledTimes(3);
     expect(sleeps).toEqual([100, 200]);
     expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'failed', [DLT_HEADERS.error]: 'db down', [DLT_HEADERS.attempts]: '3' });
+  });
+
+  it('dead-letters an unprocessable event at once, without retries', async () => {
+    const handle = jest.fn().mockRejectedValue(new UnprocessableEvent('no such order'));
+    const { d, deadLetters, sleeps } = deps(handle);
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('dead-lettered');
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(sleeps).toEqual([]);
+    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'unprocessable', [DLT_HEADERS.error]: 'no such order' });
   });
 
   it('succeeds after a transient failure without dead-lettering', async () => {

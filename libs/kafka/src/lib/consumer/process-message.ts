@@ -24,6 +24,12 @@ export type Outcome = 'handled' | 'dead-lettered';
 
 export class ShutdownInterrupted extends Error {}
 
+/**
+ * thrown by a handler for a valid event that retrying cannot help, e.g. one about an order this
+ * service never had: it goes to the dead-letter topic at once, for a person to look at.
+ */
+export class UnprocessableEvent extends Error {}
+
 export function backoff(base: number, attempt: number): number {
   return Math.min(base * 2 ** (attempt - 1), CONSUMER_MAX_BACKOFF_MS);
 }
@@ -52,6 +58,11 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
       return 'handled';
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
+      if (e instanceof UnprocessableEvent) {
+        deps.log.error({ ...where, eventId: event.id, err: error }, 'event cannot be processed, sending it to the dead-letter topic');
+        await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'unprocessable', error, attempt));
+        return 'dead-lettered';
+      }
       if (attempt > deps.maxRetries) {
         deps.log.error({ ...where, eventId: event.id, attempts: attempt, err: error }, 'handler failed, sending the event to the dead-letter topic');
         await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'failed', error, attempt));
@@ -65,7 +76,7 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
   }
 }
 
-function deadLetter(input: IncomingMessage, group: string, reason: 'invalid' | 'failed', error: string, attempts: number): Message {
+function deadLetter(input: IncomingMessage, group: string, reason: 'invalid' | 'failed' | 'unprocessable', error: string, attempts: number): Message {
   const { message } = input;
   return {
     key: message.key,

@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Topics, type EventEnvelope, type StockRejected, type StockReserved } from '@ecom/events';
+import { claimEvent, PgOutbox, UnprocessableEvent, type Publish } from '@ecom/kafka';
+import { nextStatus, type OrderTransition } from '../orders/order-status';
+import { OrderEntity, OrderLineEntity } from '../orders/order.entity';
+import { OrdersRepository } from '../orders/orders.repository';
+import { SERVICE } from '../order.config';
+
+/**
+ * the order side of the saga: the catalog's answer settles a PENDING order. each event is
+ * claimed in the same transaction as its effect, so a redelivery changes nothing.
+ */
+@Injectable()
+export class OrderSagaService {
+  private readonly log = new Logger(OrderSagaService.name);
+
+  constructor(
+    private readonly outbox: PgOutbox,
+    private readonly orders: OrdersRepository,
+  ) {}
+
+  async stockReserved(event: EventEnvelope<StockReserved>): Promise<void> {
+    const { orderId, lines, total } = event.payload;
+    await this.settle(event, 'confirm', async (em, order, publish) => {
+      await em.update(OrderEntity, orderId, { status: 'CONFIRMED', totalAmount: total.amount, currency: total.currency });
+      for (const l of lines) {
+        await em.update(OrderLineEntity, { orderId, productId: l.productId }, { sku: l.sku, name: l.name, unitPriceAmount: l.unitPrice.amount });
+      }
+      await publish(
+        Topics.OrderConfirmed,
+        { orderId, userId: order.userId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })), total },
+        { key: orderId, causedBy: event },
+      );
+    });
+  }
+
+  async stockRejected(event: EventEnvelope<StockRejected>): Promise<void> {
+    const { orderId, reason } = event.payload;
+    await this.settle(event, 'reject', async (em, order, publish) => {
+      await em.update(OrderEntity, orderId, { status: 'REJECTED', reason });
+      await publish(Topics.OrderRejected, { orderId, userId: order.userId, reason }, { key: orderId, causedBy: event });
+    });
+  }
+
+  private async settle(
+    event: EventEnvelope<{ orderId: string }>,
+    transition: OrderTransition,
+    apply: (em: EntityManager, order: OrderEntity, publish: Publish) => Promise<void>,
+  ): Promise<void> {
+    const { orderId } = event.payload;
+    await this.outbox.transaction(async (em, publish) => {
+      if (!(await claimEvent(em, SERVICE, event.id))) return;
+      const order = await this.orders.find(orderId, em, true);
+      if (!order) throw new UnprocessableEvent(`order ${orderId} does not exist here`);
+      if (order.status !== 'PENDING') {
+        // cancelled while pending: the catalog got the cancel as well and puts the stock back
+        this.log.log({ orderId, status: order.status, transition }, 'the order is settled already; the answer changes nothing');
+        return;
+      }
+      nextStatus(order.status, transition);
+      await apply(em, order, publish);
+    });
+  }
+}

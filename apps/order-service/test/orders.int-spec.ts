@@ -1,0 +1,179 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { createServiceApp } from '@ecom/bootstrap';
+import { createEnvelope, deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
+import { DLT_HEADERS, EventProducer, KAFKA } from '@ecom/kafka';
+import { bearerFor, TopicTap, waitFor } from '@ecom/testing';
+import { orderService } from '../src/app/order.service';
+
+// the order side of the saga on real postgres and kafka; the catalog's answers are produced here
+
+describe('order-service (real postgres, kafka)', () => {
+  let app: NestFastifyApplication;
+  let tap: TopicTap;
+  const run = randomUUID().slice(0, 8);
+  const alice = `alice-${run}`;
+  const bob = `bob-${run}`;
+  const tokens: Record<string, string> = {};
+
+  const call = (method: 'GET' | 'POST', url: string, who?: string, payload?: object, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, payload, headers: { ...headers, ...(who && { authorization: tokens[who] }) } });
+  const place = (who: string, items: object[], key?: string) => call('POST', '/api/orders', who, { items }, key ? { 'idempotency-key': key } : {});
+  const send = async <T extends 'stock.reserved' | 'stock.rejected'>(topic: T, envelope: EventEnvelope<EventsMap[T]>) =>
+    app.get(EventProducer).sendBatch([{ topic, envelope }]);
+  const reserved = (orderId: string) =>
+    createEnvelope(
+      Topics.StockReserved,
+      {
+        orderId,
+        lines: [
+          { productId: 'p-1', sku: 'TEA-1', name: 'Green tea', quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' } },
+          { productId: 'p-2', sku: 'TEA-2', name: 'Black tea', quantity: 1, unitPrice: { amount: 300, currency: 'EUR' } },
+        ],
+        total: { amount: 2800, currency: 'EUR' },
+      },
+      { key: orderId },
+    );
+  const statusOf = (id: string, status: string) =>
+    waitFor(`order ${id} to be ${status}`, async () => {
+      const o = (await call('GET', `/api/orders/${id}`, 'admin')).json();
+      return o.status === status && o;
+    });
+
+  beforeAll(async () => {
+    app = await createServiceApp(orderService);
+    tokens[alice] = await bearerFor('customer', alice);
+    tokens[bob] = await bearerFor('customer', bob);
+    tokens.admin = await bearerFor('admin', `admin-${run}`);
+    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [
+      Topics.OrderPlaced,
+      Topics.OrderConfirmed,
+      Topics.OrderRejected,
+      Topics.OrderCancelled,
+      deadLetterTopic(Topics.StockReserved),
+    ]);
+  });
+
+  afterAll(async () => {
+    await tap?.stop();
+    await app?.close();
+  });
+
+  it('refuses anonymous orders with 401 and bad items with 400 naming each field', async () => {
+    expect((await call('POST', '/api/orders', undefined, { items: [{ productId: 'p', quantity: 1 }] })).statusCode).toBe(401);
+    const res = await place(alice, [{ productId: '', quantity: 0 }, { productId: 'p', quantity: 1.5 }]);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['items.0.productId', 'items.0.quantity', 'items.1.quantity']);
+    expect((await place(alice, [])).statusCode).toBe(400);
+    expect((await call('POST', '/api/orders', alice, { items: 'x' })).statusCode).toBe(400);
+  });
+
+  it('accepts an order as PENDING and publishes order.placed with the lines merged per product', async () => {
+    const res = await place(alice, [{ productId: 'p-1', quantity: 1 }, { productId: 'p-2', quantity: 1 }, { productId: 'p-1', quantity: 1 }]);
+    expect(res.statusCode).toBe(202);
+    const order = res.json();
+    expect(order).toMatchObject({ status: 'PENDING', userId: alice, total: null, items: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }] });
+    expect((await tap.next(Topics.OrderPlaced, order.id)).envelope.payload).toEqual({
+      orderId: order.id,
+      userId: alice,
+      lines: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }],
+    });
+  });
+
+  it('shows an order to its owner and admins only; anyone else gets 404', async () => {
+    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 1 }])).json();
+    expect((await call('GET', `/api/orders/${id}`, alice)).statusCode).toBe(200);
+    expect((await call('GET', `/api/orders/${id}`, 'admin')).statusCode).toBe(200);
+    expect((await call('GET', `/api/orders/${id}`, bob)).statusCode).toBe(404);
+    expect((await call('GET', `/api/orders/${id}`)).statusCode).toBe(401);
+    expect((await call('GET', '/api/orders/not-a-uuid', alice)).statusCode).toBe(404);
+  });
+
+  it('confirms on stock.reserved with the catalog prices, once however often it arrives', async () => {
+    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }])).json();
+    const answer = reserved(id);
+    await send(Topics.StockReserved, answer);
+    await send(Topics.StockReserved, answer);
+    const order = await statusOf(id, 'CONFIRMED');
+    expect(order.total).toEqual({ amount: 2800, currency: 'EUR' });
+    expect(order.items[0]).toEqual({ productId: 'p-1', quantity: 2, sku: 'TEA-1', name: 'Green tea', unitPrice: { amount: 1250, currency: 'EUR' } });
+    expect((await tap.next(Topics.OrderConfirmed, id)).envelope.payload).toMatchObject({ orderId: id, userId: alice, total: { amount: 2800 } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(1);
+  });
+
+  it('rejects on stock.rejected, keeping the reason', async () => {
+    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 99 }])).json();
+    await send(Topics.StockRejected, createEnvelope(Topics.StockRejected, { orderId: id, reason: 'insufficient stock for TEA-1: requested 99, available 3' }, { key: id }));
+    expect((await statusOf(id, 'REJECTED')).reason).toBe('insufficient stock for TEA-1: requested 99, available 3');
+    expect((await tap.next(Topics.OrderRejected, id)).envelope.payload).toMatchObject({ userId: alice, reason: expect.stringContaining('insufficient') });
+  });
+
+  it('cancels a confirmed order with order.cancelled, and answers 409 to an illegal move', async () => {
+    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }])).json();
+    await send(Topics.StockReserved, reserved(id));
+    await statusOf(id, 'CONFIRMED');
+    expect((await call('POST', `/api/orders/${id}/cancel`, bob)).statusCode).toBe(404);
+    const res = await call('POST', `/api/orders/${id}/cancel`, alice);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('CANCELLED');
+    expect((await tap.next(Topics.OrderCancelled, id)).envelope.payload).toEqual({ orderId: id, userId: alice });
+    const again = await call('POST', `/api/orders/${id}/cancel`, alice);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toBe('an order that is CANCELLED cannot be cancelled');
+  });
+
+  it('leaves a cancelled order cancelled when the stock answer comes late', async () => {
+    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 1 }])).json();
+    expect((await call('POST', `/api/orders/${id}/cancel`, alice)).json().status).toBe('CANCELLED');
+    const late = reserved(id);
+    await send(Topics.StockReserved, late);
+    await send(Topics.StockRejected, createEnvelope(Topics.StockRejected, { orderId: id, reason: 'x' }, { key: id }));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await call('GET', `/api/orders/${id}`, alice)).json().status).toBe('CANCELLED');
+    expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(0);
+  });
+
+  it('creates one order per Idempotency-Key, even for racing requests, and 422s a different body', async () => {
+    const key = randomUUID();
+    const items = [{ productId: 'p-1', quantity: 1 }];
+    const responses = await Promise.all(Array.from({ length: 5 }, () => place(alice, items, key)));
+    expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(responses.map((r) => r.json().id)).size).toBe(1);
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+    const id = responses[0].json().id;
+    const other = await place(alice, [{ productId: 'p-1', quantity: 2 }], key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().detail).toMatch(/different request body/);
+    // keys belong to their caller: bob's use of the same key is a new order
+    expect((await place(bob, items, key)).json().id).not.toBe(id);
+    expect((await place(alice, items, 'bad key')).statusCode).toBe(400);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tap.seen(Topics.OrderPlaced, id)).toHaveLength(1);
+  });
+
+  it("lists the caller's own orders newest first, paginated; admins see everyone's", async () => {
+    const carol = `carol-${run}`;
+    tokens[carol] = await bearerFor('customer', carol);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await place(carol, [{ productId: 'p-1', quantity: 1 }])).json().id);
+    const page1 = (await call('GET', '/api/orders?limit=2', carol)).json();
+    expect(page1).toMatchObject({ page: 1, limit: 2, total: 3 });
+    expect(page1.items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
+    expect((await call('GET', '/api/orders?page=2&limit=2', carol)).json().items.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
+    const all = (await call('GET', '/api/orders?limit=100', 'admin')).json();
+    expect(all.total).toBeGreaterThan(3);
+    expect((await call('GET', '/api/orders?limit=101', carol)).statusCode).toBe(400);
+  });
+
+  it('dead-letters an answer about an order it never had', async () => {
+    const ghost = randomUUID();
+    await send(Topics.StockReserved, reserved(ghost));
+    const dead = await tap.next(deadLetterTopic(Topics.StockReserved), ghost);
+    expect(dead.envelope.payload).toMatchObject({ orderId: ghost });
+    expect(dead.headers[DLT_HEADERS.reason]).toBe('unprocessable');
+    expect(dead.headers[DLT_HEADERS.error]).toBe(`order ${ghost} does not exist here`);
+  });
+});
