@@ -9,6 +9,6 @@ export const analyticsService = {
   config: analyticsConfig,
   openapi: {
     title: 'Analytics service',
-    description: 'Event history and time series.',
+    description: 'Event history, a summary and time series of sign-ups, orders, revenue and top products, for admins.',
   },
 } satisfies ServiceOptions<typeof analyticsConfig>;

@@ -1,0 +1,34 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Roles } from '@ecom/auth';
+import { TimeseriesQuery } from './timeseries.query.dto';
+import { TimeseriesService } from './timeseries.service';
+import { TimeseriesView } from './timeseries.view';
+
+@ApiTags('analytics')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+@ApiForbiddenResponse({ description: 'Admins only' })
+@Roles('admin')
+@Controller('api/analytics')
+export class TimeseriesHttpController {
+  constructor(private readonly timeseries: TimeseriesService) {}
+
+  @Get('timeseries')
+  @ApiOperation({ summary: 'One metric per minute, hour or day bucket over a time window, empty buckets as 0' })
+  @ApiOkResponse({ type: TimeseriesView })
+  @ApiBadRequestResponse({
+    description: 'Invalid query (unknown metric or interval, bad from/to, more than 400 days or 1500 points, currency without metric=revenue), listed',
+  })
+  series(@Query() q: TimeseriesQuery): Promise<TimeseriesView> {
+    return this.timeseries.series(q);
+  }
+}
