@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm stop: stop the services `npm start` launched (SIGTERM, SIGKILL after 15 s), then the stack,
 // the same way it was started (recorded in .stack/run/mode). safe to run any number of times.
+//   npm stop -- --services    stops the services only and leaves the stack running
 import process from 'node:process';
 import { livePid, quiet, removeFile, signal, sleep } from './lib/proc.mjs';
 import { SERVICES } from './lib/services.mjs';
@@ -80,6 +81,8 @@ async function stopStack() {
 main(async () => {
   setPrefix('stop');
   await stopServices();
+  // --services: leave the backing servers running (npm test does this after its e2e phase)
+  if (process.argv.includes('--services')) return 0;
   await stopStack();
   ok('everything is stopped');
   return 0;

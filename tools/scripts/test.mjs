@@ -4,9 +4,12 @@
 //   2. lint and build:    nx run-many -t lint build   (module boundaries included)
 //   3. unit tests:        nx run-many -t test         (every project)
 //   4. integration tests: nx run-many -t integration  (projects with that target; real servers)
+//   5. end-to-end tests:  npm start, then nx run platform-e2e:e2e through the gateway, then the
+//      services it started are stopped again (services that were running already are used as they are)
 // the last line of output is "<N> passed, <M> failed", summed over jest's "Tests:" lines of both.
 import process from 'node:process';
-import { checkPrerequisites, ensureDependencies, quiet, run } from './lib/proc.mjs';
+import { checkPrerequisites, ensureDependencies, livePid, quiet, run } from './lib/proc.mjs';
+import { SERVICES } from './lib/services.mjs';
 import {
   chooseMode,
   clearMode,
@@ -142,6 +145,29 @@ async function releaseStack(mode, stop) {
 
 const phases = [];
 
+/** npm start, the e2e suite through the gateway, then npm stop -- --services if this run started them */
+async function e2ePhase() {
+  const running = SERVICES.filter((s) => livePid(s.pidFile)).map((s) => s.name);
+  console.log();
+  if (running.length)
+    warn(`already running, used as they are (not rebuilt): ${running.join(', ')}. \`npm stop -- --services\` first to test a fresh build.`);
+  step(bold('end-to-end tests: npm start, then the suite through the gateway'));
+  const start = await run(process.execPath, ['tools/scripts/start.mjs'], { env });
+  let result;
+  if (start.code !== 0) {
+    error('the services did not start (see above), so the end-to-end tests did not run');
+    result = { title: 'end-to-end tests (not run)', ok: false, passed: 0, failed: 0 };
+  } else {
+    result = await phase('end-to-end tests', ['run', 'platform-e2e:e2e', '--outputStyle=stream', '--skip-nx-cache']);
+  }
+  if (!running.length) {
+    step('stopping the services this run started');
+    const stop = await run(process.execPath, ['tools/scripts/stop.mjs', '--services'], { env });
+    if (stop.code !== 0) error('could not stop the services; run `npm stop`');
+  }
+  return result;
+}
+
 /** per-phase lines, then the machine-readable result: always the last line, no color */
 function summary(success, started, problems) {
   const passed = phases.reduce((n, p) => n + p.passed, 0);
@@ -220,6 +246,7 @@ async function runAll(problems) {
         ]),
       );
       if (interrupted) problems.push('interrupted');
+      else phases.push(await e2ePhase());
     }
   } finally {
     if (!(await releaseStack(mode, stack.stop)))

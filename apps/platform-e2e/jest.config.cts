@@ -1,0 +1,13 @@
+// the platform from the outside: every request goes through the gateway to the five running
+// services (npm start). E2E_BASE_URL points elsewhere; the default is the local gateway.
+module.exports = {
+  displayName: 'platform-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
+  testTimeout: 60_000,
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+};

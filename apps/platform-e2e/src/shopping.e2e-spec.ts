@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { asAdmin, newCustomer, type Actor } from './support/actors';
+import { api, eventually, seen } from './support/api';
+
+// the story of the product, through the gateway only: accounts, catalog and search, the order
+// saga over kafka, stock that never oversells, notifications and analytics that follow
+
+const run = randomUUID().slice(0, 8);
+
+describe('shopping through the gateway', () => {
+  let admin: Actor;
+  let ada: Actor;
+  let bob: Actor;
+
+  const createProduct = async (name: string, stock: number, amount: number) => {
+    const res = await api('POST', '/api/products', {
+      token: admin.token,
+      body: { sku: `E2E-${name.toUpperCase()}-${run}`, name: `${name} ${run}`, description: `e2e ${name}`, price: { amount, currency: 'EUR' }, stock, category: `e2e-${run}`, tags: ['e2e'] },
+    });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; sku: string; stock: number };
+  };
+  const stockOf = async (id: string): Promise<number> => (await api('GET', `/api/products/${id}`)).body.stock;
+  const order = (who: Actor, items: { productId: string; quantity: number }[], key?: string) =>
+    api('POST', '/api/orders', { token: who.token, body: { items }, headers: key ? { 'idempotency-key': key } : {} });
+  const settled = (who: Actor, id: string, timeoutMs = 5_000) =>
+    eventually(
+      `order ${id} to settle`,
+      async () => {
+        const o = (await api('GET', `/api/orders/${id}`, { token: who.token })).body;
+        return o.status !== 'PENDING' && o;
+      },
+      timeoutMs,
+    );
+
+  beforeAll(async () => {
+    admin = await asAdmin();
+    ada = await newCustomer('Ada');
+    bob = await newCustomer('Bob');
+  });
+
+  afterAll(() => {
+    const errors = seen.filter((s) => s.status >= 500);
+    expect(errors).toEqual([]);
+  });
+
+  it('registers and logs in a customer, who can read their own profile', async () => {
+    const me = await api('GET', '/api/users/me', { token: ada.token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: ada.id, email: ada.email, role: 'customer' });
+    expect(JSON.stringify(me.body)).not.toMatch(/password/i);
+  });
+
+  it('refuses anonymous writes with 401 and customers writing to the catalog with 403', async () => {
+    expect((await api('POST', '/api/orders', { body: { items: [{ productId: 'x', quantity: 1 }] } })).status).toBe(401);
+    expect((await api('POST', '/api/products', { body: {} })).status).toBe(401);
+    const res = await api('POST', '/api/products', { token: ada.token, body: { sku: 'NOPE', name: 'n', description: '', price: { amount: 1, currency: 'EUR' }, stock: 1, category: 'c', tags: [] } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.correlationId).toEqual(expect.any(String));
+  });
+
+  it('finds new products in search within 2 s, with highlights and facets', async () => {
+    const teapot = await createProduct('Teapot', 5, 2500);
+    const started = Date.now();
+    const hit = await eventually(
+      'the teapot in search',
+      async () => {
+        const r = await api('GET', `/api/products/search?q=teapot&category=e2e-${run}`);
+        return r.body.items?.find((i: { id: string }) => i.id === teapot.id) && r.body;
+      },
+      2_000,
+      50,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(hit.total).toBe(1);
+    expect(hit.items[0].highlights.name.join(' ')).toContain('<em>Teapot</em>');
+    expect(hit.facets.category).toEqual([{ value: `e2e-${run}`, count: 1 }]);
+  });
+
+  describe('the order saga', () => {
+    let cup: { id: string };
+
+    beforeAll(async () => {
+      cup = await createProduct('Cup', 5, 1250);
+    });
+
+    it('confirms an order within 5 s at the catalog price, and the stock goes down', async () => {
+      const placed = await order(ada, [{ productId: cup.id, quantity: 2 }]);
+      expect(placed.status).toBe(202);
+      expect(placed.body).toMatchObject({ status: 'PENDING', total: null });
+      const confirmed = await settled(ada, placed.body.id);
+      expect(confirmed).toMatchObject({ status: 'CONFIRMED', total: { amount: 2500, currency: 'EUR' } });
+      expect(confirmed.items).toEqual([{ productId: cup.id, quantity: 2, sku: `E2E-CUP-${run}`, name: `Cup ${run}`, unitPrice: { amount: 1250, currency: 'EUR' } }]);
+      expect(await stockOf(cup.id)).toBe(3);
+    });
+
+    it('hides my order from another customer (404) and shows it in my list', async () => {
+      const { body } = await order(ada, [{ productId: cup.id, quantity: 1 }]);
+      expect((await api('GET', `/api/orders/${body.id}`, { token: bob.token })).status).toBe(404);
+      expect((await api('POST', `/api/orders/${body.id}/cancel`, { token: bob.token })).status).toBe(404);
+      const mine = await api('GET', '/api/orders?limit=100', { token: ada.token });
+      expect(mine.body.items.map((o: { id: string }) => o.id)).toContain(body.id);
+      expect(mine.body.items.every((o: { userId: string }) => o.userId === ada.id)).toBe(true);
+      expect((await settled(ada, body.id)).status).toBe('CONFIRMED');
+    });
+
+    it('puts the stock back when an order is cancelled, and refuses a second cancel with 409', async () => {
+      const before = await stockOf(cup.id);
+      const { body } = await order(ada, [{ productId: cup.id, quantity: 1 }]);
+      await settled(ada, body.id);
+      expect(await stockOf(cup.id)).toBe(before - 1);
+      const cancelled = await api('POST', `/api/orders/${body.id}/cancel`, { token: ada.token });
+      expect(cancelled.body.status).toBe('CANCELLED');
+      await eventually('the stock to come back', async () => (await stockOf(cup.id)) === before, 5_000);
+      expect((await api('POST', `/api/orders/${body.id}/cancel`, { token: ada.token })).status).toBe(409);
+    });
+
+    it('rejects an order over the available stock, with the reason', async () => {
+      const { body } = await order(ada, [{ productId: cup.id, quantity: 50 }]);
+      const rejected = await settled(ada, body.id);
+      expect(rejected.status).toBe('REJECTED');
+      expect(rejected.reason).toMatch(new RegExp(`^insufficient stock for E2E-CUP-${run}: requested 50, available \\d+$`));
+    });
+
+    it('creates one order when the same Idempotency-Key is replayed, and 422s a different body', async () => {
+      const key = randomUUID();
+      const first = await order(ada, [{ productId: cup.id, quantity: 1 }], key);
+      const again = await order(ada, [{ productId: cup.id, quantity: 1 }], key);
+      expect(again.status).toBe(202);
+      expect(again.body.id).toBe(first.body.id);
+      expect((await order(ada, [{ productId: cup.id, quantity: 2 }], key)).status).toBe(422);
+      const mine = await api('GET', '/api/orders?limit=100', { token: ada.token });
+      expect(mine.body.items.filter((o: { id: string }) => o.id === first.body.id)).toHaveLength(1);
+      await settled(ada, first.body.id);
+    });
+
+    it('never oversells: 50 concurrent orders of 1 against stock 10 give 10 CONFIRMED and 40 REJECTED', async () => {
+      const mug = await createProduct('Mug', 10, 800);
+      const customers = [ada, bob, await newCustomer('Cy'), await newCustomer('Di'), await newCustomer('Ed')];
+      let lowest = Infinity;
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          lowest = Math.min(lowest, await stockOf(mug.id));
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })();
+      const placed = await Promise.all(Array.from({ length: 50 }, (_, i) => order(customers[i % 5], [{ productId: mug.id, quantity: 1 }])));
+      expect(placed.every((p) => p.status === 202)).toBe(true);
+      const outcomes = await Promise.all(placed.map((p, i) => settled(customers[i % 5], p.body.id, 30_000)));
+      watching = false;
+      await watcher;
+      expect(outcomes.filter((o) => o.status === 'CONFIRMED')).toHaveLength(10);
+      expect(outcomes.filter((o) => o.status === 'REJECTED')).toHaveLength(40);
+      expect(await stockOf(mug.id)).toBe(0);
+      expect(lowest).toBeGreaterThanOrEqual(0);
+    });
+  });
+});
