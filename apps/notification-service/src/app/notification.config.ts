@@ -5,6 +5,7 @@ import {
   redisConfig,
   serviceConfig,
 } from '@ecom/config';
+import { notificationsConfig } from './notifications/notifications.config';
 
 export const SERVICE = 'notification-service';
 
@@ -14,4 +15,5 @@ export const notificationConfig = [
   kafkaConfig(SERVICE),
   jwtVerifyConfig(),
   redisConfig('notification'),
+  notificationsConfig(),
 ] as const;
