@@ -117,9 +117,9 @@ async function story() {
   show('logged in', `bearer token, ${token.length} characters`);
 
   console.log();
-  step(bold('2. the customer searches for "green tea"'));
+  step(bold('2. the customer searches the tea category for "green tea"'));
   const found = await eventually('sencha in search', async () => {
-    const r = await call('GET', '/api/products/search?q=green%20tea&limit=3');
+    const r = await call('GET', '/api/products/search?q=green%20tea&category=tea&limit=3');
     return r.status === 200 && r.body.items.some((i) => i.id === sencha.id) && r.body;
   });
   for (const hit of found.items) show(`score ${hit.score.toFixed(2)}`, `${hit.name}  ${money(hit.price)}`);

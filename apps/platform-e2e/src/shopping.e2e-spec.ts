@@ -1,11 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { asAdmin, newCustomer, type Actor } from './support/actors';
 import { api, eventually, seen } from './support/api';
+import { SseStream } from './support/sse';
 
 // the story of the product, through the gateway only: accounts, catalog and search, the order
 // saga over kafka, stock that never oversells, notifications and analytics that follow
 
 const run = randomUUID().slice(0, 8);
+
+const revenueIn = (summary: { revenue: { currency: string; amount: number }[] }, currency: string) =>
+  summary.revenue.find((r) => r.currency === currency)?.amount ?? 0;
+
+/** reads until two reads a second apart agree: analytics has caught up with what came before */
+async function quiet<T>(read: () => Promise<T>): Promise<T> {
+  let last = JSON.stringify(await read());
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = await read();
+    if (JSON.stringify(now) === last) return now;
+    last = JSON.stringify(now);
+  }
+  throw new Error('analytics did not settle within 20 s');
+}
 
 describe('shopping through the gateway', () => {
   let admin: Actor;
@@ -85,14 +101,38 @@ describe('shopping through the gateway', () => {
       cup = await createProduct('Cup', 5, 1250);
     });
 
-    it('confirms an order within 5 s at the catalog price, and the stock goes down', async () => {
-      const placed = await order(ada, [{ productId: cup.id, quantity: 2 }]);
-      expect(placed.status).toBe(202);
-      expect(placed.body).toMatchObject({ status: 'PENDING', total: null });
-      const confirmed = await settled(ada, placed.body.id);
-      expect(confirmed).toMatchObject({ status: 'CONFIRMED', total: { amount: 2500, currency: 'EUR' } });
-      expect(confirmed.items).toEqual([{ productId: cup.id, quantity: 2, sku: `E2E-CUP-${run}`, name: `Cup ${run}`, unitPrice: { amount: 1250, currency: 'EUR' } }]);
-      expect(await stockOf(cup.id)).toBe(3);
+    it('confirms an order within 5 s at the catalog price; the stock goes down, a notification is listed and pushed, analytics counts it', async () => {
+      const stream = await SseStream.open('/api/notifications/stream', { authorization: `Bearer ${ada.token}` });
+      expect(stream.status).toBe(200);
+      const from = new Date(Date.now() - 60_000).toISOString();
+      const summary = async () => (await api('GET', `/api/analytics/summary?from=${encodeURIComponent(from)}`, { token: admin.token })).body;
+      const before = await quiet(summary);
+      try {
+        const placed = await order(ada, [{ productId: cup.id, quantity: 2 }]);
+        expect(placed.status).toBe(202);
+        expect(placed.body).toMatchObject({ status: 'PENDING', total: null });
+        const confirmed = await settled(ada, placed.body.id);
+        expect(confirmed).toMatchObject({ status: 'CONFIRMED', total: { amount: 2500, currency: 'EUR' } });
+        expect(confirmed.items).toEqual([{ productId: cup.id, quantity: 2, sku: `E2E-CUP-${run}`, name: `Cup ${run}`, unitPrice: { amount: 1250, currency: 'EUR' } }]);
+        expect(await stockOf(cup.id)).toBe(3);
+
+        const pushed = await eventually('the confirmation pushed over SSE', async () =>
+          stream.events.map((e) => JSON.parse(e.data)).find((n) => n.type === 'order.confirmed' && n.data.orderId === placed.body.id),
+        );
+        const inbox = (await api('GET', '/api/notifications', { token: ada.token })).body;
+        expect(inbox.items.find((n: { id: string }) => n.id === pushed.id)).toMatchObject({ type: 'order.confirmed', read: false });
+        expect(inbox.unread).toBeGreaterThanOrEqual(1);
+
+        const after = await eventually('analytics to count the order', async () => {
+          const now = await summary();
+          return now.orders.confirmed === before.orders.confirmed + 1 && now;
+        });
+        expect(after.orders.placed).toBe(before.orders.placed + 1);
+        expect(revenueIn(after, 'EUR') - revenueIn(before, 'EUR')).toBe(2500);
+        expect(after.topProducts).toContainEqual({ productId: cup.id, quantity: 2 });
+      } finally {
+        await stream.close();
+      }
     });
 
     it('hides my order from another customer (404) and shows it in my list', async () => {
@@ -114,6 +154,10 @@ describe('shopping through the gateway', () => {
       expect(cancelled.body.status).toBe('CANCELLED');
       await eventually('the stock to come back', async () => (await stockOf(cup.id)) === before, 5_000);
       expect((await api('POST', `/api/orders/${body.id}/cancel`, { token: ada.token })).status).toBe(409);
+      await eventually('the cancellation in my notifications', async () => {
+        const inbox = (await api('GET', '/api/notifications', { token: ada.token })).body;
+        return inbox.items.some((n: { type: string; data: { orderId?: string } }) => n.type === 'order.cancelled' && n.data.orderId === body.id);
+      });
     });
 
     it('rejects an order over the available stock, with the reason', async () => {

@@ -12,11 +12,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
-import { pageOf } from '@ecom/http';
+import { PageQuery, pageOf } from '@ecom/http';
 import { NotificationPageView } from '../notifications/notification.view';
 import { NotificationsStore } from '../notifications/notifications.store';
 import { problem, ProblemView } from '../problem.view';
-import { ListNotificationsQuery } from './list-notifications.query.dto';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -30,7 +29,7 @@ export class InboxHttpController {
   @ApiOperation({ summary: "The caller's notifications, newest first, with the unread count" })
   @ApiOkResponse({ type: NotificationPageView })
   @ApiBadRequestResponse(problem('page or limit out of range, listed'))
-  async list(@CurrentUser() caller: AuthUser, @Query() q: ListNotificationsQuery): Promise<NotificationPageView> {
+  async list(@CurrentUser() caller: AuthUser, @Query() q: PageQuery): Promise<NotificationPageView> {
     const { items, total, unread } = await this.notifications.page(caller.id, q);
     return { ...pageOf(items, total, q), items, unread };
   }
