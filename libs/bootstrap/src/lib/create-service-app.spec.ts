@@ -41,6 +41,13 @@ describe('createServiceApp', () => {
     expect(ui.headers['content-type']).toContain('text/html');
   });
 
+  it('answers a malformed url with 400 problem+json too, not fastify\'s own error shape', async () => {
+    const res = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 400, title: 'Bad Request', correlationId: expect.any(String) });
+  });
+
   it('accepts a valid body and turns it into the dto class', async () => {
     const res = await post({ name: 'widget', quantity: 2 });
     expect(res.statusCode).toBe(201);

@@ -1,5 +1,5 @@
 import { ValidationPipe } from '@nestjs/common';
-import { fieldErrors, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
+import { fieldErrors, frameworkProblem, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -30,6 +30,9 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     trustProxy: config.http.trustProxy,
+    // errors fastify raises before routing answer in the same shape as ours
+    // (cast: the option's type is generic over every server flavour; ours is plain http)
+    frameworkErrors: frameworkProblem as never,
   });
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });

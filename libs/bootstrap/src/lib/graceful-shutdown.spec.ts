@@ -41,7 +41,8 @@ describe('gracefulShutdown', () => {
 
   it('lets the in-flight request finish, then tears modules down, refuses new connections and exits 0', async () => {
     const slow = get(port, '/things/slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // shutdown must begin while the request is in its handler, however slow the machine is
+    while (!app.get(LifecycleProbe).slowStarted) await new Promise((resolve) => setTimeout(resolve, 5));
 
     const shutdown = gracefulShutdown(app, { timeoutMs: 5000, exit });
     const done = shutdown('SIGTERM');

@@ -12,6 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class LifecycleProbe implements OnModuleDestroy {
   readonly events: string[] = [];
   hangOnDestroy = false;
+  /** the slow request reached its handler */
+  slowStarted = false;
 
   async onModuleDestroy(): Promise<void> {
     this.events.push('module destroyed');
@@ -41,6 +43,7 @@ class ThingsController {
 
   @Get('slow')
   async slow() {
+    this.probe.slowStarted = true;
     await sleep(300);
     this.probe.events.push('slow request finished');
     return { done: true };

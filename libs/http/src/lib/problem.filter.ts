@@ -53,3 +53,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }
+
+/**
+ * fastify's own errors, raised before a route runs (a malformed url, an over-long path parameter):
+ * the same problem+json shape. pass it as the adapter's frameworkErrors option.
+ */
+export function frameworkProblem(error: { statusCode?: number; message: string }, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const problem: ProblemDetails = {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Bad Request',
+    status,
+    detail: error.message,
+    instance: request.url,
+    correlationId: String(request.id),
+  };
+  void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
