@@ -5,3 +5,4 @@ export * from './lib/readiness';
 export * from './lib/stack-control';
 export * from './lib/service-on-stack';
 export * from './lib/tokens';
+export * from './lib/openapi-gaps';

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, type ServiceOptions } from '@ecom/bootstrap';
 import type { ConfigPiece } from '@ecom/config';
+import { openApiGaps } from './openapi-gaps';
 import { readiness } from './readiness';
 import { waitFor } from './wait-for';
 
@@ -29,10 +30,11 @@ export function describeServiceOnStack<const P extends readonly ConfigPiece[]>(s
       expect(Object.values(ready.body.details).every((d) => d.status === 'up')).toBe(true);
     });
 
-    it('serves its OpenAPI document', async () => {
+    it('serves a complete OpenAPI document: every route with its responses, and the bearer scheme', async () => {
       const res = await app.inject({ method: 'GET', url: '/docs-json' });
       expect(res.statusCode).toBe(200);
       expect(res.json().info.title).toBe(service.openapi?.title);
+      expect(openApiGaps(res.json())).toEqual([]);
     });
   });
 }

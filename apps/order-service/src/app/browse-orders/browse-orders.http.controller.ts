@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
 import { PageQuery, pageOf, type Page } from '@ecom/http';
 import { canSee } from '../orders/order-access';
@@ -15,6 +15,7 @@ export class BrowseOrdersHttpController {
   constructor(private readonly orders: OrdersRepository) {}
 
   @Get()
+  @ApiBadRequestResponse({ description: 'Bad page or limit' })
   @ApiOkResponse({
     description: "The caller's orders, newest first; admins see everyone's",
     schema: {

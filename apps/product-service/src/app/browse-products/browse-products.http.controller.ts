@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Public } from '@ecom/auth';
 import { PageQuery, pageOf, type Page } from '@ecom/http';
@@ -21,6 +21,7 @@ export class BrowseProductsHttpController {
   ) {}
 
   @Get()
+  @ApiBadRequestResponse({ description: 'Bad page, limit or category' })
   @ApiOkResponse({ description: '{ items: Product[], page, limit, total }, oldest first' })
   async list(@Query() q: ListProductsQuery): Promise<Page<ProductView>> {
     const { items, total } = await this.products.list(q);

@@ -35,6 +35,7 @@ export class ManageProductsHttpController {
   }
 
   @Patch(':id')
+  @ApiBadRequestResponse({ description: 'Invalid fields, listed, or nothing to change' })
   @ApiOkResponse({ type: ProductView })
   @ApiNotFoundResponse({ description: 'No such product' })
   async update(@Param('id') id: string, @Body() body: UpdateProductRequest): Promise<ProductView> {

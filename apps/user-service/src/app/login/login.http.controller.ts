@@ -1,10 +1,5 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public, type AccessToken } from '@ecom/auth';
 import { LoginRequest } from './login.request.dto';
 import { LoginService } from './login.service';
@@ -16,6 +11,7 @@ export class LoginHttpController {
 
   @Public()
   @Post('login')
+  @ApiBadRequestResponse({ description: 'A missing or malformed email or password, listed' })
   @HttpCode(200)
   @ApiOkResponse({
     description: '{ accessToken, tokenType: "Bearer", expiresIn }',

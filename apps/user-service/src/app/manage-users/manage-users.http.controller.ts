@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@ecom/auth';
 import { PageQuery, type Page } from '@ecom/http';
 import { UserView } from '../accounts/user.view';
@@ -15,6 +15,7 @@ export class ManageUsersHttpController {
 
   @Roles('admin')
   @Get()
+  @ApiBadRequestResponse({ description: 'Bad page or limit' })
   @ApiOkResponse({ description: '{ items: User[], page, limit, total }, oldest first' })
   async list(@Query() q: PageQuery): Promise<Page<UserView>> {
     const page = await this.manage.list(q);
@@ -23,6 +24,7 @@ export class ManageUsersHttpController {
 
   // a static path: the router prefers it to :id whatever the order
   @Patch('me')
+  @ApiBadRequestResponse({ description: 'Invalid fields, listed (a weak password, an empty name)' })
   @ApiOkResponse({ type: UserView })
   async updateMe(@CurrentUser() caller: AuthUser, @Body() body: UpdateMeRequest): Promise<UserView> {
     return UserView.of(await this.manage.updateMe(caller, body));
