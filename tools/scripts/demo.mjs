@@ -13,16 +13,52 @@ const BASE = (process.env.DEMO_BASE_URL ?? `http://localhost:${process.env.GATEW
 const ADMIN = { email: process.env.ADMIN_EMAIL ?? 'admin@example.com', password: process.env.ADMIN_PASSWORD ?? 'admin-password-local' };
 
 const CATALOG = [
-  { sku: 'DEMO-SENCHA', name: 'Sencha green tea', description: 'Steamed Japanese green tea, grassy and bright', price: { amount: 1250, currency: 'EUR' }, stock: 40, category: 'tea', tags: ['green', 'japan'] },
-  { sku: 'DEMO-ASSAM', name: 'Assam black tea', description: 'Malty breakfast tea from India', price: { amount: 990, currency: 'EUR' }, stock: 40, category: 'tea', tags: ['black', 'india'] },
-  { sku: 'DEMO-KYUSU', name: 'Kyusu teapot', description: 'Side-handle clay teapot for green tea', price: { amount: 4500, currency: 'EUR' }, stock: 3, category: 'teaware', tags: ['teapot'] },
-  { sku: 'DEMO-CUP', name: 'Porcelain tea cup', description: 'Thin white cup', price: { amount: 800, currency: 'EUR' }, stock: 100, category: 'teaware', tags: ['cup'] },
+  {
+    sku: 'DEMO-SENCHA',
+    name: 'Sencha green tea',
+    description: 'Steamed Japanese green tea, grassy and bright',
+    price: { amount: 1250, currency: 'EUR' },
+    stock: 40,
+    category: 'tea',
+    tags: ['green', 'japan'],
+  },
+  {
+    sku: 'DEMO-ASSAM',
+    name: 'Assam black tea',
+    description: 'Malty breakfast tea from India',
+    price: { amount: 990, currency: 'EUR' },
+    stock: 40,
+    category: 'tea',
+    tags: ['black', 'india'],
+  },
+  {
+    sku: 'DEMO-KYUSU',
+    name: 'Kyusu teapot',
+    description: 'Side-handle clay teapot for green tea',
+    price: { amount: 4500, currency: 'EUR' },
+    stock: 3,
+    category: 'teaware',
+    tags: ['teapot'],
+  },
+  {
+    sku: 'DEMO-CUP',
+    name: 'Porcelain tea cup',
+    description: 'Thin white cup',
+    price: { amount: 800, currency: 'EUR' },
+    stock: 100,
+    category: 'teaware',
+    tags: ['cup'],
+  },
 ];
 
 async function call(method, path, { token, body, headers = {} } = {}) {
   const res = await fetch(`${BASE}${path}`, {
     method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }), ...headers },
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -68,7 +104,12 @@ async function firstPushed(path, timeoutMs) {
       for (let end; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
         const lines = buffer.slice(0, end).split('\n');
         if (!lines.includes('event: notification')) continue;
-        return JSON.parse(lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n'));
+        return JSON.parse(
+          lines
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n'),
+        );
       }
     }
     return null;
@@ -132,7 +173,11 @@ async function story() {
   await new Promise((r) => setTimeout(r, 300)); // let the stream connect
   const stockBefore = expectStatus(await call('GET', `/api/products/${sencha.id}`), 200, 'reading the product').stock;
   const placed = expectStatus(
-    await call('POST', '/api/orders', { token, body: { items: [{ productId: sencha.id, quantity: 2 }] }, headers: { 'idempotency-key': randomUUID() } }),
+    await call('POST', '/api/orders', {
+      token,
+      body: { items: [{ productId: sencha.id, quantity: 2 }] },
+      headers: { 'idempotency-key': randomUUID() },
+    }),
     202,
     'placing the order',
   );
@@ -158,7 +203,13 @@ async function story() {
   show('orders', summary.orders);
   show('revenue', summary.revenue.map(money).join(', '));
   show('signups', summary.usersRegistered);
-  show('top products', summary.topProducts.slice(0, 3).map((p) => `${p.productId.slice(0, 8)}… × ${p.quantity}`).join(', '));
+  show(
+    'top products',
+    summary.topProducts
+      .slice(0, 3)
+      .map((p) => `${p.productId.slice(0, 8)}… × ${p.quantity}`)
+      .join(', '),
+  );
 
   console.log();
   step(bold('5. the customer cancels; the stock goes back'));
@@ -173,7 +224,11 @@ async function story() {
   console.log();
   step(bold('6. an order the stock cannot serve'));
   const teapot = products['DEMO-KYUSU'];
-  const big = expectStatus(await call('POST', '/api/orders', { token, body: { items: [{ productId: teapot.id, quantity: 99 }] } }), 202, 'placing the big order');
+  const big = expectStatus(
+    await call('POST', '/api/orders', { token, body: { items: [{ productId: teapot.id, quantity: 99 }] } }),
+    202,
+    'placing the big order',
+  );
   const rejected = await eventually('the order to settle', async () => {
     const o = (await call('GET', `/api/orders/${big.id}`, { token })).body;
     return o.status !== 'PENDING' && o;

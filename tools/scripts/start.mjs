@@ -25,52 +25,22 @@ import {
 } from './lib/proc.mjs';
 import { SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
-import {
-  UserError,
-  main,
-  ok,
-  red,
-  seconds,
-  setPrefix,
-  step,
-  table,
-  warn,
-} from './lib/ui.mjs';
+import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
 
 function readTimeout() {
-  const i = process.argv.findIndex(
-    (a) => a === '--timeout' || a.startsWith('--timeout='),
-  );
-  const raw =
-    i < 0
-      ? process.env.START_TIMEOUT
-      : process.argv[i].includes('=')
-        ? process.argv[i].split('=')[1]
-        : process.argv[i + 1];
+  const i = process.argv.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
+  const raw = i < 0 ? process.env.START_TIMEOUT : process.argv[i].includes('=') ? process.argv[i].split('=')[1] : process.argv[i + 1];
   if (raw === undefined) return 180;
   const s = Number(raw);
-  if (!(s > 0))
-    throw new UserError(
-      `the timeout must be a number of seconds (got "${raw}"): use --timeout=300 or START_TIMEOUT=300`,
-    );
+  if (!(s > 0)) throw new UserError(`the timeout must be a number of seconds (got "${raw}"): use --timeout=300 or START_TIMEOUT=300`);
   return s;
 }
 
 async function build() {
   const names = SERVICES.map((s) => s.name);
   step(`building ${names.join(', ')}`);
-  const { code } = await run('npx', [
-    'nx',
-    'run-many',
-    '-t',
-    'build',
-    `--projects=${names.join(',')}`,
-    '--outputStyle=stream',
-  ]);
-  if (code !== 0)
-    throw new UserError(
-      `the build failed (nx exit ${code}): the errors are above. Fix them and run \`npm start\` again.`,
-    );
+  const { code } = await run('npx', ['nx', 'run-many', '-t', 'build', `--projects=${names.join(',')}`, '--outputStyle=stream']);
+  if (code !== 0) throw new UserError(`the build failed (nx exit ${code}): the errors are above. Fix them and run \`npm start\` again.`);
   const missing = SERVICES.filter((s) => !existsSync(s.main));
   if (missing.length) {
     throw new UserError(
@@ -114,10 +84,7 @@ function launch(plan) {
       continue;
     }
     const fd = openSync(svc.log, 'a');
-    writeSync(
-      fd,
-      `\n=== ${new Date().toISOString()} npm start: node ${rel(svc.main)} (port ${svc.port}) ===\n`,
-    );
+    writeSync(fd, `\n=== ${new Date().toISOString()} npm start: node ${rel(svc.main)} (port ${svc.port}) ===\n`);
     const child = spawn(process.execPath, [svc.main], {
       cwd: ROOT,
       detached: true, // own session and process group: survives this script, and stop signals the group
@@ -132,9 +99,7 @@ function launch(plan) {
     child.unref();
     writePidFile(svc.pidFile, child.pid, svc.port);
     svc.pid = child.pid;
-    step(
-      `started ${svc.name} (pid ${child.pid}, port ${svc.port}, log ${rel(svc.log)})`,
-    );
+    step(`started ${svc.name} (pid ${child.pid}, port ${svc.port}, log ${rel(svc.log)})`);
   }
 }
 
@@ -149,23 +114,14 @@ function downFrom(body) {
   const down = new Map();
   const visit = (obj) => {
     if (!obj || typeof obj !== 'object') return;
-    for (const [name, v] of Array.isArray(obj)
-      ? obj.map((d) => [d?.name, d])
-      : Object.entries(obj)) {
-      const status =
-        v && typeof v === 'object' ? (v.status ?? v.state) : undefined;
-      if (
-        name &&
-        status !== undefined &&
-        !['up', 'ok', 'ready', 'healthy', true].includes(status)
-      ) {
+    for (const [name, v] of Array.isArray(obj) ? obj.map((d) => [d?.name, d]) : Object.entries(obj)) {
+      const status = v && typeof v === 'object' ? (v.status ?? v.state) : undefined;
+      if (name && status !== undefined && !['up', 'ok', 'ready', 'healthy', true].includes(status)) {
         down.set(name, v.message ?? v.error ?? v.reason ?? status);
       }
     }
   };
-  [json?.error, json?.details, json?.dependencies, json?.checks, json].forEach(
-    visit,
-  );
+  [json?.error, json?.details, json?.dependencies, json?.checks, json].forEach(visit);
   if (!down.size) return JSON.stringify(json).slice(0, 120);
   return `down: ${[...down].map(([n, why]) => (typeof why === 'string' && why !== 'down' ? `${n} (${why.slice(0, 60)})` : n)).join(', ')}`;
 }
@@ -179,19 +135,13 @@ async function probe(svc) {
     if (res.status === 200) return { ready: true };
     return {
       ready: false,
-      why:
-        res.status === 503
-          ? downFrom(body)
-          : `HTTP ${res.status} ${downFrom(body)}`,
+      why: res.status === 503 ? downFrom(body) : `HTTP ${res.status} ${downFrom(body)}`,
     };
   } catch (e) {
     const code = e?.cause?.code ?? e?.name;
     return {
       ready: false,
-      why:
-        code === 'ECONNREFUSED'
-          ? 'not listening yet'
-          : `no answer (${code ?? e.message})`,
+      why: code === 'ECONNREFUSED' ? 'not listening yet' : `no answer (${code ?? e.message})`,
     };
   }
 }
@@ -205,9 +155,7 @@ function printTail(svc) {
 
 async function waitReady(plan, timeoutS) {
   step(`waiting up to ${timeoutS} s for GET /health/ready on every service`);
-  const pending = new Map(
-    plan.map((s) => [s.name, { svc: s, why: 'not checked yet' }]),
-  );
+  const pending = new Map(plan.map((s) => [s.name, { svc: s, why: 'not checked yet' }]));
   const since = Date.now();
   const deadline = since + timeoutS * 1000;
   let lastLine = '';
@@ -221,9 +169,7 @@ async function waitReady(plan, timeoutS) {
         );
       }
     }
-    const results = await Promise.all(
-      [...pending.values()].map(async (p) => [p, await probe(p.svc)]),
-    );
+    const results = await Promise.all([...pending.values()].map(async (p) => [p, await probe(p.svc)]));
     for (const [p, r] of results) {
       if (r.ready) {
         pending.delete(p.svc.name);
@@ -233,16 +179,11 @@ async function waitReady(plan, timeoutS) {
       }
     }
     if (!pending.size) return;
-    const line = [...pending.values()]
-      .map((p) => `${p.svc.name}: ${p.why}`)
-      .join('; ');
+    const line = [...pending.values()].map((p) => `${p.svc.name}: ${p.why}`).join('; ');
     const timedOut = Date.now() > deadline;
     if (timedOut || line !== lastLine || Date.now() - lastPrint > 10_000) {
-      step(
-        `${timedOut ? 'not ready' : 'still waiting'} after ${seconds(Date.now() - since)}:`,
-      );
-      for (const p of pending.values())
-        console.log(`    ${p.svc.name.padEnd(22)} ${p.why}`);
+      step(`${timedOut ? 'not ready' : 'still waiting'} after ${seconds(Date.now() - since)}:`);
+      for (const p of pending.values()) console.log(`    ${p.svc.name.padEnd(22)} ${p.why}`);
       lastLine = line;
       lastPrint = Date.now();
     }
@@ -262,9 +203,7 @@ main(async () => {
   const started = Date.now();
   process.on('SIGINT', () => {
     console.log();
-    warn(
-      'interrupted: whatever was started so far keeps running; `npm stop` stops it.',
-    );
+    warn('interrupted: whatever was started so far keeps running; `npm stop` stops it.');
     process.exit(130);
   });
   checkPrerequisites();
@@ -285,17 +224,10 @@ main(async () => {
   console.log();
   table([
     ['service', 'url', 'docs', 'log'],
-    ...plan.map((s) => [
-      s.name,
-      `http://localhost:${s.port}`,
-      `http://localhost:${s.port}/docs`,
-      rel(s.log),
-    ]),
+    ...plan.map((s) => [s.name, `http://localhost:${s.port}`, `http://localhost:${s.port}/docs`, rel(s.log)]),
   ]);
   console.log();
   const gateway = `http://localhost:${process.env.GATEWAY_PORT || 8080}`;
   step(`gateway: ${gateway}/api/... (e.g. ${gateway}/api/orders/health)`);
-  ok(
-    `everything is up in ${seconds(Date.now() - started)} (stack: ${mode}). \`npm stop\` stops it all.`,
-  );
+  ok(`everything is up in ${seconds(Date.now() - started)} (stack: ${mode}). \`npm stop\` stops it all.`);
 });

@@ -5,12 +5,7 @@
 import process from 'node:process';
 import { livePid, quiet, removeFile, signal, sleep } from './lib/proc.mjs';
 import { SERVICES } from './lib/services.mjs';
-import {
-  clearMode,
-  dockerStatus,
-  recordedMode,
-  stackDown,
-} from './lib/stack.mjs';
+import { clearMode, dockerStatus, recordedMode, stackDown } from './lib/stack.mjs';
 import { UserError, main, ok, setPrefix, step, warn } from './lib/ui.mjs';
 
 const GRACE_MS = 15_000;
@@ -19,11 +14,7 @@ const GRACE_MS = 15_000;
 async function waitGone(procs, ms) {
   const until = Date.now() + ms;
   let left = procs;
-  while (
-    (left = left.filter((p) => livePid(p.pidFile))).length &&
-    Date.now() < until
-  )
-    await sleep(250);
+  while ((left = left.filter((p) => livePid(p.pidFile))).length && Date.now() < until) await sleep(250);
   return left;
 }
 
@@ -61,11 +52,7 @@ async function stopStack() {
     // nothing recorded (e.g. the stack was started with `npm run stack -- up` or by hand):
     // the native stack stops only what its pid files name; compose only if it has containers
     const docker = await dockerStatus();
-    if (
-      docker.compose &&
-      (await quiet('docker', ['compose', 'ps', '-q'])).output.trim()
-    )
-      modes.push('docker');
+    if (docker.compose && (await quiet('docker', ['compose', 'ps', '-q'])).output.trim()) modes.push('docker');
   }
   for (const m of modes) {
     const code = await stackDown(m);

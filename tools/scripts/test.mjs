@@ -10,27 +10,8 @@
 import process from 'node:process';
 import { checkPrerequisites, ensureDependencies, livePid, quiet, run } from './lib/proc.mjs';
 import { SERVICES } from './lib/services.mjs';
-import {
-  chooseMode,
-  clearMode,
-  recordMode,
-  recordedMode,
-  stackDown,
-  stackStatus,
-  stackUp,
-} from './lib/stack.mjs';
-import {
-  bold,
-  error,
-  green,
-  main,
-  ok,
-  red,
-  seconds,
-  setPrefix,
-  step,
-  warn,
-} from './lib/ui.mjs';
+import { chooseMode, clearMode, recordMode, recordedMode, stackDown, stackStatus, stackUp } from './lib/stack.mjs';
+import { bold, error, green, main, ok, red, seconds, setPrefix, step, warn } from './lib/ui.mjs';
 
 const keepStack = process.env.KEEP_STACK === '1';
 const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -74,26 +55,14 @@ async function phase(title, nxArgs) {
   if (code !== 0 && counts.failed === 0) counts.failed = Math.max(1, counts.failedSuites);
   const line = `${title}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - started)}`;
   if (code === 0) ok(line);
-  else
-    error(
-      `${line}; nx exited ${code}${counts.failedSuites ? ' (look above for a failing test or a suite that did not load)' : ''}`,
-    );
+  else error(`${line}; nx exited ${code}${counts.failedSuites ? ' (look above for a failing test or a suite that did not load)' : ''}`);
   return { title, ok: code === 0, ...counts };
 }
 
 /** projects that define an `integration` target */
 async function integrationProjects() {
-  const { code, stdout, output } = await quiet('npx', [
-    'nx',
-    'show',
-    'projects',
-    '--with-target',
-    'integration',
-  ]);
-  if (code !== 0)
-    throw new Error(
-      `\`nx show projects --with-target integration\` failed:\n${output}`,
-    );
+  const { code, stdout, output } = await quiet('npx', ['nx', 'show', 'projects', '--with-target', 'integration']);
+  if (code !== 0) throw new Error(`\`nx show projects --with-target integration\` failed:\n${output}`);
   return stdout
     .split('\n')
     .map((s) => s.trim())
@@ -134,9 +103,7 @@ async function releaseStack(mode, stop) {
   step('stopping the stack this run started');
   const code = await stackDown(mode, stop.servers);
   if (code !== 0) {
-    error(
-      `stopping the stack failed (exit ${code}); run \`npm stop\` to retry`,
-    );
+    error(`stopping the stack failed (exit ${code}); run \`npm stop\` to retry`);
     return false;
   }
   if (stop.recorded) clearMode(); // leave no trace: there was no mode file before this run
@@ -173,14 +140,9 @@ function summary(success, started, problems) {
   const passed = phases.reduce((n, p) => n + p.passed, 0);
   const failed = phases.reduce((n, p) => n + p.failed, 0);
   console.log();
-  for (const p of phases)
-    console.log(
-      `${p.ok ? green('ok    ') : red('FAILED')} ${p.title}: ${p.passed} passed, ${p.failed} failed`,
-    );
+  for (const p of phases) console.log(`${p.ok ? green('ok    ') : red('FAILED')} ${p.title}: ${p.passed} passed, ${p.failed} failed`);
   for (const problem of problems) console.log(`${red('FAILED')} ${problem}`);
-  console.log(
-    `${success ? green('success') : red('failure')} in ${seconds(Date.now() - started)}`,
-  );
+  console.log(`${success ? green('success') : red('failure')} in ${seconds(Date.now() - started)}`);
   console.log(`${passed} passed, ${failed} failed`);
 }
 
@@ -194,38 +156,17 @@ async function runAll(problems) {
   if (!stack.ok) problems.push('the stack did not come up');
   try {
     // lint (module boundaries included) and the build first: cheap, cached, and they catch what tests do not
-    if (!interrupted)
-      phases.push(
-        await phase('lint and build', [
-          'run-many',
-          '-t',
-          'lint',
-          'build',
-          '--outputStyle=stream',
-        ]),
-      );
-    if (!interrupted)
-      phases.push(
-        await phase('unit tests', [
-          'run-many',
-          '-t',
-          'test',
-          '--outputStyle=stream',
-        ]),
-      );
+    if (!interrupted) phases.push(await phase('lint and build', ['run-many', '-t', 'lint', 'build', '--outputStyle=stream']));
+    if (!interrupted) phases.push(await phase('unit tests', ['run-many', '-t', 'test', '--outputStyle=stream']));
     const projects = interrupted ? [] : await integrationProjects();
     if (interrupted) {
       problems.push('interrupted');
     } else if (!projects.length) {
       console.log();
-      step(
-        'integration tests: no project defines an `integration` target; skipped',
-      );
+      step('integration tests: no project defines an `integration` target; skipped');
     } else if (!stack.ok) {
       console.log();
-      error(
-        `integration tests not run (${projects.join(', ')}): the stack did not come up, see above`,
-      );
+      error(`integration tests not run (${projects.join(', ')}): the stack did not come up, see above`);
       phases.push({
         title: 'integration tests (not run)',
         ok: false,
@@ -249,8 +190,7 @@ async function runAll(problems) {
       else phases.push(await e2ePhase());
     }
   } finally {
-    if (!(await releaseStack(mode, stack.stop)))
-      problems.push('the stack this run started could not be stopped');
+    if (!(await releaseStack(mode, stack.stop))) problems.push('the stack this run started could not be stopped');
   }
 }
 
@@ -264,8 +204,7 @@ main(async () => {
     error(e?.message ?? String(e));
     problems.push('npm test could not finish (see the error above)');
   }
-  const success =
-    !problems.length && phases.length > 0 && phases.every((p) => p.ok);
+  const success = !problems.length && phases.length > 0 && phases.every((p) => p.ok);
   summary(success, started, problems);
   return success ? 0 : 1;
 });

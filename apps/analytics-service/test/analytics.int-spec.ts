@@ -28,11 +28,22 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
     ...createEnvelope(topic, payload, { key }),
     occurredAt: iso(minutes),
   });
-  const send = (...events: [Topic, EventEnvelope][]) => app.get(EventProducer).sendBatch(events.map(([topic, envelope]) => ({ topic, envelope })));
+  const send = (...events: [Topic, EventEnvelope][]) =>
+    app.get(EventProducer).sendBatch(events.map(([topic, envelope]) => ({ topic, envelope })));
   const signup = (user: string, minutes: number) =>
-    event(Topics.UserRegistered, { userId: `${user}-${run}`, email: `${user}-${run}@example.com`, name: user, role: 'customer' }, `${user}-${run}`, minutes);
+    event(
+      Topics.UserRegistered,
+      { userId: `${user}-${run}`, email: `${user}-${run}@example.com`, name: user, role: 'customer' },
+      `${user}-${run}`,
+      minutes,
+    );
   const placed = (order: string, minutes: number) =>
-    event(Topics.OrderPlaced, { orderId: `${order}-${run}`, userId: `u-${run}`, lines: [{ productId: p(1), quantity: 1 }] }, `${order}-${run}`, minutes);
+    event(
+      Topics.OrderPlaced,
+      { orderId: `${order}-${run}`, userId: `u-${run}`, lines: [{ productId: p(1), quantity: 1 }] },
+      `${order}-${run}`,
+      minutes,
+    );
   const confirmed = (order: string, minutes: number, currency: string, lines: [product: string, quantity: number, unitPrice: number][]) =>
     event(
       Topics.OrderConfirmed,
@@ -80,7 +91,10 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
       [Topics.UserRegistered, signup('s2', 65)],
       [Topics.OrderPlaced, placed('o3', 65)],
       [Topics.OrderConfirmed, confirmed('o2', 65, 'EUR', [[p(1), 3, 500]])],
-      [Topics.OrderRejected, event(Topics.OrderRejected, { orderId: `o4-${run}`, userId: `u-${run}`, reason: 'out of stock' }, `o4-${run}`, 66)],
+      [
+        Topics.OrderRejected,
+        event(Topics.OrderRejected, { orderId: `o4-${run}`, userId: `u-${run}`, reason: 'out of stock' }, `o4-${run}`, 66),
+      ],
       [Topics.OrderCancelled, event(Topics.OrderCancelled, { orderId: `o1-${run}`, userId: `u-${run}` }, `o1-${run}`, 70)],
       // past midnight: the next day's partition
       [Topics.UserRegistered, signup('s3', 125)],
@@ -108,7 +122,10 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
         { productId: p(2), quantity: 1 },
       ],
     };
-    await waitFor('the events in the summary', async () => JSON.stringify(await summary()) === JSON.stringify(expected), { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor('the events in the summary', async () => JSON.stringify(await summary()) === JSON.stringify(expected), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     // the edges: only the minutes inside the window count
     expect(await summary(`from=${iso(2)}&to=${iso(65)}`)).toMatchObject({ usersRegistered: 0, orders: { placed: 1, confirmed: 2 } });
   });
@@ -146,7 +163,9 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
       'the events sent after the duplicates',
       async () => {
         const s = await summary();
-        return s.usersRegistered >= 4 && s.orders.placed >= 5 && s.topProducts.some((x: { productId: string }) => x.productId === p(4)) && s;
+        return (
+          s.usersRegistered >= 4 && s.orders.placed >= 5 && s.topProducts.some((x: { productId: string }) => x.productId === p(4)) && s
+        );
       },
       { timeoutMs: 60_000, intervalMs: 500 },
     );

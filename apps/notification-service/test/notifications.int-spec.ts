@@ -93,15 +93,30 @@ describe('notification-service notifications (real kafka, redis)', () => {
   const at = (s: number) => new Date(t0 + s * 1_000).toISOString();
   const money = { amount: 1250, currency: 'EUR' };
 
-  const envelope = <T extends TopicName>(topic: T, payload: EventsMap[T], occurredAt: string, key?: string): EventEnvelope<EventsMap[T]> => ({
-    ...createEnvelope(topic, payload, { key: key ?? (payload as { orderId?: string; userId: string }).orderId ?? (payload as { userId: string }).userId }),
+  const envelope = <T extends TopicName>(
+    topic: T,
+    payload: EventsMap[T],
+    occurredAt: string,
+    key?: string,
+  ): EventEnvelope<EventsMap[T]> => ({
+    ...createEnvelope(topic, payload, {
+      key: key ?? (payload as { orderId?: string; userId: string }).orderId ?? (payload as { userId: string }).userId,
+    }),
     occurredAt,
   });
   const confirmed = (user: string, s: number, key?: string) =>
-    envelope(Topics.OrderConfirmed, { orderId: `o-${randomUUID()}`, userId: user, lines: [{ productId: 'p-1', quantity: 1, unitPrice: money }], total: money }, at(s), key);
+    envelope(
+      Topics.OrderConfirmed,
+      { orderId: `o-${randomUUID()}`, userId: user, lines: [{ productId: 'p-1', quantity: 1, unitPrice: money }], total: money },
+      at(s),
+      key,
+    );
   const send = (...events: [TopicName, EventEnvelope][]) =>
-    running().get(EventProducer).sendBatch(events.map(([topic, env]) => ({ topic, envelope: env })));
-  const handled = async (...events: EventEnvelope[]) => (await redis.exists(...events.map((e) => store.keys.processed(e.id)))) === events.length;
+    running()
+      .get(EventProducer)
+      .sendBatch(events.map(([topic, env]) => ({ topic, envelope: env })));
+  const handled = async (...events: EventEnvelope[]) =>
+    (await redis.exists(...events.map((e) => store.keys.processed(e.id)))) === events.length;
 
   const call = async (method: 'GET' | 'POST', url: string, auth?: string) =>
     running().inject({ method, url, headers: auth ? { authorization: auth } : {} });
@@ -241,7 +256,11 @@ describe('notification-service notifications (real kafka, redis)', () => {
     await waitFor('the late events handled', () => handled(later), KAFKA_WAIT);
     const page = await list(auth);
     expect(page).toMatchObject({ total: 3, unread: 3 });
-    expect(page.items.map((i: { data: { orderId: string } }) => i.data.orderId)).toEqual([`o-later-${run}`, `o-after-${run}`, `o-dup-${run}`]);
+    expect(page.items.map((i: { data: { orderId: string } }) => i.data.orderId)).toEqual([
+      `o-later-${run}`,
+      `o-after-${run}`,
+      `o-dup-${run}`,
+    ]);
   });
 
   it("drops a user's notifications when the account is deleted", async () => {
@@ -268,7 +287,11 @@ describe('notification-service notifications (real kafka, redis)', () => {
     const all = `?limit=${CAP}`;
     const orderIds = (page: { items: { data: { orderId: string } }[] }) => page.items.map((i) => i.data.orderId);
     // events[from], events[from - 1], ... events[to]: newest first
-    const newest = (from: number, to: number) => events.slice(to, from + 1).reverse().map((e) => e.payload.orderId);
+    const newest = (from: number, to: number) =>
+      events
+        .slice(to, from + 1)
+        .reverse()
+        .map((e) => e.payload.orderId);
     let page = await list(auth, all);
     expect(page).toMatchObject({ total: CAP, unread: CAP });
     expect(orderIds(page)).toEqual(newest(CAP + 2, 3));
@@ -310,8 +333,17 @@ describe('notification-service notifications (real kafka, redis)', () => {
 
         const event = confirmed(sue, 100);
         await send([Topics.OrderConfirmed, event]);
-        const [pushed] = await waitFor('the pushed notification', () => stream.notifications().length > 0 && stream.notifications(), KAFKA_WAIT);
-        expect(pushed).toMatchObject({ type: 'order.confirmed', read: false, data: { orderId: event.payload.orderId, total: money }, createdAt: at(100) });
+        const [pushed] = await waitFor(
+          'the pushed notification',
+          () => stream.notifications().length > 0 && stream.notifications(),
+          KAFKA_WAIT,
+        );
+        expect(pushed).toMatchObject({
+          type: 'order.confirmed',
+          read: false,
+          data: { orderId: event.payload.orderId, total: money },
+          createdAt: at(100),
+        });
         expect(pushed.frameId).toBe(pushed['id']);
         expect(stream.text).toMatch(/id: \S+\nevent: notification\ndata: \{/);
         await waitFor('a heartbeat comment', () => stream.text.includes(': heartbeat\n\n'), { timeoutMs: 5_000 });
@@ -337,7 +369,11 @@ describe('notification-service notifications (real kafka, redis)', () => {
         await connected(stream);
         const event = envelope(Topics.OrderRejected, { orderId: `o-q-${run}`, userId: quinn, reason: 'payment declined' }, at(200));
         await send([Topics.OrderRejected, event]);
-        const [pushed] = await waitFor('the pushed notification', () => stream.notifications().length > 0 && stream.notifications(), KAFKA_WAIT);
+        const [pushed] = await waitFor(
+          'the pushed notification',
+          () => stream.notifications().length > 0 && stream.notifications(),
+          KAFKA_WAIT,
+        );
         expect(pushed).toMatchObject({ type: 'order.rejected', data: { orderId: `o-q-${run}`, reason: 'payment declined' } });
       } finally {
         stream.close();
@@ -372,9 +408,19 @@ describe('notification-service notifications (real kafka, redis)', () => {
       const otherReplica = redis.duplicate();
       try {
         await connected(stream);
-        const notification = { id: 'm0-00000000-0000-4000-8000-000000000000', type: 'welcome', title: 'Hi', body: 'from elsewhere', data: {}, createdAt: at(0) };
+        const notification = {
+          id: 'm0-00000000-0000-4000-8000-000000000000',
+          type: 'welcome',
+          title: 'Hi',
+          body: 'from elsewhere',
+          data: {},
+          createdAt: at(0),
+        };
         await otherReplica.publish(store.keys.channel(rae), JSON.stringify(notification));
-        const [pushed] = await waitFor('the notification published elsewhere', () => stream.notifications().length > 0 && stream.notifications());
+        const [pushed] = await waitFor(
+          'the notification published elsewhere',
+          () => stream.notifications().length > 0 && stream.notifications(),
+        );
         expect(pushed).toMatchObject({ ...notification, read: false });
       } finally {
         stream.close();
@@ -392,7 +438,10 @@ describe('notification-service notifications (real kafka, redis)', () => {
       const stream = await openStream(base, '/api/notifications/stream', { authorization: auth, 'last-event-id': seen });
       try {
         const replayed = await waitFor('the two missed ones', () => stream.notifications().length === 2 && stream.notifications());
-        expect(replayed.map((n) => (n['data'] as { orderId: string }).orderId)).toEqual([events[1].payload.orderId, events[2].payload.orderId]);
+        expect(replayed.map((n) => (n['data'] as { orderId: string }).orderId)).toEqual([
+          events[1].payload.orderId,
+          events[2].payload.orderId,
+        ]);
       } finally {
         stream.close();
       }
@@ -415,7 +464,9 @@ describe('notification-service graceful shutdown with a stream open', () => {
     const app = await createServiceApp(notificationService);
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const stream = await openStream(base, '/api/notifications/stream', { authorization: await bearerFor('customer', `it-${randomUUID()}`) });
+    const stream = await openStream(base, '/api/notifications/stream', {
+      authorization: await bearerFor('customer', `it-${randomUUID()}`),
+    });
     await waitFor('the stream to open', () => stream.text.includes(': connected'));
     const exits: number[] = [];
     const started = Date.now();

@@ -19,7 +19,8 @@ describe('order-service (real postgres, kafka)', () => {
 
   const call = (method: 'GET' | 'POST', url: string, who?: string, payload?: object, headers: Record<string, string> = {}) =>
     app.inject({ method, url, payload, headers: { ...headers, ...(who && { authorization: tokens[who] }) } });
-  const place = (who: string, items: object[], key?: string) => call('POST', '/api/orders', who, { items }, key ? { 'idempotency-key': key } : {});
+  const place = (who: string, items: object[], key?: string) =>
+    call('POST', '/api/orders', who, { items }, key ? { 'idempotency-key': key } : {});
   const send = async <T extends 'stock.reserved' | 'stock.rejected'>(topic: T, envelope: EventEnvelope<EventsMap[T]>) =>
     app.get(EventProducer).sendBatch([{ topic, envelope }]);
   const reserved = (orderId: string) =>
@@ -62,23 +63,46 @@ describe('order-service (real postgres, kafka)', () => {
 
   it('refuses anonymous orders with 401 and bad items with 400 naming each field', async () => {
     expect((await call('POST', '/api/orders', undefined, { items: [{ productId: 'p', quantity: 1 }] })).statusCode).toBe(401);
-    const res = await place(alice, [{ productId: '', quantity: 0 }, { productId: 'p', quantity: 1.5 }]);
+    const res = await place(alice, [
+      { productId: '', quantity: 0 },
+      { productId: 'p', quantity: 1.5 },
+    ]);
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['items.0.productId', 'items.0.quantity', 'items.1.quantity']);
+    expect(
+      res
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['items.0.productId', 'items.0.quantity', 'items.1.quantity']);
     expect((await place(alice, [])).statusCode).toBe(400);
     expect((await call('POST', '/api/orders', alice, { items: 'x' })).statusCode).toBe(400);
   });
 
   it('accepts an order as PENDING and publishes order.placed with the lines merged per product', async () => {
-    const res = await place(alice, [{ productId: 'p-1', quantity: 1 }, { productId: 'p-2', quantity: 1 }, { productId: 'p-1', quantity: 1 }]);
+    const res = await place(alice, [
+      { productId: 'p-1', quantity: 1 },
+      { productId: 'p-2', quantity: 1 },
+      { productId: 'p-1', quantity: 1 },
+    ]);
     expect(res.statusCode).toBe(202);
     const order = res.json();
-    expect(order).toMatchObject({ status: 'PENDING', userId: alice, total: null, items: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }] });
+    expect(order).toMatchObject({
+      status: 'PENDING',
+      userId: alice,
+      total: null,
+      items: [
+        { productId: 'p-1', quantity: 2 },
+        { productId: 'p-2', quantity: 1 },
+      ],
+    });
     expect((await tap.next(Topics.OrderPlaced, order.id)).envelope.payload).toEqual({
       orderId: order.id,
       userId: alice,
-      lines: [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }],
+      lines: [
+        { productId: 'p-1', quantity: 2 },
+        { productId: 'p-2', quantity: 1 },
+      ],
     });
   });
 
@@ -92,27 +116,53 @@ describe('order-service (real postgres, kafka)', () => {
   });
 
   it('confirms on stock.reserved with the catalog prices, once however often it arrives', async () => {
-    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }])).json();
+    const { id } = (
+      await place(alice, [
+        { productId: 'p-1', quantity: 2 },
+        { productId: 'p-2', quantity: 1 },
+      ])
+    ).json();
     const answer = reserved(id);
     await send(Topics.StockReserved, answer);
     await send(Topics.StockReserved, answer);
     const order = await statusOf(id, 'CONFIRMED');
     expect(order.total).toEqual({ amount: 2800, currency: 'EUR' });
-    expect(order.items[0]).toEqual({ productId: 'p-1', quantity: 2, sku: 'TEA-1', name: 'Green tea', unitPrice: { amount: 1250, currency: 'EUR' } });
-    expect((await tap.next(Topics.OrderConfirmed, id)).envelope.payload).toMatchObject({ orderId: id, userId: alice, total: { amount: 2800 } });
+    expect(order.items[0]).toEqual({
+      productId: 'p-1',
+      quantity: 2,
+      sku: 'TEA-1',
+      name: 'Green tea',
+      unitPrice: { amount: 1250, currency: 'EUR' },
+    });
+    expect((await tap.next(Topics.OrderConfirmed, id)).envelope.payload).toMatchObject({
+      orderId: id,
+      userId: alice,
+      total: { amount: 2800 },
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(1);
   });
 
   it('rejects on stock.rejected, keeping the reason', async () => {
     const { id } = (await place(alice, [{ productId: 'p-1', quantity: 99 }])).json();
-    await send(Topics.StockRejected, createEnvelope(Topics.StockRejected, { orderId: id, reason: 'insufficient stock for TEA-1: requested 99, available 3' }, { key: id }));
+    await send(
+      Topics.StockRejected,
+      createEnvelope(Topics.StockRejected, { orderId: id, reason: 'insufficient stock for TEA-1: requested 99, available 3' }, { key: id }),
+    );
     expect((await statusOf(id, 'REJECTED')).reason).toBe('insufficient stock for TEA-1: requested 99, available 3');
-    expect((await tap.next(Topics.OrderRejected, id)).envelope.payload).toMatchObject({ userId: alice, reason: expect.stringContaining('insufficient') });
+    expect((await tap.next(Topics.OrderRejected, id)).envelope.payload).toMatchObject({
+      userId: alice,
+      reason: expect.stringContaining('insufficient'),
+    });
   });
 
   it('cancels a confirmed order with order.cancelled, and answers 409 to an illegal move', async () => {
-    const { id } = (await place(alice, [{ productId: 'p-1', quantity: 2 }, { productId: 'p-2', quantity: 1 }])).json();
+    const { id } = (
+      await place(alice, [
+        { productId: 'p-1', quantity: 2 },
+        { productId: 'p-2', quantity: 1 },
+      ])
+    ).json();
     await send(Topics.StockReserved, reserved(id));
     await statusOf(id, 'CONFIRMED');
     expect((await call('POST', `/api/orders/${id}/cancel`, bob)).statusCode).toBe(404);

@@ -31,7 +31,15 @@ describe('shopping through the gateway', () => {
   const createProduct = async (name: string, stock: number, amount: number) => {
     const res = await api('POST', '/api/products', {
       token: admin.token,
-      body: { sku: `E2E-${name.toUpperCase()}-${run}`, name: `${name} ${run}`, description: `e2e ${name}`, price: { amount, currency: 'EUR' }, stock, category: `e2e-${run}`, tags: ['e2e'] },
+      body: {
+        sku: `E2E-${name.toUpperCase()}-${run}`,
+        name: `${name} ${run}`,
+        description: `e2e ${name}`,
+        price: { amount, currency: 'EUR' },
+        stock,
+        category: `e2e-${run}`,
+        tags: ['e2e'],
+      },
     });
     expect(res.status).toBe(201);
     return res.body as { id: string; sku: string; stock: number };
@@ -70,7 +78,10 @@ describe('shopping through the gateway', () => {
   it('refuses anonymous writes with 401 and customers writing to the catalog with 403', async () => {
     expect((await api('POST', '/api/orders', { body: { items: [{ productId: 'x', quantity: 1 }] } })).status).toBe(401);
     expect((await api('POST', '/api/products', { body: {} })).status).toBe(401);
-    const res = await api('POST', '/api/products', { token: ada.token, body: { sku: 'NOPE', name: 'n', description: '', price: { amount: 1, currency: 'EUR' }, stock: 1, category: 'c', tags: [] } });
+    const res = await api('POST', '/api/products', {
+      token: ada.token,
+      body: { sku: 'NOPE', name: 'n', description: '', price: { amount: 1, currency: 'EUR' }, stock: 1, category: 'c', tags: [] },
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.correlationId).toEqual(expect.any(String));
@@ -105,7 +116,8 @@ describe('shopping through the gateway', () => {
       const stream = await SseStream.open('/api/notifications/stream', { authorization: `Bearer ${ada.token}` });
       expect(stream.status).toBe(200);
       const from = new Date(Date.now() - 60_000).toISOString();
-      const summary = async () => (await api('GET', `/api/analytics/summary?from=${encodeURIComponent(from)}`, { token: admin.token })).body;
+      const summary = async () =>
+        (await api('GET', `/api/analytics/summary?from=${encodeURIComponent(from)}`, { token: admin.token })).body;
       const before = await quiet(summary);
       try {
         const placed = await order(ada, [{ productId: cup.id, quantity: 2 }]);
@@ -113,7 +125,9 @@ describe('shopping through the gateway', () => {
         expect(placed.body).toMatchObject({ status: 'PENDING', total: null });
         const confirmed = await settled(ada, placed.body.id);
         expect(confirmed).toMatchObject({ status: 'CONFIRMED', total: { amount: 2500, currency: 'EUR' } });
-        expect(confirmed.items).toEqual([{ productId: cup.id, quantity: 2, sku: `E2E-CUP-${run}`, name: `Cup ${run}`, unitPrice: { amount: 1250, currency: 'EUR' } }]);
+        expect(confirmed.items).toEqual([
+          { productId: cup.id, quantity: 2, sku: `E2E-CUP-${run}`, name: `Cup ${run}`, unitPrice: { amount: 1250, currency: 'EUR' } },
+        ]);
         expect(await stockOf(cup.id)).toBe(3);
 
         const pushed = await eventually('the confirmation pushed over SSE', async () =>
@@ -156,7 +170,9 @@ describe('shopping through the gateway', () => {
       expect((await api('POST', `/api/orders/${body.id}/cancel`, { token: ada.token })).status).toBe(409);
       await eventually('the cancellation in my notifications', async () => {
         const inbox = (await api('GET', '/api/notifications', { token: ada.token })).body;
-        return inbox.items.some((n: { type: string; data: { orderId?: string } }) => n.type === 'order.cancelled' && n.data.orderId === body.id);
+        return inbox.items.some(
+          (n: { type: string; data: { orderId?: string } }) => n.type === 'order.cancelled' && n.data.orderId === body.id,
+        );
       });
     });
 

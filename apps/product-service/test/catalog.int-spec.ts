@@ -52,7 +52,11 @@ describe('product-service catalog (real mongodb, redis, kafka)', () => {
   it('refuses negative stock, fractional money and a bad currency, listing each field', async () => {
     const res = await call('POST', '/api/products', admin, { ...product('bad'), stock: -1, price: { amount: 12.5, currency: 'euro' } });
     expect(res.statusCode).toBe(400);
-    expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['price.amount', 'price.currency', 'stock']);
+    expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual([
+      'price.amount',
+      'price.currency',
+      'stock',
+    ]);
   });
 
   it('publishes product.upserted with every write', async () => {
@@ -62,7 +66,12 @@ describe('product-service catalog (real mongodb, redis, kafka)', () => {
       const env = JSON.parse(m.value?.toString() ?? '{}');
       return m.key?.toString() === id && env.payload?.version === 2;
     });
-    expect(JSON.parse(event.value?.toString() ?? '{}').payload).toMatchObject({ productId: id, name: 'Renamed tea', version: 2, stock: 10 });
+    expect(JSON.parse(event.value?.toString() ?? '{}').payload).toMatchObject({
+      productId: id,
+      name: 'Renamed tea',
+      version: 2,
+      stock: 10,
+    });
   });
 
   it('serves public reads, paginated and filtered by category', async () => {

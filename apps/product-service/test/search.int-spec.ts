@@ -17,7 +17,15 @@ describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
       method: 'POST',
       url: '/api/products',
       headers: { authorization: admin },
-      payload: { sku: `${sku}-${run}`, name: `${name} ${run}`, description, price: { amount, currency: 'EUR' }, stock: 5, category: `${category}-${run}`, tags: [] },
+      payload: {
+        sku: `${sku}-${run}`,
+        name: `${name} ${run}`,
+        description,
+        price: { amount, currency: 'EUR' },
+        stock: 5,
+        category: `${category}-${run}`,
+        tags: [],
+      },
     });
     ids[sku] = res.json().id;
   };
@@ -58,7 +66,12 @@ describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
   });
 
   it('follows updates and deletions from the events', async () => {
-    await app.inject({ method: 'PATCH', url: `/api/products/${ids['kettle']}`, headers: { authorization: admin }, payload: { name: `Steel kettle ${run}` } });
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/products/${ids['kettle']}`,
+      headers: { authorization: admin },
+      payload: { name: `Steel kettle ${run}` },
+    });
     await waitFor('the renamed kettle', async () => (await search(`q=steel ${run}`)).items[0]?.id === ids['kettle']);
     await app.inject({ method: 'DELETE', url: `/api/products/${ids['teapot']}`, headers: { authorization: admin } });
     await waitFor('the teapot to leave the index', async () => (await search(`q=${run}`)).total === 2);

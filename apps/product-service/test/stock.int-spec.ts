@@ -21,7 +21,15 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
       method: 'POST',
       url: '/api/products',
       headers: { authorization: admin },
-      payload: { sku: `${sku}-${run}`, name: `Tea ${sku}`, description: '', price: { amount, currency: 'EUR' }, stock, category: `stock-${run}`, tags: [] },
+      payload: {
+        sku: `${sku}-${run}`,
+        name: `Tea ${sku}`,
+        description: '',
+        price: { amount, currency: 'EUR' },
+        stock,
+        category: `stock-${run}`,
+        tags: [],
+      },
     });
     expect(res.statusCode).toBe(201);
     return res.json().id;
@@ -55,7 +63,11 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
   it('reserves every item at the catalog price and publishes stock.reserved with the total', async () => {
     const [a, b] = [await createProduct('a', 5, 1250), await createProduct('b', 3, 300)];
     const orderId = `o-${randomUUID()}`;
-    await place(orderId, [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }, { productId: a, quantity: 1 }]);
+    await place(orderId, [
+      { productId: a, quantity: 1 },
+      { productId: b, quantity: 1 },
+      { productId: a, quantity: 1 },
+    ]);
     expect(await payloadOf(Topics.StockReserved, orderId)).toMatchObject({
       orderId,
       total: { amount: 2 * 1250 + 300, currency: 'EUR' },
@@ -78,7 +90,10 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
   it('rejects with a reason and takes nothing when one item is short', async () => {
     const [a, c] = [await createProduct('ok', 5), await createProduct('short', 1)];
     const orderId = `o-${randomUUID()}`;
-    await place(orderId, [{ productId: a, quantity: 1 }, { productId: c, quantity: 2 }]);
+    await place(orderId, [
+      { productId: a, quantity: 1 },
+      { productId: c, quantity: 2 },
+    ]);
     expect((await payloadOf(Topics.StockRejected, orderId)).reason).toBe(`insufficient stock for short-${run}: requested 2, available 1`);
     expect(await stockOf(a)).toBe(5);
     expect(await stockOf(c)).toBe(1);
@@ -99,7 +114,9 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     expect(states.filter((s) => s === 'rejected')).toHaveLength(20);
     expect(await stockOf(p)).toBe(0);
     // every order got exactly one answer on the wire
-    await waitFor('an answer for every order', () => orders.every((o) => tap.seen(Topics.StockReserved, o).length + tap.seen(Topics.StockRejected, o).length === 1));
+    await waitFor('an answer for every order', () =>
+      orders.every((o) => tap.seen(Topics.StockReserved, o).length + tap.seen(Topics.StockRejected, o).length === 1),
+    );
   });
 
   it('puts the stock back once when the order is cancelled, however often the cancel arrives', async () => {

@@ -76,7 +76,8 @@ describe('user-service accounts (real mongodb, redis, kafka)', () => {
   it('limits login attempts per account, whatever the address, with a retry-after', async () => {
     const target = `limited.${run}@example.com`;
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await login(target, 'wrong-password-1', `10.200.${i}.${Math.floor(Math.random() * 250) + 1}`)).statusCode);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await login(target, 'wrong-password-1', `10.200.${i}.${Math.floor(Math.random() * 250) + 1}`)).statusCode);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     const blocked = await login(target, 'wrong-password-1', '10.201.0.1');
     expect(blocked.statusCode).toBe(429);

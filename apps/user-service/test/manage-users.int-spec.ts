@@ -20,7 +20,8 @@ describe('user-service account management (real mongodb, redis, kafka)', () => {
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token?: string, payload?: object) =>
     app.inject({ method, url, payload, remoteAddress: ip, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const tokenOf = async (email: string, pw: string) => (await call('POST', '/api/auth/login', undefined, { email, password: pw })).json().accessToken as string;
+  const tokenOf = async (email: string, pw: string) =>
+    (await call('POST', '/api/auth/login', undefined, { email, password: pw })).json().accessToken as string;
 
   beforeAll(async () => {
     app = await createServiceApp(userService);

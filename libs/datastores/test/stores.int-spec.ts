@@ -31,7 +31,11 @@ interface Widget {
   rev: number;
   winner?: number;
 }
-const widgetSchema = new Schema<Widget>({ sku: { type: String, required: true, unique: true }, rev: { type: Number, default: 0 }, winner: Number });
+const widgetSchema = new Schema<Widget>({
+  sku: { type: String, required: true, unique: true },
+  rev: { type: Number, default: 0 },
+  winner: Number,
+});
 
 @Injectable()
 class Widgets {
@@ -46,7 +50,13 @@ describe('store modules on the real stack', () => {
   let db: Awaited<ReturnType<typeof createTempDatabase>>;
   const env = readEnv();
   const cfg = loadConfig(
-    [serviceConfig('it-stores'), mongodbConfig(`it_${run}`), redisConfig(`it-${run}`), cassandraConfig(`it_${run}`), elasticsearchConfig(`it-${run}`)],
+    [
+      serviceConfig('it-stores'),
+      mongodbConfig(`it_${run}`),
+      redisConfig(`it-${run}`),
+      cassandraConfig(`it_${run}`),
+      elasticsearchConfig(`it-${run}`),
+    ],
     env,
   );
 
@@ -61,7 +71,9 @@ describe('store modules on the real stack', () => {
         WidgetModule,
         RedisModule,
         PostgresModule.forRoot({ entities: [], migrations: [] }),
-        CassandraModule.forRoot([`create table if not exists readings (sensor text, at timestamp, value double, primary key (sensor, at))`]),
+        CassandraModule.forRoot([
+          `create table if not exists readings (sensor text, at timestamp, value double, primary key (sensor, at))`,
+        ]),
         ElasticsearchModule.forRoot([{ name: 'things', mappings: { properties: { title: { type: 'text' }, tag: { type: 'keyword' } } } }]),
       ],
     }).compile();
@@ -100,7 +112,9 @@ describe('store modules on the real stack', () => {
 
   it('creates the cassandra keyspace and tables', async () => {
     const cassandra = app.get<CassandraClient>(CASSANDRA);
-    const tables = await cassandra.execute('select table_name from system_schema.tables where keyspace_name = ?', [`it_${run}`], { prepare: true });
+    const tables = await cassandra.execute('select table_name from system_schema.tables where keyspace_name = ?', [`it_${run}`], {
+      prepare: true,
+    });
     expect(tables.rows.map((r) => r['table_name'])).toContain('readings');
     await cassandra.execute('insert into readings (sensor, at, value) values (?, ?, ?)', ['s1', new Date(), 1.5], { prepare: true });
     expect((await cassandra.execute('select value from readings where sensor = ?', ['s1'], { prepare: true })).rows[0]['value']).toBe(1.5);

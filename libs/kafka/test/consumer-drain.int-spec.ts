@@ -26,7 +26,17 @@ class SlowMessageController {
 }
 
 function product(productId: string, sku: string): EventsMap['product.upserted'] {
-  return { productId, version: 1, sku, name: 'Slow', description: '', price: { amount: 100, currency: 'EUR' }, stock: 1, category: 'test', tags: [] };
+  return {
+    productId,
+    version: 1,
+    sku,
+    name: 'Slow',
+    description: '',
+    price: { amount: 100, currency: 'EUR' },
+    stock: 1,
+    category: 'test',
+    tags: [],
+  };
 }
 
 @Module({ controllers: [SlowMessageController] })
@@ -35,18 +45,16 @@ class SlowModule {}
 async function consumerService(): Promise<INestApplicationContext> {
   const name = `it-drain-${run}`;
   const values = loadConfig([serviceConfig(name), kafkaConfig(name)], readEnv());
-  const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule.forRoot(values), HealthModule, KafkaModule, SlowModule] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppConfigModule.forRoot(values), HealthModule, KafkaModule, SlowModule],
+  }).compile();
   return moduleRef.init();
 }
 
 describe('kafka consumer shutdown (real kafka)', () => {
   it('drains the running handler before closing and commits its offset', async () => {
     let app = await consumerService();
-    const envelope = createEnvelope(
-      Topics.ProductUpserted,
-      product(`p-${run}`, `sku-${run}`),
-      { key: `p-${run}` },
-    );
+    const envelope = createEnvelope(Topics.ProductUpserted, product(`p-${run}`, `sku-${run}`), { key: `p-${run}` });
     await app.get(EventProducer).sendBatch([{ topic: Topics.ProductUpserted, envelope }]);
     await waitFor('the handler to start', () => started.includes(envelope.id), { timeoutMs: 60_000 });
 
@@ -55,11 +63,7 @@ describe('kafka consumer shutdown (real kafka)', () => {
 
     // a new instance of the same consumer group: the committed event does not come back
     app = await consumerService();
-    const marker = createEnvelope(
-      Topics.ProductUpserted,
-      product(`m-${run}`, `marker-${run}`),
-      { key: `p-${run}` },
-    );
+    const marker = createEnvelope(Topics.ProductUpserted, product(`m-${run}`, `marker-${run}`), { key: `p-${run}` });
     await app.get(EventProducer).sendBatch([{ topic: Topics.ProductUpserted, envelope: marker }]);
     await waitFor('the marker behind it', () => finished.includes(marker.id), { timeoutMs: 60_000 });
     expect(started.filter((id) => id === envelope.id)).toHaveLength(1);

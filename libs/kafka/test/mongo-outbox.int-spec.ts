@@ -34,7 +34,11 @@ interface Account extends OutboxFields {
   userId: string;
   logins: number;
 }
-const accountSchema = new Schema<Account>({ userId: { type: String, required: true, unique: true }, logins: { type: Number, default: 0 }, ...outboxSchemaFields });
+const accountSchema = new Schema<Account>({
+  userId: { type: String, required: true, unique: true },
+  logins: { type: Number, default: 0 },
+  ...outboxSchemaFields,
+});
 
 @Injectable()
 class Accounts implements OnModuleInit {

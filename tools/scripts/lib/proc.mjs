@@ -1,27 +1,14 @@
 // child processes, pid files and ports. pid files hold "<pid> <start time> [port]", the same
 // format tools/stack/lib.sh writes, so a pid recycled by another process is never signalled.
 import { spawn, execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  openSync,
-  readSync,
-  closeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './ui.mjs';
 
-export const ROOT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../..',
-);
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const STACK_HOME = process.env.STACK_HOME || join(ROOT, '.stack');
 export const RUN_DIR = join(STACK_HOME, 'run');
 export const LOG_DIR = join(STACK_HOME, 'logs');
@@ -47,9 +34,7 @@ export async function ensureDependencies() {
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
   const fresh =
-    existsSync(join(ROOT, 'node_modules', '.bin', 'nx')) &&
-    existsSync(installed) &&
-    statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
+    existsSync(join(ROOT, 'node_modules', '.bin', 'nx')) && existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
   console.log('[deps] installing npm dependencies from package-lock.json (npm ci)');
   let { code, output } = await run('npm', ['ci', '--no-audit', '--no-fund'], { capture: true });
@@ -61,9 +46,7 @@ export async function ensureDependencies() {
     ({ code } = await run('npm', ['install', '--no-audit', '--no-fund']));
   }
   if (code !== 0) {
-    throw new UserError(
-      `npm ci failed (exit ${code}); see its output above. Check that the npm registry is reachable, then run again.`,
-    );
+    throw new UserError(`npm ci failed (exit ${code}); see its output above. Check that the npm registry is reachable, then run again.`);
   }
 }
 
@@ -81,11 +64,7 @@ export function run(cmd, args, { env = process.env, capture = false } = {}) {
     const child = spawn(cmd, args, {
       cwd: ROOT,
       env,
-      stdio: [
-        'ignore',
-        capture ? 'pipe' : 'inherit',
-        capture ? 'pipe' : 'inherit',
-      ],
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
     });
     let output = '';
     if (capture) {
@@ -98,12 +77,8 @@ export function run(cmd, args, { env = process.env, capture = false } = {}) {
         output += d;
       });
     }
-    child.on('error', (e) =>
-      done({ code: 1, output: `${output}${cmd}: ${e.message}\n`, error: e }),
-    );
-    child.on('close', (code, signal) =>
-      done({ code: code ?? (signal ? 128 : 1), output }),
-    );
+    child.on('error', (e) => done({ code: 1, output: `${output}${cmd}: ${e.message}\n`, error: e }));
+    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), output }));
   });
 }
 
@@ -152,18 +127,13 @@ export function procStart(pid) {
 }
 
 export function writePidFile(file, pid, port) {
-  writeFileSync(
-    file,
-    `${pid} ${procStart(pid) ?? '?'}${port ? ` ${port}` : ''}\n`,
-  );
+  writeFileSync(file, `${pid} ${procStart(pid) ?? '?'}${port ? ` ${port}` : ''}\n`);
 }
 
 export function readPidFile(file) {
   if (!existsSync(file)) return null;
   const [pid, start, port] = readFileSync(file, 'utf8').trim().split(/\s+/);
-  return Number(pid) > 0
-    ? { pid: Number(pid), start, port: port ? Number(port) : undefined }
-    : null;
+  return Number(pid) > 0 ? { pid: Number(pid), start, port: port ? Number(port) : undefined } : null;
 }
 
 /** the pid file's process if it is still running and still the process we started */

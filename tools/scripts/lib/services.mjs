@@ -12,18 +12,15 @@ const DEFAULT_PORTS = {
   'notification-service': 3005,
 };
 
-export const portVar = (name) =>
-  `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+export const portVar = (name) => `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
 
-export const SERVICES = Object.entries(DEFAULT_PORTS).map(
-  ([name, fallback]) => {
-    const override = Number(process.env[portVar(name)]);
-    return {
-      name,
-      port: override > 0 ? override : fallback,
-      main: join(ROOT, 'dist/apps', name, 'main.js'),
-      log: join(LOG_DIR, `${name}.log`),
-      pidFile: join(RUN_DIR, `${name}.pid`),
-    };
-  },
-);
+export const SERVICES = Object.entries(DEFAULT_PORTS).map(([name, fallback]) => {
+  const override = Number(process.env[portVar(name)]);
+  return {
+    name,
+    port: override > 0 ? override : fallback,
+    main: join(ROOT, 'dist/apps', name, 'main.js'),
+    log: join(LOG_DIR, `${name}.log`),
+    pidFile: join(RUN_DIR, `${name}.pid`),
+  };
+});

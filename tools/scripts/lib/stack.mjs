@@ -11,9 +11,7 @@ const STACK_SH = 'tools/stack/stack.sh';
 const MODES = ['native', 'docker'];
 
 export function recordedMode() {
-  const mode = existsSync(MODE_FILE)
-    ? readFileSync(MODE_FILE, 'utf8').trim()
-    : '';
+  const mode = existsSync(MODE_FILE) ? readFileSync(MODE_FILE, 'utf8').trim() : '';
   return MODES.includes(mode) ? mode : null;
 }
 export function recordMode(mode) {
@@ -24,12 +22,8 @@ export const clearMode = () => removeFile(MODE_FILE);
 
 /** a docker engine answers within a few seconds, and the compose plugin is there */
 export async function dockerStatus() {
-  const engine =
-    (await quiet('docker', ['info'], { timeoutMs: 5000 })).code === 0;
-  const compose =
-    engine &&
-    (await quiet('docker', ['compose', 'version'], { timeoutMs: 5000 }))
-      .code === 0;
+  const engine = (await quiet('docker', ['info'], { timeoutMs: 5000 })).code === 0;
+  const compose = engine && (await quiet('docker', ['compose', 'version'], { timeoutMs: 5000 })).code === 0;
   return { engine, compose };
 }
 
@@ -40,16 +34,11 @@ export async function dockerStatus() {
 export async function chooseMode() {
   const recorded = recordedMode();
   if (recorded) {
-    step(
-      `using the ${recorded} stack (recorded in ${MODE_FILE.replace(`${process.cwd()}/`, '')})`,
-    );
+    step(`using the ${recorded} stack (recorded in ${MODE_FILE.replace(`${process.cwd()}/`, '')})`);
     return recorded;
   }
   const wanted = process.env.STACK_MODE;
-  if (wanted && !MODES.includes(wanted))
-    throw new UserError(
-      `STACK_MODE must be native or docker (got "${wanted}")`,
-    );
+  if (wanted && !MODES.includes(wanted)) throw new UserError(`STACK_MODE must be native or docker (got "${wanted}")`);
   if (wanted === 'native') return 'native';
   const docker = await dockerStatus();
   if (wanted === 'docker' && !docker.compose) {
@@ -60,19 +49,11 @@ export async function chooseMode() {
     );
   }
   if (docker.compose) {
-    step(
-      'a Docker engine answers: using docker compose (set STACK_MODE=native to use the native stack)',
-    );
+    step('a Docker engine answers: using docker compose (set STACK_MODE=native to use the native stack)');
     return 'docker';
   }
-  if (docker.engine)
-    warn(
-      'a Docker engine answers but `docker compose` is missing; using the native stack',
-    );
-  else
-    step(
-      'no Docker engine answers: using the native stack (tools/stack/stack.sh)',
-    );
+  if (docker.engine) warn('a Docker engine answers but `docker compose` is missing; using the native stack');
+  else step('no Docker engine answers: using the native stack (tools/stack/stack.sh)');
   return 'native';
 }
 
@@ -100,9 +81,7 @@ export async function stackUp(mode) {
 /** stops the stack, or only the given servers; resolves the exit code */
 export async function stackDown(mode, servers = []) {
   if (mode === 'docker') {
-    const args = servers.length
-      ? ['compose', 'stop', ...servers]
-      : ['compose', 'down'];
+    const args = servers.length ? ['compose', 'stop', ...servers] : ['compose', 'down'];
     step(`docker ${args.join(' ')}`);
     return (await run('docker', args)).code;
   }
@@ -117,13 +96,7 @@ export async function stackDown(mode, servers = []) {
 export async function stackStatus(mode) {
   if (mode === 'docker') {
     const all = await quiet('docker', ['compose', 'config', '--services']);
-    const live = await quiet('docker', [
-      'compose',
-      'ps',
-      '--services',
-      '--status',
-      'running',
-    ]);
+    const live = await quiet('docker', ['compose', 'ps', '--services', '--status', 'running']);
     const names = (r) =>
       r.code === 0
         ? r.output
@@ -145,11 +118,7 @@ export async function stackStatus(mode) {
     .split('\n')
     .map((l) => l.match(/^([a-z0-9_-]+)\s+(\S.*)$/))
     .filter(Boolean);
-  const running = rows
-    .filter((m) => !m[2].startsWith('stopped'))
-    .map((m) => m[1]);
-  const stopped = rows
-    .filter((m) => m[2].startsWith('stopped'))
-    .map((m) => m[1]);
+  const running = rows.filter((m) => !m[2].startsWith('stopped')).map((m) => m[1]);
+  const stopped = rows.filter((m) => m[2].startsWith('stopped')).map((m) => m[1]);
   return { up: code === 0, running, stopped };
 }

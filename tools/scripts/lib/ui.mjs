@@ -2,10 +2,8 @@
 // UserError whose message says what to fix. main() turns it into a short message and exit 1.
 import process from 'node:process';
 
-const useColor =
-  process.stdout.isTTY && !process.env.CI && !process.env.NO_COLOR;
-const paint = (code) => (s) =>
-  useColor ? `\x1b[${code}m${s}\x1b[0m` : String(s);
+const useColor = process.stdout.isTTY && !process.env.CI && !process.env.NO_COLOR;
+const paint = (code) => (s) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : String(s));
 export const dim = paint(2);
 export const red = paint(31);
 export const green = paint(32);
@@ -18,8 +16,7 @@ export const setPrefix = (p) => (prefix = `[${p}]`);
 export const step = (msg) => console.log(`${dim(prefix)} ${msg}`);
 export const ok = (msg) => console.log(`${dim(prefix)} ${green(msg)}`);
 export const warn = (msg) => console.log(`${dim(prefix)} ${yellow(msg)}`);
-export const error = (msg) =>
-  console.error(`${dim(prefix)} ${red(`error: ${msg}`)}`);
+export const error = (msg) => console.error(`${dim(prefix)} ${red(`error: ${msg}`)}`);
 
 /** an expected failure: its message alone tells the user what went wrong and what to do */
 export class UserError extends Error {}
@@ -41,9 +38,7 @@ export const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 
 /** prints rows as left-aligned columns, the first row as a header */
 export function table(rows) {
-  const widths = rows[0].map((_, i) =>
-    Math.max(...rows.map((r) => String(r[i]).length)),
-  );
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   rows.forEach((r, n) => {
     const line = r
       .map((c, i) => String(c).padEnd(widths[i]))

@@ -4,26 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  cassandraConfig,
-  elasticsearchConfig,
-  kafkaConfig,
-  loadConfig,
-  mongodbConfig,
-  postgresConfig,
-  redisConfig,
-} from '@ecom/config';
+import { cassandraConfig, elasticsearchConfig, kafkaConfig, loadConfig, mongodbConfig, postgresConfig, redisConfig } from '@ecom/config';
 
 const ROOT = join(__dirname, '../../..');
 
 interface ComposeService {
   image?: string;
   environment?: Record<string, string | number | boolean | null> | string[];
-  ports?: (
-    | string
-    | number
-    | { target: number; published?: string | number; host_ip?: string }
-  )[];
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
   volumes?: (string | { type?: string; source?: string; target: string })[];
   healthcheck?: { test?: string | string[]; disable?: boolean };
 }
@@ -32,9 +20,7 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(
-  readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'),
-) as Compose;
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
 const services = compose.services ?? {};
 const service = (name: string): ComposeService => services[name] ?? {};
 
@@ -42,13 +28,9 @@ const service = (name: string): ComposeService => services[name] ?? {};
 function envOf(name: string): Record<string, string> {
   const env = service(name).environment ?? {};
   if (Array.isArray(env)) {
-    return Object.fromEntries(
-      env.map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')]),
-    );
+    return Object.fromEntries(env.map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')]));
   }
-  return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
 /** published ports as { hostIp, published, target }, from the short or the long syntax */
@@ -70,31 +52,18 @@ function portsOf(name: string) {
   });
 }
 
-const nativeModule = (server: string) =>
-  readFileSync(join(ROOT, 'tools/stack/servers', `${server}.sh`), 'utf8');
+const nativeModule = (server: string) => readFileSync(join(ROOT, 'tools/stack/servers', `${server}.sh`), 'utf8');
 
 /** a default from a native module, e.g. POSTGRES_PORT="${POSTGRES_PORT:-5432}" gives "5432" */
 function nativeDefault(server: string, variable: string): string {
-  const m = nativeModule(server).match(
-    new RegExp(`^${variable}="\\$\\{${variable}:-([^}]*)\\}"`, 'm'),
-  );
-  if (!m)
-    throw new Error(
-      `tools/stack/servers/${server}.sh has no ${variable}="\${${variable}:-...}" default`,
-    );
+  const m = nativeModule(server).match(new RegExp(`^${variable}="\\$\\{${variable}:-([^}]*)\\}"`, 'm'));
+  if (!m) throw new Error(`tools/stack/servers/${server}.sh has no ${variable}="\${${variable}:-...}" default`);
   return m[1];
 }
 
 // what the services connect to when no variable is set (the argument only names a database/prefix)
 const config = loadConfig(
-  [
-    postgresConfig('db'),
-    redisConfig('x'),
-    kafkaConfig('x'),
-    mongodbConfig('db'),
-    cassandraConfig('ks'),
-    elasticsearchConfig('x'),
-  ],
+  [postgresConfig('db'), redisConfig('x'), kafkaConfig('x'), mongodbConfig('db'), cassandraConfig('ks'), elasticsearchConfig('x')],
   {},
 );
 const portOfHostPort = (hostPort: string) => Number(hostPort.split(':').pop());
@@ -135,8 +104,7 @@ const SERVERS = [
     image: /^apache\/kafka:3\.9\.\d+$/,
     native: ['kafka', 'KAFKA_PORT'],
     configPort: portOfHostPort(config.kafka.brokers[0]),
-    probe:
-      /\/opt\/kafka\/bin\/(kafka-broker-api-versions|kafka-topics)\.sh.*localhost:9092/,
+    probe: /\/opt\/kafka\/bin\/(kafka-broker-api-versions|kafka-topics)\.sh.*localhost:9092/,
   },
   {
     service: 'cassandra',
@@ -156,24 +124,18 @@ const SERVERS = [
 
 /** the servers of the native stack, from STACK_SERVERS=(...) in tools/stack/lib.sh */
 function nativeServers(): string[] {
-  const m = readFileSync(join(ROOT, 'tools/stack/lib.sh'), 'utf8').match(
-    /^STACK_SERVERS=\(([^)]*)\)/m,
-  );
+  const m = readFileSync(join(ROOT, 'tools/stack/lib.sh'), 'utf8').match(/^STACK_SERVERS=\(([^)]*)\)/m);
   if (!m) throw new Error('tools/stack/lib.sh has no STACK_SERVERS=(...) line');
   return m[1].trim().split(/\s+/);
 }
 
 describe('docker-compose.yml', () => {
   it('defines exactly the servers of the stack', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      SERVERS.map((s) => s.service).sort(),
-    );
+    expect(Object.keys(services).sort()).toEqual(SERVERS.map((s) => s.service).sort());
   });
 
   it('has a counterpart for every server of the native stack (tools/stack/lib.sh)', () => {
-    expect(SERVERS.map((s) => s.native[0]).sort()).toEqual(
-      nativeServers().sort(),
-    );
+    expect(SERVERS.map((s) => s.native[0]).sort()).toEqual(nativeServers().sort());
   });
 
   describe.each(SERVERS)('$service', (s) => {
@@ -197,25 +159,14 @@ describe('docker-compose.yml', () => {
         target: nativePort,
       });
       // nothing published on all interfaces
-      expect(
-        portsOf(s.service).filter((p) => p.hostIp !== '127.0.0.1'),
-      ).toEqual([]);
+      expect(portsOf(s.service).filter((p) => p.hostIp !== '127.0.0.1')).toEqual([]);
     });
 
     it('keeps its data in a named volume, if it has any', () => {
       if ('stateless' in s) return expect(service(s.service).volumes?.every((v) => String(v).endsWith(':ro'))).toBe(true);
       const named = (service(s.service).volumes ?? [])
-        .map((v) =>
-          typeof v === 'string'
-            ? v.split(':')[0]
-            : v.type === 'volume'
-              ? v.source
-              : undefined,
-        )
-        .filter(
-          (v): v is string =>
-            !!v && Object.keys(compose.volumes ?? {}).includes(v),
-        );
+        .map((v) => (typeof v === 'string' ? v.split(':')[0] : v.type === 'volume' ? v.source : undefined))
+        .filter((v): v is string => !!v && Object.keys(compose.volumes ?? {}).includes(v));
       expect(named).toHaveLength(1);
     });
   });
@@ -226,12 +177,8 @@ describe('docker-compose.yml', () => {
     it('has the user and password the services default to, as the native stack does', () => {
       expect(env['POSTGRES_USER']).toBe(config.postgres.username);
       expect(env['POSTGRES_PASSWORD']).toBe(config.postgres.password);
-      expect(nativeDefault('postgres', 'POSTGRES_USER')).toBe(
-        config.postgres.username,
-      );
-      expect(nativeDefault('postgres', 'POSTGRES_PASSWORD')).toBe(
-        config.postgres.password,
-      );
+      expect(nativeDefault('postgres', 'POSTGRES_USER')).toBe(config.postgres.username);
+      expect(nativeDefault('postgres', 'POSTGRES_PASSWORD')).toBe(config.postgres.password);
     });
 
     it('creates the same database as the native stack', () => {
@@ -245,19 +192,12 @@ describe('docker-compose.yml', () => {
 
     it('never creates topics on first use, in compose and in the native stack', () => {
       expect(env['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
-      expect(nativeModule('kafka')).toMatch(
-        /^auto\.create\.topics\.enable=false$/m,
-      );
+      expect(nativeModule('kafka')).toMatch(/^auto\.create\.topics\.enable=false$/m);
     });
 
     it('runs in KRaft mode and advertises the published port to host clients', () => {
-      expect(env['KAFKA_PROCESS_ROLES']?.split(',').sort()).toEqual([
-        'broker',
-        'controller',
-      ]);
-      expect(env['KAFKA_ADVERTISED_LISTENERS']).toMatch(
-        new RegExp(`://localhost:${nativeDefault('kafka', 'KAFKA_PORT')}\\b`),
-      );
+      expect(env['KAFKA_PROCESS_ROLES']?.split(',').sort()).toEqual(['broker', 'controller']);
+      expect(env['KAFKA_ADVERTISED_LISTENERS']).toMatch(new RegExp(`://localhost:${nativeDefault('kafka', 'KAFKA_PORT')}\\b`));
     });
   });
 
@@ -297,9 +237,7 @@ describe('docker-compose.yml', () => {
     it('is a single node with security disabled, like the native stack', () => {
       expect(env['discovery.type']).toBe('single-node');
       expect(env['xpack.security.enabled']).toBe('false');
-      expect(nativeModule('elasticsearch')).toMatch(
-        /^xpack\.security\.enabled: false$/m,
-      );
+      expect(nativeModule('elasticsearch')).toMatch(/^xpack\.security\.enabled: false$/m);
     });
 
     it('runs with a 512m heap', () => {

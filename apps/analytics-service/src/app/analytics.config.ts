@@ -1,10 +1,4 @@
-import {
-  jwtVerifyConfig,
-  cassandraConfig,
-  httpConfig,
-  kafkaConfig,
-  serviceConfig,
-} from '@ecom/config';
+import { jwtVerifyConfig, cassandraConfig, httpConfig, kafkaConfig, serviceConfig } from '@ecom/config';
 
 export const SERVICE = 'analytics-service';
 

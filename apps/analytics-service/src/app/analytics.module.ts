@@ -16,11 +16,7 @@ const services = [SummaryService, TimeseriesService];
 const repositories = [FactsRepository];
 
 @Module({
-  imports: [
-    AuthModule.forRoot(),
-    CassandraModule.forRoot(analyticsSchema),
-    KafkaModule,
-  ],
+  imports: [AuthModule.forRoot(), CassandraModule.forRoot(analyticsSchema), KafkaModule],
   controllers: [...httpControllers, ...messageControllers],
   providers: [...services, ...repositories],
 })

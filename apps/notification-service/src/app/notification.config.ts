@@ -1,10 +1,4 @@
-import {
-  jwtVerifyConfig,
-  httpConfig,
-  kafkaConfig,
-  redisConfig,
-  serviceConfig,
-} from '@ecom/config';
+import { jwtVerifyConfig, httpConfig, kafkaConfig, redisConfig, serviceConfig } from '@ecom/config';
 import { notificationsConfig } from './notifications/notifications.config';
 
 export const SERVICE = 'notification-service';

@@ -1,10 +1,4 @@
-import {
-  jwtVerifyConfig,
-  httpConfig,
-  kafkaConfig,
-  postgresConfig,
-  serviceConfig,
-} from '@ecom/config';
+import { jwtVerifyConfig, httpConfig, kafkaConfig, postgresConfig, serviceConfig } from '@ecom/config';
 
 export const SERVICE = 'order-service';
 

@@ -1,12 +1,4 @@
-import {
-  jwtVerifyConfig,
-  elasticsearchConfig,
-  httpConfig,
-  kafkaConfig,
-  mongodbConfig,
-  redisConfig,
-  serviceConfig,
-} from '@ecom/config';
+import { jwtVerifyConfig, elasticsearchConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
 
 export const SERVICE = 'product-service';
 

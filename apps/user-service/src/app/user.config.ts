@@ -1,12 +1,4 @@
-import {
-  jwtVerifyConfig,
-  jwtSignConfig,
-  httpConfig,
-  kafkaConfig,
-  mongodbConfig,
-  redisConfig,
-  serviceConfig,
-} from '@ecom/config';
+import { jwtVerifyConfig, jwtSignConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
 
 import { adminSeedConfig } from './accounts/admin-seed.config';
 import { loginLimitsConfig } from './login/login-limits.config';

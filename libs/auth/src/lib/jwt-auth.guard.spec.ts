@@ -40,7 +40,12 @@ describe('JwtAuthGuard', () => {
     expect(garbage.statusCode).toBe(401);
     expect(garbage.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     expect(garbage.json().detail).toBe('the bearer token is invalid (malformed)');
-    const other = new TokenSigner({ privateKey: generateKeyPairSync('ed25519').privateKey, ttlSeconds: 60, issuer: 'ecom-user-service', audience: 'ecom' });
+    const other = new TokenSigner({
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+      ttlSeconds: 60,
+      issuer: 'ecom-user-service',
+      audience: 'ecom',
+    });
     const forged = await get('/me', (await other.sign({ sub: 'admin-1', role: 'admin' })).accessToken);
     expect(forged.statusCode).toBe(401);
     expect(forged.json().detail).toBe('the bearer token is invalid (bad signature)');

@@ -25,7 +25,8 @@ export class TokenSigner {
 
   constructor(private readonly options: TokenSignerOptions) {
     const { privateKey } = options;
-    if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') throw new Error('TokenSigner needs an Ed25519 private key');
+    if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error('TokenSigner needs an Ed25519 private key');
     this.keyId = keyIdOf(options.privateKey);
   }
 

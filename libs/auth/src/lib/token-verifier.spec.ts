@@ -39,7 +39,11 @@ describe('TokenSigner and TokenVerifier', () => {
 
   it('writes the standard claims and a key id in the header', () => {
     const [header] = customer.accessToken.split('.');
-    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ typ: 'JWT', kid: expect.stringMatching(/^[\w-]{43}$/), alg: 'EdDSA' });
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({
+      typ: 'JWT',
+      kid: expect.stringMatching(/^[\w-]{43}$/),
+      alg: 'EdDSA',
+    });
     expect(payloadOf(customer.accessToken)).toMatchObject({ iss: 'ecom-user-service', aud: 'ecom', iat: T0 / 1000, exp: T0 / 1000 + 600 });
   });
 
@@ -81,7 +85,9 @@ describe('TokenSigner and TokenVerifier', () => {
   it('accepts only ed25519 keys of the right kind', async () => {
     expect(() => new TokenVerifier({ publicKey: keys.privateKey, ...claims })).toThrow('TokenVerifier needs an Ed25519 public key');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    expect(() => new TokenSigner({ privateKey: rsa.privateKey, ttlSeconds: 60, ...claims })).toThrow('TokenSigner needs an Ed25519 private key');
+    expect(() => new TokenSigner({ privateKey: rsa.privateKey, ttlSeconds: 60, ...claims })).toThrow(
+      'TokenSigner needs an Ed25519 private key',
+    );
     await expect(signer().sign({ sub: '', role: 'customer' })).rejects.toThrow('sub must not be empty');
   });
 });

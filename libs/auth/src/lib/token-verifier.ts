@@ -20,7 +20,8 @@ export class TokenVerifier {
   constructor(private readonly options: TokenVerifierOptions) {
     // the algorithm is pinned to ed25519, so any other key is a wiring mistake
     const { publicKey } = options;
-    if (publicKey.type !== 'public' || publicKey.asymmetricKeyType !== 'ed25519') throw new Error('TokenVerifier needs an Ed25519 public key');
+    if (publicKey.type !== 'public' || publicKey.asymmetricKeyType !== 'ed25519')
+      throw new Error('TokenVerifier needs an Ed25519 public key');
   }
 
   /** the user the token names; throws InvalidTokenError saying why it is refused */

@@ -41,7 +41,7 @@ describe('createServiceApp', () => {
     expect(ui.headers['content-type']).toContain('text/html');
   });
 
-  it('answers a malformed url with 400 problem+json too, not fastify\'s own error shape', async () => {
+  it("answers a malformed url with 400 problem+json too, not fastify's own error shape", async () => {
     const res = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');

@@ -18,7 +18,10 @@ type ClosesWithSignal = { close(signal?: string): Promise<void> };
  * http closed and drained; only then app.close(), whose hooks stop kafka consumers and
  * datastores (nest's own order would destroy those before in-flight requests finish).
  */
-export function gracefulShutdown(app: NestFastifyApplication, { timeoutMs, exit = (code) => process.exit(code) }: ShutdownOptions): Shutdown {
+export function gracefulShutdown(
+  app: NestFastifyApplication,
+  { timeoutMs, exit = (code) => process.exit(code) }: ShutdownOptions,
+): Shutdown {
   const logger = new Logger('Shutdown');
   let running: Promise<void> | undefined;
   let exited = false;

@@ -25,12 +25,16 @@ describe('loadServiceConfig', () => {
   it('refuses config without the service and http pieces, at run time as well as compile time', () => {
     const config = [serviceConfig('x-service')] as const;
     // @ts-expect-error the type demands httpConfig too
-    expect(() => loadServiceConfig({ name: 'x-service', module, config }, {})).toThrow('x-service: config must include serviceConfig(name) and httpConfig(port); missing: http');
+    expect(() => loadServiceConfig({ name: 'x-service', module, config }, {})).toThrow(
+      'x-service: config must include serviceConfig(name) and httpConfig(port); missing: http',
+    );
   });
 
   it('refuses a serviceConfig named after another service', () => {
     const opts = { name: 'order-service', module, config: [serviceConfig('user-service'), httpConfig(3000)] } as const;
-    expect(() => loadServiceConfig(opts, {})).toThrow(`order-service: serviceConfig is named "user-service"; use serviceConfig('order-service')`);
+    expect(() => loadServiceConfig(opts, {})).toThrow(
+      `order-service: serviceConfig is named "user-service"; use serviceConfig('order-service')`,
+    );
   });
 });
 

@@ -60,7 +60,10 @@ describe('loadConfig', () => {
     const jwt = [jwtVerifyConfig(), jwtSignConfig()] as const;
     const pair = () => {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      return { pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(), priv: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+      return {
+        pub: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        priv: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      };
     };
     // how a pem usually arrives through a one-line env file or secret store
     const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
@@ -78,7 +81,12 @@ describe('loadConfig', () => {
 
     it('accepts an own pair in production, with literal \\n escapes', () => {
       const { pub, priv } = pair();
-      const cfg = loadConfig(jwt, { NODE_ENV: 'production', JWT_PUBLIC_KEY: oneLine(pub), JWT_PRIVATE_KEY: oneLine(priv), JWT_TTL_SECONDS: '900' });
+      const cfg = loadConfig(jwt, {
+        NODE_ENV: 'production',
+        JWT_PUBLIC_KEY: oneLine(pub),
+        JWT_PRIVATE_KEY: oneLine(priv),
+        JWT_TTL_SECONDS: '900',
+      });
       expect(cfg.jwtVerify.publicKey.export({ type: 'spki', format: 'pem' })).toBe(pub);
       expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
       expect(cfg.jwtSign.ttlSeconds).toBe(900);
@@ -98,7 +106,9 @@ describe('loadConfig', () => {
       ]);
       expect(problems.join('\n')).not.toContain(a.priv.split('\n')[1]);
       expect(problems.join('\n')).not.toContain('not a key');
-      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa }))[0]).toMatch(/JWT_PUBLIC_KEY must be an Ed25519 public key/);
+      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa }))[0]).toMatch(
+        /JWT_PUBLIC_KEY must be an Ed25519 public key/,
+      );
     });
   });
 

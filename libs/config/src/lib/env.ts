@@ -24,7 +24,12 @@ export const hostList = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each entry must be host:port'))
@@ -32,7 +37,11 @@ export const hostList = (fallback: string) =>
     );
 
 export const url = (fallback: string, protocols: RegExp) =>
-  z.string().trim().default(fallback).pipe(z.url({ protocol: protocols, error: 'must be a valid URL' }));
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .pipe(z.url({ protocol: protocols, error: 'must be a valid URL' }));
 
 export const bool = (fallback: boolean) =>
   z

@@ -41,10 +41,9 @@ describe('createEnvelope', () => {
   });
 
   it('does not compile with a payload of another topic', () => {
+    const userRegistered = { userId: 'u', email: 'a@b.co', name: 'A', role: 'customer' as const };
     // @ts-expect-error a user.registered payload is not an order.placed payload
-    expect(() => createEnvelope(Topics.OrderPlaced, { userId: 'u', email: 'a@b.co', name: 'A', role: 'customer' as const }, { key: 'u' })).toThrow(
-      EventValidationError,
-    );
+    expect(() => createEnvelope(Topics.OrderPlaced, userRegistered, { key: 'u' })).toThrow(EventValidationError);
   });
 });
 

@@ -22,7 +22,10 @@ describe('fieldErrors', () => {
   });
 
   it('summarises the fields in the problem detail', () => {
-    const p = new ValidationProblem([{ field: 'email', message: 'x' }, { field: 'name', message: 'y' }]);
+    const p = new ValidationProblem([
+      { field: 'email', message: 'x' },
+      { field: 'name', message: 'y' },
+    ]);
     expect(p.getStatus()).toBe(400);
     expect(p.message).toBe('2 invalid fields: email, name');
   });

@@ -23,6 +23,9 @@ export const VALIDATION_PROBLEM_TYPE = 'urn:ecom:problem:validation';
 /** a 400 that lists every bad field */
 export class ValidationProblem extends HttpException {
   constructor(readonly errors: readonly FieldError[]) {
-    super(`${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.field).join(', ')}`, HttpStatus.BAD_REQUEST);
+    super(
+      `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.field).join(', ')}`,
+      HttpStatus.BAD_REQUEST,
+    );
   }
 }

@@ -64,7 +64,11 @@ describe('ObservabilityModule', () => {
   });
 
   it('uses the incoming x-correlation-id, echoes it and stamps it on every line of the request', async () => {
-    const res = await app.inject({ method: 'GET', url: '/things', headers: { 'x-correlation-id': 'abc-123', authorization: 'Bearer secret' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/things',
+      headers: { 'x-correlation-id': 'abc-123', authorization: 'Bearer secret' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-correlation-id']).toBe('abc-123');
     expect(res.json()).toEqual({ correlationId: 'abc-123' });

@@ -9,7 +9,10 @@ import { waitFor } from './wait-for';
  * the checks every service passes on the real stack: it boots, sets up its stores, reports
  * exactly `dependencies` up in /health/ready, and serves its OpenAPI document.
  */
-export function describeServiceOnStack<const P extends readonly ConfigPiece[]>(service: ServiceOptions<P>, dependencies: readonly string[]): void {
+export function describeServiceOnStack<const P extends readonly ConfigPiece[]>(
+  service: ServiceOptions<P>,
+  dependencies: readonly string[],
+): void {
   describe(`${service.name} on the real stack`, () => {
     let app: NestFastifyApplication;
 

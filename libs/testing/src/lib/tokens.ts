@@ -4,6 +4,11 @@ import { jwtSignConfig, jwtVerifyConfig, loadConfig, readEnv } from '@ecom/confi
 /** a bearer token as user-service would issue it, signed with the key the environment configures */
 export async function bearerFor(role: Role, sub = `test-${role}`): Promise<string> {
   const { jwtSign, jwtVerify } = loadConfig([jwtSignConfig(), jwtVerifyConfig()], readEnv());
-  const signer = new TokenSigner({ privateKey: jwtSign.privateKey, ttlSeconds: 600, issuer: jwtVerify.issuer, audience: jwtVerify.audience });
+  const signer = new TokenSigner({
+    privateKey: jwtSign.privateKey,
+    ttlSeconds: 600,
+    issuer: jwtVerify.issuer,
+    audience: jwtVerify.audience,
+  });
   return `Bearer ${(await signer.sign({ sub, role })).accessToken}`;
 }

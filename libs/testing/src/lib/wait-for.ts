@@ -1,7 +1,11 @@
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
 
 /** polls until fn returns a truthy value; fails with the last value seen, so a timeout explains itself */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, { timeoutMs = 30_000, intervalMs = 100 } = {}): Promise<Truthy<T>> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T> | T,
+  { timeoutMs = 30_000, intervalMs = 100 } = {},
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;

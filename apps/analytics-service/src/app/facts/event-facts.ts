@@ -14,7 +14,13 @@ export const Series = {
 export const revenueSeries = (currency: string): string => `revenue.${currency}`;
 
 /** the topics analytics learns from */
-export const RECORDED_TOPICS = [Topics.UserRegistered, Topics.OrderPlaced, Topics.OrderConfirmed, Topics.OrderRejected, Topics.OrderCancelled] as const;
+export const RECORDED_TOPICS = [
+  Topics.UserRegistered,
+  Topics.OrderPlaced,
+  Topics.OrderConfirmed,
+  Topics.OrderRejected,
+  Topics.OrderCancelled,
+] as const;
 export type RecordedTopic = (typeof RECORDED_TOPICS)[number];
 
 /** everything one event contributes, every row keyed by the event id */

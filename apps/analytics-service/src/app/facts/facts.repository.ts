@@ -15,7 +15,8 @@ export interface Totals {
   readonly sum: number;
 }
 
-const num = (v: types.Long | number | null | undefined): number => (v === null || v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber());
+const num = (v: types.Long | number | null | undefined): number =>
+  v === null || v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber();
 
 /** the facts analytics keeps in cassandra (tables and idempotency argument: analytics.schema.ts) */
 @Injectable()
@@ -41,7 +42,10 @@ export class FactsRepository {
         'insert into product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)',
         [day, p.productId, minute, f.eventId, p.quantity],
       ]),
-      ...f.currencies.map((c): [string, unknown[]] => ['insert into revenue_currencies (scope, currency) values (?, ?)', [CURRENCY_SCOPE, c]]),
+      ...f.currencies.map((c): [string, unknown[]] => [
+        'insert into revenue_currencies (scope, currency) values (?, ?)',
+        [CURRENCY_SCOPE, c],
+      ]),
     ];
     await Promise.all(writes.map(([cql, params]) => this.cassandra.execute(cql, params, WRITE)));
   }
@@ -66,7 +70,8 @@ export class FactsRepository {
     );
     const minutes: (Totals & { at: number })[] = [];
     // the result set pages on by itself when iterated asynchronously
-    for await (const row of rs) minutes.push({ at: (row['bucket_minute'] as Date).getTime(), count: num(row['n']), sum: num(row['total']) });
+    for await (const row of rs)
+      minutes.push({ at: (row['bucket_minute'] as Date).getTime(), count: num(row['n']), sum: num(row['total']) });
     return minutes;
   }
 
@@ -74,7 +79,11 @@ export class FactsRepository {
   async productQuantities(slice: DaySlice): Promise<Map<string, number>> {
     // a whole day is the whole partition; a partial one filters on the minute, inside that one partition only
     const rs = slice.whole
-      ? await this.cassandra.execute('select product_id, sum(quantity) as quantity from product_sales_by_day where day = ? group by product_id', [slice.day], READ)
+      ? await this.cassandra.execute(
+          'select product_id, sum(quantity) as quantity from product_sales_by_day where day = ? group by product_id',
+          [slice.day],
+          READ,
+        )
       : await this.cassandra.execute(
           'select product_id, sum(quantity) as quantity from product_sales_by_day where day = ? and bucket_minute >= ? and bucket_minute < ? group by product_id allow filtering',
           [slice.day, new Date(slice.start), new Date(slice.end)],

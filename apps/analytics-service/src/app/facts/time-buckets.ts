@@ -47,7 +47,8 @@ export function daySlices(from: number, to: number): DaySlice[] {
 }
 
 /** how many buckets of `interval` a window [from, to) has; a partial last bucket counts */
-export const bucketCount = (from: number, to: number, interval: Interval): number => Math.max(0, Math.ceil((to - from) / INTERVAL_MS[interval]));
+export const bucketCount = (from: number, to: number, interval: Interval): number =>
+  Math.max(0, Math.ceil((to - from) / INTERVAL_MS[interval]));
 
 export interface Point {
   /** the start of the bucket, ISO 8601 in UTC */

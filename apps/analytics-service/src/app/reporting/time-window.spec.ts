@@ -27,8 +27,14 @@ describe('resolveWindow', () => {
   });
 
   it('defaults from to 24 h before a given to, and to to now', () => {
-    expect(iso(resolveWindow({ to: '2025-01-02T00:00:00Z' }, NOW))).toEqual({ from: '2025-01-01T00:00:00.000Z', to: '2025-01-02T00:00:00.000Z' });
-    expect(iso(resolveWindow({ from: '2025-03-10T00:00:00+01:00' }, NOW))).toEqual({ from: '2025-03-09T23:00:00.000Z', to: '2025-03-10T12:35:00.000Z' });
+    expect(iso(resolveWindow({ to: '2025-01-02T00:00:00Z' }, NOW))).toEqual({
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2025-01-02T00:00:00.000Z',
+    });
+    expect(iso(resolveWindow({ from: '2025-03-10T00:00:00+01:00' }, NOW))).toEqual({
+      from: '2025-03-09T23:00:00.000Z',
+      to: '2025-03-10T12:35:00.000Z',
+    });
   });
 
   it('aligns outwards to the interval', () => {

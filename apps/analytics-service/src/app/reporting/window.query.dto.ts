@@ -28,6 +28,9 @@ export class WindowQuery {
   @IsInstant('from', 'Start, inclusive (widened down to the bucket it falls in). Default: `to` minus 24 h. Encode a `+` offset as %2B.')
   from?: string;
 
-  @IsInstant('to', 'End, exclusive (widened up to a bucket boundary). Default: now, rounded up to the bucket. At most 400 days after `from`.')
+  @IsInstant(
+    'to',
+    'End, exclusive (widened up to a bucket boundary). Default: now, rounded up to the bucket. At most 400 days after `from`.',
+  )
   to?: string;
 }

@@ -25,7 +25,9 @@ export class SummaryHttpController {
   @Get('summary')
   @ApiOperation({ summary: 'Sign-ups, orders by outcome, revenue per currency and top products over a time window' })
   @ApiOkResponse({ type: SummaryView })
-  @ApiBadRequestResponse({ description: 'Invalid from/to (not ISO 8601 with a zone, from not before to, more than 400 days apart), listed' })
+  @ApiBadRequestResponse({
+    description: 'Invalid from/to (not ISO 8601 with a zone, from not before to, more than 400 days apart), listed',
+  })
   summary(@Query() q: SummaryQuery): Promise<SummaryView> {
     return this.summaries.summary(q);
   }

@@ -26,17 +26,44 @@ describe('SummaryService', () => {
     );
 
   beforeAll(async () => {
-    await record(Topics.UserRegistered, at(createEnvelope(Topics.UserRegistered, { userId: 'u1', email: 'a@b.co', name: 'A', role: 'customer' }, { key: 'u1' }), '2025-03-09T23:59:59Z'));
-    await record(Topics.UserRegistered, at(createEnvelope(Topics.UserRegistered, { userId: 'u2', email: 'c@b.co', name: 'C', role: 'customer' }, { key: 'u2' }), '2025-03-11T08:00:00Z'));
-    await record(Topics.OrderPlaced, at(createEnvelope(Topics.OrderPlaced, { orderId: 'o1', userId: 'u', lines: [{ productId: 'p', quantity: 1 }] }, { key: 'o1' }), '2025-03-10T10:00:00Z'));
-    const o1 = confirmed('o1', '2025-03-10T10:01:00Z', 'EUR', [['p1', 2, 500], ['p2', 1, 100]]);
+    await record(
+      Topics.UserRegistered,
+      at(
+        createEnvelope(Topics.UserRegistered, { userId: 'u1', email: 'a@b.co', name: 'A', role: 'customer' }, { key: 'u1' }),
+        '2025-03-09T23:59:59Z',
+      ),
+    );
+    await record(
+      Topics.UserRegistered,
+      at(
+        createEnvelope(Topics.UserRegistered, { userId: 'u2', email: 'c@b.co', name: 'C', role: 'customer' }, { key: 'u2' }),
+        '2025-03-11T08:00:00Z',
+      ),
+    );
+    await record(
+      Topics.OrderPlaced,
+      at(
+        createEnvelope(Topics.OrderPlaced, { orderId: 'o1', userId: 'u', lines: [{ productId: 'p', quantity: 1 }] }, { key: 'o1' }),
+        '2025-03-10T10:00:00Z',
+      ),
+    );
+    const o1 = confirmed('o1', '2025-03-10T10:01:00Z', 'EUR', [
+      ['p1', 2, 500],
+      ['p2', 1, 100],
+    ]);
     await record(Topics.OrderConfirmed, o1);
     await record(Topics.OrderConfirmed, o1); // redelivered
     await record(Topics.OrderConfirmed, confirmed('o2', '2025-03-11T09:00:00Z', 'EUR', [['p2', 4, 100]]));
     await record(Topics.OrderConfirmed, confirmed('o3', '2025-03-11T09:30:00Z', 'USD', [['p3', 1, 999]]));
     await record(Topics.OrderConfirmed, confirmed('o4', '2025-03-12T00:00:00Z', 'GBP', [['p1', 9, 1]])); // just outside
-    await record(Topics.OrderRejected, at(createEnvelope(Topics.OrderRejected, { orderId: 'o5', userId: 'u', reason: 'r' }, { key: 'o5' }), '2025-03-11T12:00:00Z'));
-    await record(Topics.OrderCancelled, at(createEnvelope(Topics.OrderCancelled, { orderId: 'o1', userId: 'u' }, { key: 'o1' }), '2025-03-11T12:00:00Z'));
+    await record(
+      Topics.OrderRejected,
+      at(createEnvelope(Topics.OrderRejected, { orderId: 'o5', userId: 'u', reason: 'r' }, { key: 'o5' }), '2025-03-11T12:00:00Z'),
+    );
+    await record(
+      Topics.OrderCancelled,
+      at(createEnvelope(Topics.OrderCancelled, { orderId: 'o1', userId: 'u' }, { key: 'o1' }), '2025-03-11T12:00:00Z'),
+    );
   });
 
   it('adds up every day of the window, once per event, revenue per currency and top products', async () => {
@@ -59,7 +86,11 @@ describe('SummaryService', () => {
 
   it('reads minutes inside the edge days only', async () => {
     const s = await service.summary({ from: '2025-03-10T10:01:00Z', to: '2025-03-11T09:00:00Z' });
-    expect(s).toMatchObject({ usersRegistered: 1, orders: { placed: 0, confirmed: 1, cancelled: 0 }, revenue: [{ currency: 'EUR', amount: 1100 }] });
+    expect(s).toMatchObject({
+      usersRegistered: 1,
+      orders: { placed: 0, confirmed: 1, cancelled: 0 },
+      revenue: [{ currency: 'EUR', amount: 1100 }],
+    });
     expect(s.topProducts).toEqual([
       { productId: 'p1', quantity: 2 },
       { productId: 'p2', quantity: 1 },

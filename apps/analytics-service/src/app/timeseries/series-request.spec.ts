@@ -15,8 +15,15 @@ describe('seriesRequest', () => {
   });
 
   it('sums revenue in one currency, EUR unless told', () => {
-    expect(seriesRequest({ metric: 'revenue', interval: 'minute' }, NOW)).toMatchObject({ series: 'revenue.EUR', measure: 'sum', currency: 'EUR' });
-    expect(seriesRequest({ metric: 'revenue', interval: 'minute', currency: 'USD' }, NOW)).toMatchObject({ series: 'revenue.USD', currency: 'USD' });
+    expect(seriesRequest({ metric: 'revenue', interval: 'minute' }, NOW)).toMatchObject({
+      series: 'revenue.EUR',
+      measure: 'sum',
+      currency: 'EUR',
+    });
+    expect(seriesRequest({ metric: 'revenue', interval: 'minute', currency: 'USD' }, NOW)).toMatchObject({
+      series: 'revenue.USD',
+      currency: 'USD',
+    });
   });
 
   it('refuses a currency for a metric that has none', () => {

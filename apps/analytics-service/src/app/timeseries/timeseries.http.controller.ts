@@ -26,7 +26,8 @@ export class TimeseriesHttpController {
   @ApiOperation({ summary: 'One metric per minute, hour or day bucket over a time window, empty buckets as 0' })
   @ApiOkResponse({ type: TimeseriesView })
   @ApiBadRequestResponse({
-    description: 'Invalid query (unknown metric or interval, bad from/to, more than 400 days or 1500 points, currency without metric=revenue), listed',
+    description:
+      'Invalid query (unknown metric or interval, bad from/to, more than 400 days or 1500 points, currency without metric=revenue), listed',
   })
   series(@Query() q: TimeseriesQuery): Promise<TimeseriesView> {
     return this.timeseries.series(q);

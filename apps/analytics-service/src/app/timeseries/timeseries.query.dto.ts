@@ -21,7 +21,10 @@ export class TimeseriesQuery extends WindowQuery {
   @IsIn(INTERVALS, { message: `interval must be one of ${INTERVALS.join(', ')}` })
   interval: Interval = 'hour';
 
-  @ApiPropertyOptional({ example: 'EUR', description: `metric=revenue only: the ISO 4217 currency to sum (amounts in different currencies never add up). Default: ${DEFAULT_CURRENCY}` })
+  @ApiPropertyOptional({
+    example: 'EUR',
+    description: `metric=revenue only: the ISO 4217 currency to sum (amounts in different currencies never add up). Default: ${DEFAULT_CURRENCY}`,
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as EUR' })
   currency?: string;

@@ -12,7 +12,12 @@ describe('TimeseriesService', () => {
   const service = new TimeseriesService(facts as unknown as FactsRepository);
   const q = (query: Partial<TimeseriesQuery>) => service.series({ interval: 'hour', ...query } as TimeseriesQuery, NOW);
   const placed = (orderId: string, occurredAt: string) =>
-    facts.record(factsOf(Topics.OrderPlaced, { ...createEnvelope(Topics.OrderPlaced, { orderId, userId: 'u', lines: [{ productId: 'p', quantity: 1 }] }, { key: orderId }), occurredAt }));
+    facts.record(
+      factsOf(Topics.OrderPlaced, {
+        ...createEnvelope(Topics.OrderPlaced, { orderId, userId: 'u', lines: [{ productId: 'p', quantity: 1 }] }, { key: orderId }),
+        occurredAt,
+      }),
+    );
   const confirmed = (orderId: string, occurredAt: string, amount: number, currency: string) =>
     facts.record(
       factsOf(Topics.OrderConfirmed, {
@@ -48,7 +53,13 @@ describe('TimeseriesService', () => {
       { at: '2025-03-10T00:00:00.000Z', value: 1000 },
       { at: '2025-03-11T00:00:00.000Z', value: 300 },
     ]);
-    const usd = await q({ metric: 'revenue', currency: 'USD', interval: 'minute', from: '2025-03-11T00:06:00Z', to: '2025-03-11T00:08:00Z' });
+    const usd = await q({
+      metric: 'revenue',
+      currency: 'USD',
+      interval: 'minute',
+      from: '2025-03-11T00:06:00Z',
+      to: '2025-03-11T00:08:00Z',
+    });
     expect(usd.points.map((p) => p.value)).toEqual([0, 700]);
   });
 

@@ -19,8 +19,13 @@ export class TimeseriesService {
     // a day bucket is one aggregate per partition; finer buckets fold the partition's minutes
     const values: [number, number][] =
       r.interval === 'day'
-        ? await mapLimit(slices, READS_IN_FLIGHT, async (slice): Promise<[number, number]> => [slice.start, (await this.facts.totals(r.series, slice))[r.measure]])
-        : (await mapLimit(slices, READS_IN_FLIGHT, (slice) => this.facts.totalsPerMinute(r.series, slice))).flat().map((m): [number, number] => [m.at, m[r.measure]]);
+        ? await mapLimit(slices, READS_IN_FLIGHT, async (slice): Promise<[number, number]> => [
+            slice.start,
+            (await this.facts.totals(r.series, slice))[r.measure],
+          ])
+        : (await mapLimit(slices, READS_IN_FLIGHT, (slice) => this.facts.totalsPerMinute(r.series, slice)))
+            .flat()
+            .map((m): [number, number] => [m.at, m[r.measure]]);
     return {
       metric: r.metric,
       interval: r.interval,

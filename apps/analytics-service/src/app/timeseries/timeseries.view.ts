@@ -11,7 +11,8 @@ export class TimeseriesView {
   @ApiProperty({ enum: METRICS }) metric!: string;
   @ApiProperty({ enum: INTERVALS }) interval!: string;
   @ApiPropertyOptional({ description: 'metric=revenue only: the currency of the values', example: 'EUR' }) currency?: string;
-  @ApiProperty({ description: 'start, inclusive: the requested from, widened down to a bucket boundary', format: 'date-time' }) from!: string;
+  @ApiProperty({ description: 'start, inclusive: the requested from, widened down to a bucket boundary', format: 'date-time' })
+  from!: string;
   @ApiProperty({ description: 'end, exclusive: the requested to, widened up to a bucket boundary', format: 'date-time' }) to!: string;
   @ApiProperty({ type: [PointView], description: 'one point per bucket from `from` to `to`, oldest first, empty buckets included as 0' })
   points!: PointView[];

@@ -68,7 +68,11 @@ export class NotificationStreamHttpController {
       'shuts down; clients reconnect (to another replica).',
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'the id of the last notification received; what came after it is sent first' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'the id of the last notification received; what came after it is sent first',
+  })
   @ApiOkResponse({
     description: 'An endless text/event-stream',
     content: {

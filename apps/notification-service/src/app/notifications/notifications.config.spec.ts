@@ -3,7 +3,11 @@ import { notificationsConfig } from './notifications.config';
 
 describe('notificationsConfig', () => {
   it('keeps the newest 100 per user for 30 days, with a 15 s heartbeat, by default', () => {
-    expect(loadConfig([notificationsConfig()], {}).notifications).toEqual({ maxPerUser: 100, ttlSeconds: 30 * 24 * 3600, heartbeatMs: 15_000 });
+    expect(loadConfig([notificationsConfig()], {}).notifications).toEqual({
+      maxPerUser: 100,
+      ttlSeconds: 30 * 24 * 3600,
+      heartbeatMs: 15_000,
+    });
   });
 
   it('reads its variables', () => {
@@ -19,6 +23,9 @@ describe('notificationsConfig', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
-    expect((error as ConfigValidationError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['NOTIFICATIONS_MAX_PER_USER', 'NOTIFICATIONS_TTL_SECONDS']);
+    expect((error as ConfigValidationError).problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'NOTIFICATIONS_MAX_PER_USER',
+      'NOTIFICATIONS_TTL_SECONDS',
+    ]);
   });
 });

@@ -113,7 +113,10 @@ export class NotificationsStore {
   async since(userId: string, lastId: string): Promise<NotificationView[]> {
     const score = createdAtMsOf(lastId);
     if (score === undefined) return [];
-    const [members, unreadFlags] = (await this.redis.eval(SINCE, 2, this.keys.feed(userId), this.keys.unread(userId), score)) as [string[], number[]];
+    const [members, unreadFlags] = (await this.redis.eval(SINCE, 2, this.keys.feed(userId), this.keys.unread(userId), score)) as [
+      string[],
+      number[],
+    ];
     const items = members.map((m, i) => NotificationView.of(JSON.parse(m) as Notification, unreadFlags[i] === 0));
     // members of one score sort by their JSON, which starts with the id: those up to lastId were seen
     return items.filter((n) => Date.parse(n.createdAt) > score || n.id > lastId);

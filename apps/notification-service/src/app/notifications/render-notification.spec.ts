@@ -23,9 +23,12 @@ describe('notification ids', () => {
     expect(createdAtMsOf(id)).toBe(Date.parse(at));
   });
 
-  it.each(['', 'nope', '123', `zzzzzzzzzzzz-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`, 'm7pd0a68-not-a-uuid'])('refuses %j', (id) => {
-    expect(createdAtMsOf(id)).toBeUndefined();
-  });
+  it.each(['', 'nope', '123', `zzzzzzzzzzzz-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`, 'm7pd0a68-not-a-uuid'])(
+    'refuses %j',
+    (id) => {
+      expect(createdAtMsOf(id)).toBeUndefined();
+    },
+  );
 });
 
 describe('rendering notifications from events', () => {
@@ -33,16 +36,33 @@ describe('rendering notifications from events', () => {
     const event = envelope(Topics.UserRegistered, { userId: 'u-1', email: 'ann@example.com', name: 'Ann', role: 'customer' });
     expect(welcomeNotification(event)).toEqual({
       userId: 'u-1',
-      notification: { id: notificationIdOf(event), type: 'welcome', title: 'Welcome, Ann!', body: expect.any(String), data: {}, createdAt: at },
+      notification: {
+        id: notificationIdOf(event),
+        type: 'welcome',
+        title: 'Welcome, Ann!',
+        body: expect.any(String),
+        data: {},
+        createdAt: at,
+      },
     });
   });
 
   it('tells the owner an order is confirmed, with its total', () => {
     const total = { amount: 1250, currency: 'EUR' };
-    const event = envelope(Topics.OrderConfirmed, { orderId: 'o-1', userId: 'u-1', lines: [{ productId: 'p', quantity: 1, unitPrice: total }], total });
+    const event = envelope(Topics.OrderConfirmed, {
+      orderId: 'o-1',
+      userId: 'u-1',
+      lines: [{ productId: 'p', quantity: 1, unitPrice: total }],
+      total,
+    });
     const { userId, notification } = orderConfirmedNotification(event);
     expect(userId).toBe('u-1');
-    expect(notification).toMatchObject({ type: 'order.confirmed', title: 'Order confirmed', data: { orderId: 'o-1', total }, createdAt: at });
+    expect(notification).toMatchObject({
+      type: 'order.confirmed',
+      title: 'Order confirmed',
+      data: { orderId: 'o-1', total },
+      createdAt: at,
+    });
     expect(notification.body).toBe('Your order o-1 is confirmed. Total: €12.50.');
   });
 
@@ -56,7 +76,11 @@ describe('rendering notifications from events', () => {
 
   it('tells the owner an order was cancelled', () => {
     const event = envelope(Topics.OrderCancelled, { orderId: 'o-3', userId: 'u-3' });
-    expect(orderCancelledNotification(event).notification).toMatchObject({ type: 'order.cancelled', title: 'Order cancelled', data: { orderId: 'o-3' } });
+    expect(orderCancelledNotification(event).notification).toMatchObject({
+      type: 'order.cancelled',
+      title: 'Order cancelled',
+      data: { orderId: 'o-3' },
+    });
   });
 
   it('clips an overlong reason', () => {

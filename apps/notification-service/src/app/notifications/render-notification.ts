@@ -19,14 +19,27 @@ function notification(
   body: string,
   data: Record<string, unknown>,
 ): Notification {
-  return { id: notificationIdOf(event), type, title: clip(title), body: clip(body), data, createdAt: new Date(event.occurredAt).toISOString() };
+  return {
+    id: notificationIdOf(event),
+    type,
+    title: clip(title),
+    body: clip(body),
+    data,
+    createdAt: new Date(event.occurredAt).toISOString(),
+  };
 }
 
 export function welcomeNotification(event: EventEnvelope<EventsMap['user.registered']>): Addressed {
   const { userId, name } = event.payload;
   return {
     userId,
-    notification: notification(event, 'welcome', `Welcome, ${name}!`, 'Your account is ready. Updates on your orders will show up here.', {}),
+    notification: notification(
+      event,
+      'welcome',
+      `Welcome, ${name}!`,
+      'Your account is ready. Updates on your orders will show up here.',
+      {},
+    ),
   };
 }
 

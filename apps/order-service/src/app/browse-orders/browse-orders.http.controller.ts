@@ -1,5 +1,14 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
 import { PageQuery, pageOf, type Page } from '@ecom/http';
 import { canSee } from '../orders/order-access';

@@ -16,7 +16,9 @@ export class IllegalTransitionError extends Error {
     readonly from: OrderStatus,
     readonly transition: OrderTransition,
   ) {
-    super(`an order that is ${from} cannot ${transition === 'cancel' ? 'be cancelled' : transition === 'confirm' ? 'be confirmed' : 'be rejected'}`);
+    super(
+      `an order that is ${from} cannot ${transition === 'cancel' ? 'be cancelled' : transition === 'confirm' ? 'be confirmed' : 'be rejected'}`,
+    );
   }
 }
 

@@ -20,7 +20,8 @@ export class OrderView {
   @ApiProperty() userId!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
   @ApiProperty({ type: [OrderItemView] }) items!: OrderItemView[];
-  @ApiProperty({ type: MoneyView, nullable: true, description: 'from the catalog prices; null until the stock is reserved' }) total!: MoneyView | null;
+  @ApiProperty({ type: MoneyView, nullable: true, description: 'from the catalog prices; null until the stock is reserved' })
+  total!: MoneyView | null;
   @ApiProperty({ type: String, nullable: true, description: 'why the order was rejected' }) reason!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

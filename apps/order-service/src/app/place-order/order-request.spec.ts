@@ -2,7 +2,13 @@ import { fingerprint, idempotencyKeyProblem, mergeItems } from './order-request'
 
 describe('mergeItems', () => {
   it('adds up repeated products and keeps the first-seen order', () => {
-    expect(mergeItems([{ productId: 'b', quantity: 1 }, { productId: 'a', quantity: 2 }, { productId: 'b', quantity: 3 }])).toEqual([
+    expect(
+      mergeItems([
+        { productId: 'b', quantity: 1 },
+        { productId: 'a', quantity: 2 },
+        { productId: 'b', quantity: 3 },
+      ]),
+    ).toEqual([
       { productId: 'b', quantity: 4 },
       { productId: 'a', quantity: 2 },
     ]);

@@ -30,7 +30,8 @@ export class PlaceOrderHttpController {
   })
   @ApiAcceptedResponse({
     type: OrderView,
-    description: 'The order is PENDING until the catalog reserves its stock (CONFIRMED) or cannot (REJECTED). A replay carries Idempotent-Replayed: true.',
+    description:
+      'The order is PENDING until the catalog reserves its stock (CONFIRMED) or cannot (REJECTED). A replay carries Idempotent-Replayed: true.',
   })
   @ApiBadRequestResponse({ description: 'Invalid items, listed, or a malformed Idempotency-Key' })
   @ApiUnauthorizedResponse({ description: 'No valid bearer token' })

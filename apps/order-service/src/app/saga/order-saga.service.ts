@@ -25,11 +25,20 @@ export class OrderSagaService {
     await this.settle(event, 'confirm', async (em, order, publish) => {
       await em.update(OrderEntity, orderId, { status: 'CONFIRMED', totalAmount: total.amount, currency: total.currency });
       for (const l of lines) {
-        await em.update(OrderLineEntity, { orderId, productId: l.productId }, { sku: l.sku, name: l.name, unitPriceAmount: l.unitPrice.amount });
+        await em.update(
+          OrderLineEntity,
+          { orderId, productId: l.productId },
+          { sku: l.sku, name: l.name, unitPriceAmount: l.unitPrice.amount },
+        );
       }
       await publish(
         Topics.OrderConfirmed,
-        { orderId, userId: order.userId, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })), total },
+        {
+          orderId,
+          userId: order.userId,
+          lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+          total,
+        },
         { key: orderId, causedBy: event },
       );
     });

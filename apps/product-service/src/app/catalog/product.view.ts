@@ -19,7 +19,17 @@ export class ProductView {
   @ApiProperty() version!: number;
 
   static of(p: CachedProduct): ProductView {
-    return { id: p._id, sku: p.sku, name: p.name, description: p.description, price: p.price, stock: p.stock, category: p.category, tags: p.tags, version: p.version };
+    return {
+      id: p._id,
+      sku: p.sku,
+      name: p.name,
+      description: p.description,
+      price: p.price,
+      stock: p.stock,
+      category: p.category,
+      tags: p.tags,
+      version: p.version,
+    };
   }
 }
 

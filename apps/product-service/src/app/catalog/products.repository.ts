@@ -44,18 +44,29 @@ export class ProductsRepository implements OnModuleInit {
   }
 
   findById(id: string): Promise<ProductDocument | null> {
-    return this.products.findOne({ _id: id, ...LIVE }, { outbox: 0 }).lean<ProductDocument>().exec();
+    return this.products
+      .findOne({ _id: id, ...LIVE }, { outbox: 0 })
+      .lean<ProductDocument>()
+      .exec();
   }
 
   findLive(ids: readonly string[]): Promise<ProductDocument[]> {
-    return this.products.find({ _id: { $in: ids }, ...LIVE }, { outbox: 0 }).lean<ProductDocument[]>().exec();
+    return this.products
+      .find({ _id: { $in: ids }, ...LIVE }, { outbox: 0 })
+      .lean<ProductDocument[]>()
+      .exec();
   }
 
   /**
    * takes `quantity` for the order at most once: the product's version guards the stock check,
    * and the marker makes a second attempt for the same order a no-op that reports it as taken
    */
-  async takeStock(productId: string, orderId: string, quantity: number, events: (p: ProductDocument) => OutboxEntry[]): Promise<TakeResult> {
+  async takeStock(
+    productId: string,
+    orderId: string,
+    quantity: number,
+    events: (p: ProductDocument) => OutboxEntry[],
+  ): Promise<TakeResult> {
     const marker = takenMarker(orderId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.findById(productId);
@@ -118,7 +129,13 @@ export class ProductsRepository implements OnModuleInit {
   async list(q: PageQuery & { category?: string }): Promise<{ items: ProductDocument[]; total: number }> {
     const filter = { ...LIVE, ...(q.category && { category: q.category }) };
     const [items, total] = await Promise.all([
-      this.products.find(filter).sort({ createdAt: 1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean<ProductDocument[]>().exec(),
+      this.products
+        .find(filter)
+        .sort({ createdAt: 1, _id: 1 })
+        .skip((q.page - 1) * q.limit)
+        .limit(q.limit)
+        .lean<ProductDocument[]>()
+        .exec(),
       this.products.countDocuments(filter).exec(),
     ]);
     return { items, total };

@@ -43,7 +43,11 @@ export class ManageProductsService {
   }
 
   // optimistic: re-read and retry when another write (an admin, a stock reservation) came first
-  private async write(id: string, changes: ProductChanges & { deletedAt?: Date }, event: (p: ProductDocument) => ReturnType<MongoOutbox['event']>) {
+  private async write(
+    id: string,
+    changes: ProductChanges & { deletedAt?: Date },
+    event: (p: ProductDocument) => ReturnType<MongoOutbox['event']>,
+  ) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.products.findById(id);
       if (!current) throw new NotFoundException('no such product');

@@ -30,7 +30,13 @@ export class ProductIndexMessageController {
   @EventHandler(Topics.ProductUpserted)
   async onProductUpserted({ payload, occurredAt }: EventEnvelope<EventsMap['product.upserted']>): Promise<void> {
     await this.es
-      .index({ index: this.index, id: payload.productId, version: payload.version, version_type: 'external', document: { ...payload, updatedAt: occurredAt } })
+      .index({
+        index: this.index,
+        id: payload.productId,
+        version: payload.version,
+        version_type: 'external',
+        document: { ...payload, updatedAt: occurredAt },
+      })
       .catch((e: unknown) => {
         if (!isStale(e)) throw e;
       });

@@ -40,7 +40,9 @@ export class SearchProductsService {
     }
     const filter: estypes.QueryDslQueryContainer[] = [
       ...(q.category ? [{ term: { category: q.category } }] : []),
-      ...(q.minPrice !== undefined || q.maxPrice !== undefined ? [{ range: { 'price.amount': { gte: q.minPrice, lte: q.maxPrice } } }] : []),
+      ...(q.minPrice !== undefined || q.maxPrice !== undefined
+        ? [{ range: { 'price.amount': { gte: q.minPrice, lte: q.maxPrice } } }]
+        : []),
     ];
     const must: estypes.QueryDslQueryContainer = q.q
       ? { multi_match: { query: q.q, fields: ['name^3', 'tags^2', 'description'], fuzziness: 'AUTO' } }

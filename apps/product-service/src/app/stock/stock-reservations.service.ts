@@ -86,11 +86,19 @@ export class StockReservationsService {
       if ('gone' in result) return this.reservations.transition(r, 'rejecting', { reason: `product ${line.productId} does not exist` });
       if ('short' in result) {
         const p = result.short;
-        return this.reservations.transition(r, 'rejecting', { reason: `insufficient stock for ${p.sku}: requested ${line.quantity}, available ${p.stock}` });
+        return this.reservations.transition(r, 'rejecting', {
+          reason: `insufficient stock for ${p.sku}: requested ${line.quantity}, available ${p.stock}`,
+        });
       }
       await this.changed(result.taken);
       const p = result.taken;
-      priced.push({ productId: p._id, quantity: line.quantity, sku: p.sku, name: p.name, unitPrice: { amount: p.price.amount, currency: p.price.currency } });
+      priced.push({
+        productId: p._id,
+        quantity: line.quantity,
+        sku: p.sku,
+        name: p.name,
+        unitPrice: { amount: p.price.amount, currency: p.price.currency },
+      });
     }
     const event = this.outbox.event(Topics.StockReserved, { orderId: r._id, lines: priced, total: totalOf(priced) }, { key: r._id });
     const done = await this.reservations.transition(r, 'reserved', { lines: priced }, [event]);
@@ -119,7 +127,11 @@ export class StockReservationsService {
     }
     const done = onlyIfTaken
       ? await this.reservations.transition(r, 'rejected', {}, [
-          this.outbox.event(Topics.StockRejected, { orderId: r._id, reason: r.reason ?? 'the items could not be reserved' }, { key: r._id }),
+          this.outbox.event(
+            Topics.StockRejected,
+            { orderId: r._id, reason: r.reason ?? 'the items could not be reserved' },
+            { key: r._id },
+          ),
         ])
       : await this.reservations.transition(r, 'released', {}, [this.released(r._id)]);
     this.outbox.flush();

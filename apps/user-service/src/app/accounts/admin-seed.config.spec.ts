@@ -14,11 +14,7 @@ describe('adminSeedConfig', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
-    expect(
-      (error as ConfigValidationError).problems
-        .map((p) => p.split(':')[0])
-        .sort(),
-    ).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD']);
+    expect((error as ConfigValidationError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD']);
   });
 
   it('accepts an admin of its own in production', () => {

@@ -13,13 +13,8 @@ export const adminSeedConfig = () =>
     z
       .object({
         NODE_ENV: z.string().optional(),
-        ADMIN_EMAIL: z
-          .email({ error: 'must be an email address' })
-          .default(LOCAL_ADMIN.email),
-        ADMIN_PASSWORD: z
-          .string()
-          .min(10, 'must be at least 10 characters')
-          .default(LOCAL_ADMIN.password),
+        ADMIN_EMAIL: z.email({ error: 'must be an email address' }).default(LOCAL_ADMIN.email),
+        ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').default(LOCAL_ADMIN.password),
       })
       .superRefine((v, ctx) => {
         if (v.NODE_ENV !== 'production') return;

@@ -1,8 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { RegisterUserService } from '../register-user/register-user.service';
 import type { AdminSeedConfig } from './admin-seed.config';
@@ -20,8 +16,7 @@ export class AdminSeed implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { email, password } =
-      this.config.getOrThrow<AdminSeedConfig>('adminSeed');
+    const { email, password } = this.config.getOrThrow<AdminSeedConfig>('adminSeed');
     if (await this.users.findByEmail(email)) return;
     try {
       await this.registration.register({

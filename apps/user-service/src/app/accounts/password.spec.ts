@@ -5,12 +5,8 @@ describe('password hashing', () => {
     const hashed = await hashPassword('correct-horse-42');
     expect(hashed).toMatch(/^\$argon2id\$/);
     expect(hashed).not.toContain('correct-horse-42');
-    await expect(passwordMatches(hashed, 'correct-horse-42')).resolves.toBe(
-      true,
-    );
-    await expect(passwordMatches(hashed, 'correct-horse-43')).resolves.toBe(
-      false,
-    );
+    await expect(passwordMatches(hashed, 'correct-horse-42')).resolves.toBe(true);
+    await expect(passwordMatches(hashed, 'correct-horse-43')).resolves.toBe(false);
   });
 
   it('has a well-formed dummy hash, so unknown accounts cost a real verification', async () => {

@@ -9,9 +9,7 @@ export class UserView {
   @ApiProperty({ enum: ['customer', 'admin'] }) role!: string;
   @ApiProperty() createdAt!: string;
 
-  static of(
-    doc: Pick<UserDocument, '_id' | 'email' | 'name' | 'role' | 'createdAt'>,
-  ): UserView {
+  static of(doc: Pick<UserDocument, '_id' | 'email' | 'name' | 'role' | 'createdAt'>): UserView {
     return {
       id: doc._id,
       email: doc.email,

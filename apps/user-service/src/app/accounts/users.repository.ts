@@ -5,10 +5,7 @@ import type { PageQuery } from '@ecom/http';
 import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/kafka';
 import { USER_MODEL, emailKeyOf, type UserDocument } from './user.schema';
 
-export type NewUser = Pick<
-  UserDocument,
-  '_id' | 'email' | 'name' | 'passwordHash' | 'role'
->;
+export type NewUser = Pick<UserDocument, '_id' | 'email' | 'name' | 'passwordHash' | 'role'>;
 
 export class DuplicateEmailError extends Error {}
 
@@ -25,10 +22,7 @@ export class UsersRepository implements OnModuleInit {
   }
 
   /** inserts the user and its events in one write */
-  async create(
-    user: NewUser,
-    events: readonly OutboxEntry[],
-  ): Promise<UserDocument> {
+  async create(user: NewUser, events: readonly OutboxEntry[]): Promise<UserDocument> {
     try {
       const doc = await this.users.create({
         ...user,
@@ -37,31 +31,45 @@ export class UsersRepository implements OnModuleInit {
       });
       return doc.toObject();
     } catch (e) {
-      if ((e as { code?: number }).code === 11000)
-        throw new DuplicateEmailError(user.email);
+      if ((e as { code?: number }).code === 11000) throw new DuplicateEmailError(user.email);
       throw e;
     }
   }
 
   findByEmail(email: string): Promise<UserDocument | null> {
-    return this.users.findOne({ emailKey: emailKeyOf(email), ...LIVE }).lean<UserDocument>().exec();
+    return this.users
+      .findOne({ emailKey: emailKeyOf(email), ...LIVE })
+      .lean<UserDocument>()
+      .exec();
   }
 
   findById(id: string): Promise<UserDocument | null> {
-    return this.users.findOne({ _id: id, ...LIVE }).lean<UserDocument>().exec();
+    return this.users
+      .findOne({ _id: id, ...LIVE })
+      .lean<UserDocument>()
+      .exec();
   }
 
   /** oldest first, ties broken by id, so pages never overlap or skip */
   async list(q: PageQuery): Promise<{ items: UserDocument[]; total: number }> {
     const [items, total] = await Promise.all([
-      this.users.find(LIVE).sort({ createdAt: 1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean<UserDocument[]>().exec(),
+      this.users
+        .find(LIVE)
+        .sort({ createdAt: 1, _id: 1 })
+        .skip((q.page - 1) * q.limit)
+        .limit(q.limit)
+        .lean<UserDocument[]>()
+        .exec(),
       this.users.countDocuments(LIVE).exec(),
     ]);
     return { items, total };
   }
 
   async update(id: string, changes: Partial<Pick<UserDocument, 'name' | 'passwordHash'>>): Promise<UserDocument | null> {
-    return this.users.findOneAndUpdate({ _id: id, ...LIVE }, { $set: changes, $inc: { rev: 1 } }, { new: true }).lean<UserDocument>().exec();
+    return this.users
+      .findOneAndUpdate({ _id: id, ...LIVE }, { $set: changes, $inc: { rev: 1 } }, { new: true })
+      .lean<UserDocument>()
+      .exec();
   }
 
   /**
@@ -71,7 +79,10 @@ export class UsersRepository implements OnModuleInit {
   async softDelete(id: string, events: readonly OutboxEntry[]): Promise<boolean> {
     const res = await this.users.updateOne(
       { _id: id, ...LIVE },
-      withEvents({ $set: { deletedAt: new Date(), email: 'deleted', emailKey: `deleted:${id}`, name: 'deleted', passwordHash: '-' } }, events),
+      withEvents(
+        { $set: { deletedAt: new Date(), email: 'deleted', emailKey: `deleted:${id}`, name: 'deleted', passwordHash: '-' } },
+        events,
+      ),
     );
     return res.modifiedCount === 1;
   }

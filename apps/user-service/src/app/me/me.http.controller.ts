@@ -1,10 +1,5 @@
 import { Controller, Get, NotFoundException } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
 import { UserView } from '../accounts/user.view';
 import { UsersRepository } from '../accounts/users.repository';

@@ -5,10 +5,7 @@ import { Topics } from '@ecom/events';
 import { MongoOutbox } from '@ecom/kafka';
 import { hashPassword } from '../accounts/password';
 import type { UserDocument } from '../accounts/user.schema';
-import {
-  DuplicateEmailError,
-  UsersRepository,
-} from '../accounts/users.repository';
+import { DuplicateEmailError, UsersRepository } from '../accounts/users.repository';
 
 export interface Registration {
   readonly email: string;
@@ -25,18 +22,9 @@ export class RegisterUserService {
     private readonly outbox: MongoOutbox,
   ) {}
 
-  async register({
-    email,
-    password,
-    name,
-    role = 'customer',
-  }: Registration): Promise<UserDocument> {
+  async register({ email, password, name, role = 'customer' }: Registration): Promise<UserDocument> {
     const id = randomUUID();
-    const event = this.outbox.event(
-      Topics.UserRegistered,
-      { userId: id, email, name, role },
-      { key: id },
-    );
+    const event = this.outbox.event(Topics.UserRegistered, { userId: id, email, name, role }, { key: id });
     try {
       const user = await this.users.create(
         {
@@ -51,10 +39,7 @@ export class RegisterUserService {
       this.outbox.flush();
       return user;
     } catch (e) {
-      if (e instanceof DuplicateEmailError)
-        throw new ConflictException(
-          'an account with this email already exists',
-        );
+      if (e instanceof DuplicateEmailError) throw new ConflictException('an account with this email already exists');
       throw e;
     }
   }

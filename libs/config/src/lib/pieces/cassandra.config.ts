@@ -8,7 +8,10 @@ export const cassandraConfig = (keyspace: string) =>
     z.object({
       CASSANDRA_CONTACT_POINTS: hostList('127.0.0.1:9042'),
       CASSANDRA_LOCAL_DC: text('datacenter1'),
-      CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase cql identifier').default(keyspace),
+      CASSANDRA_KEYSPACE: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase cql identifier')
+        .default(keyspace),
       CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1, 'must be at least 1').default(1),
     }),
     (v) => ({

@@ -34,7 +34,12 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
   /** each index is created with its explicit mapping; dynamic fields are refused */
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<ElasticsearchConfig>('elasticsearch');
-    await withStartupRetry('elasticsearch', cfg.node, () => this.client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' }), 120_000);
+    await withStartupRetry(
+      'elasticsearch',
+      cfg.node,
+      () => this.client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' }),
+      120_000,
+    );
     for (const def of this.indices) {
       const index = indexName(cfg, def.name);
       if (await this.client.indices.exists({ index })) continue;
@@ -64,7 +69,8 @@ export class ElasticsearchModule {
         {
           provide: ELASTICSEARCH,
           inject: [ConfigService],
-          useFactory: (c: ConfigService) => new Client({ node: c.getOrThrow<ElasticsearchConfig>('elasticsearch').node, requestTimeout: 10_000 }),
+          useFactory: (c: ConfigService) =>
+            new Client({ node: c.getOrThrow<ElasticsearchConfig>('elasticsearch').node, requestTimeout: 10_000 }),
         },
         ElasticsearchSetup,
       ],

@@ -35,7 +35,14 @@ export class MongoModule {
           inject: [ConfigService],
           useFactory: (c: ConfigService) => {
             const cfg = c.getOrThrow<MongoConfig>('mongodb');
-            return { uri: cfg.uri, maxPoolSize: cfg.poolSize, autoIndex: false, serverSelectionTimeoutMS: 5_000, retryAttempts: 30, retryDelay: 1_000 };
+            return {
+              uri: cfg.uri,
+              maxPoolSize: cfg.poolSize,
+              autoIndex: false,
+              serverSelectionTimeoutMS: 5_000,
+              retryAttempts: 30,
+              retryDelay: 1_000,
+            };
           },
         }),
       ],

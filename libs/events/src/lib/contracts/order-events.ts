@@ -17,9 +17,7 @@ export type OrderPlaced = z.infer<typeof orderPlaced>;
 export const orderConfirmed = z.object({
   orderId: z.string().min(1),
   userId: z.string().min(1),
-  lines: z
-    .array(requestedLine.extend({ unitPrice: money }))
-    .min(1),
+  lines: z.array(requestedLine.extend({ unitPrice: money })).min(1),
   total: money,
 });
 export type OrderConfirmed = z.infer<typeof orderConfirmed>;

@@ -11,7 +11,9 @@ describe('CassandraHealthIndicator', () => {
 
   it('is up with the release version from system.local', async () => {
     const execute = jest.fn().mockResolvedValue(resultSet);
-    await expect(indicator.isHealthy('cassandra', client(execute))).resolves.toEqual({ cassandra: { status: 'up', releaseVersion: '4.1.5' } });
+    await expect(indicator.isHealthy('cassandra', client(execute))).resolves.toEqual({
+      cassandra: { status: 'up', releaseVersion: '4.1.5' },
+    });
     expect(execute).toHaveBeenCalledWith('select release_version from system.local', [], { readTimeout: 2000 });
   });
 

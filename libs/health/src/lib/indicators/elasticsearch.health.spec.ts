@@ -28,9 +28,16 @@ describe('ElasticsearchHealthIndicator', () => {
   });
 
   it('is down when the request fails or hangs', async () => {
-    await expect(indicator.isHealthy('elasticsearch', client(() => Promise.reject(new Error('ConnectionError'))))).resolves.toMatchObject({
+    await expect(
+      indicator.isHealthy(
+        'elasticsearch',
+        client(() => Promise.reject(new Error('ConnectionError'))),
+      ),
+    ).resolves.toMatchObject({
       elasticsearch: { status: 'down', message: 'ConnectionError' },
     });
-    await expect(indicator.isHealthy('elasticsearch', client(never), TIMEOUT_MS)).resolves.toMatchObject({ elasticsearch: { status: 'down' } });
+    await expect(indicator.isHealthy('elasticsearch', client(never), TIMEOUT_MS)).resolves.toMatchObject({
+      elasticsearch: { status: 'down' },
+    });
   });
 });

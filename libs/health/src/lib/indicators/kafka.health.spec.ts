@@ -19,11 +19,15 @@ describe('KafkaHealthIndicator', () => {
       .mockRejectedValueOnce(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'))
       .mockResolvedValueOnce(cluster);
     const admin = { describeCluster };
-    await expect(indicator.isHealthy('kafka', admin)).resolves.toMatchObject({ kafka: { status: 'down', message: expect.stringContaining('ECONNREFUSED') } });
+    await expect(indicator.isHealthy('kafka', admin)).resolves.toMatchObject({
+      kafka: { status: 'down', message: expect.stringContaining('ECONNREFUSED') },
+    });
     await expect(indicator.isHealthy('kafka', admin)).resolves.toMatchObject({ kafka: { status: 'up' } });
   });
 
   it('is down within the timeout when the call hangs', async () => {
-    await expect(indicator.isHealthy('kafka', { describeCluster: never }, TIMEOUT_MS)).resolves.toMatchObject({ kafka: { status: 'down' } });
+    await expect(indicator.isHealthy('kafka', { describeCluster: never }, TIMEOUT_MS)).resolves.toMatchObject({
+      kafka: { status: 'down' },
+    });
   });
 });

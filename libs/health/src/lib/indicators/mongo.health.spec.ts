@@ -24,7 +24,12 @@ describe('MongoHealthIndicator', () => {
   });
 
   it('is down when the ping fails or hangs', async () => {
-    await expect(indicator.isHealthy('mongo', connection(1, () => Promise.reject(new Error('boom'))))).resolves.toMatchObject({
+    await expect(
+      indicator.isHealthy(
+        'mongo',
+        connection(1, () => Promise.reject(new Error('boom'))),
+      ),
+    ).resolves.toMatchObject({
       mongo: { status: 'down', message: 'boom' },
     });
     await expect(indicator.isHealthy('mongo', connection(1, never), TIMEOUT_MS)).resolves.toMatchObject({ mongo: { status: 'down' } });

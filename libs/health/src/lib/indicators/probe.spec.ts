@@ -10,7 +10,9 @@ describe('probe', () => {
   });
 
   it('is down with the message when the check rejects or throws synchronously', async () => {
-    await expect(probe(session(), 50, () => Promise.reject(new Error('refused')))).resolves.toEqual({ dep: { status: 'down', message: 'refused' } });
+    await expect(probe(session(), 50, () => Promise.reject(new Error('refused')))).resolves.toEqual({
+      dep: { status: 'down', message: 'refused' },
+    });
     const throwing = (): Promise<void> => {
       throw new Error('no client');
     };

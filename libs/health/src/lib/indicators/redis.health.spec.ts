@@ -9,7 +9,12 @@ describe('RedisHealthIndicator', () => {
   const indicator = new RedisHealthIndicator(new HealthIndicatorService());
 
   it('is up when ready and PING answers', async () => {
-    await expect(indicator.isHealthy('redis', client('ready', async () => 'PONG'))).resolves.toEqual({ redis: { status: 'up' } });
+    await expect(
+      indicator.isHealthy(
+        'redis',
+        client('ready', async () => 'PONG'),
+      ),
+    ).resolves.toEqual({ redis: { status: 'up' } });
   });
 
   it('is down at once while reconnecting, instead of queueing the PING', async () => {
@@ -21,7 +26,12 @@ describe('RedisHealthIndicator', () => {
   });
 
   it('is down when PING fails or hangs', async () => {
-    await expect(indicator.isHealthy('redis', client('ready', () => Promise.reject(new Error('LOADING'))))).resolves.toMatchObject({
+    await expect(
+      indicator.isHealthy(
+        'redis',
+        client('ready', () => Promise.reject(new Error('LOADING'))),
+      ),
+    ).resolves.toMatchObject({
       redis: { status: 'down', message: 'LOADING' },
     });
     await expect(indicator.isHealthy('redis', client('ready', never), TIMEOUT_MS)).resolves.toMatchObject({ redis: { status: 'down' } });

@@ -10,7 +10,14 @@ const order = {
 };
 
 function kafkaMessage(value: Buffer | null, offset = '42'): KafkaMessage {
-  return { key: Buffer.from('o-1'), value, offset, timestamp: '1700000000000', attributes: 0, headers: { 'event-id': 'x' } } as KafkaMessage;
+  return {
+    key: Buffer.from('o-1'),
+    value,
+    offset,
+    timestamp: '1700000000000',
+    attributes: 0,
+    headers: { 'event-id': 'x' },
+  } as KafkaMessage;
 }
 
 function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {}) {
@@ -75,13 +82,19 @@ describe('processMessage', () => {
     expect(outcome).toBe('dead-lettered');
     expect(handle).toHaveBeenCalledTimes(3);
     expect(sleeps).toEqual([100, 200]);
-    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'failed', [DLT_HEADERS.error]: 'db down', [DLT_HEADERS.attempts]: '3' });
+    expect(deadLetters[0].message.headers).toMatchObject({
+      [DLT_HEADERS.reason]: 'failed',
+      [DLT_HEADERS.error]: 'db down',
+      [DLT_HEADERS.attempts]: '3',
+    });
   });
 
   it('dead-letters an unprocessable event at once, without retries', async () => {
     const handle = jest.fn().mockRejectedValue(new UnprocessableEvent('no such order'));
     const { d, deadLetters, sleeps } = deps(handle);
-    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('dead-lettered');
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe(
+      'dead-lettered',
+    );
     expect(handle).toHaveBeenCalledTimes(1);
     expect(sleeps).toEqual([]);
     expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'unprocessable', [DLT_HEADERS.error]: 'no such order' });

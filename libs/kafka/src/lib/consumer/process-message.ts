@@ -64,7 +64,10 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
         return 'dead-lettered';
       }
       if (attempt > deps.maxRetries) {
-        deps.log.error({ ...where, eventId: event.id, attempts: attempt, err: error }, 'handler failed, sending the event to the dead-letter topic');
+        deps.log.error(
+          { ...where, eventId: event.id, attempts: attempt, err: error },
+          'handler failed, sending the event to the dead-letter topic',
+        );
         await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'failed', error, attempt));
         return 'dead-lettered';
       }
@@ -76,7 +79,13 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
   }
 }
 
-function deadLetter(input: IncomingMessage, group: string, reason: 'invalid' | 'failed' | 'unprocessable', error: string, attempts: number): Message {
+function deadLetter(
+  input: IncomingMessage,
+  group: string,
+  reason: 'invalid' | 'failed' | 'unprocessable',
+  error: string,
+  attempts: number,
+): Message {
   const { message } = input;
   return {
     key: message.key,

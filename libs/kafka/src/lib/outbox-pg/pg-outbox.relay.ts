@@ -44,10 +44,9 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
     return this.dataSource.transaction(async (em) => {
-      const rows: Row[] = await em.query(
-        'select id, topic, envelope from outbox order by seq limit $1 for update skip locked',
-        [OUTBOX_BATCH_SIZE],
-      );
+      const rows: Row[] = await em.query('select id, topic, envelope from outbox order by seq limit $1 for update skip locked', [
+        OUTBOX_BATCH_SIZE,
+      ]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope })));
       await em.query('delete from outbox where id = any($1)', [rows.map((r) => r.id)]);

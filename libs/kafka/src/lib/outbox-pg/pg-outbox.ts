@@ -18,7 +18,12 @@ export class PgOutbox {
   ) {}
 
   /** stages an event in the caller's transaction; the payload is validated here */
-  async add<T extends TopicName>(em: EntityManager, topic: T, payload: EventsMap[T], meta: EventMeta): Promise<EventEnvelope<EventsMap[T]>> {
+  async add<T extends TopicName>(
+    em: EntityManager,
+    topic: T,
+    payload: EventsMap[T],
+    meta: EventMeta,
+  ): Promise<EventEnvelope<EventsMap[T]>> {
     const envelope = createEnvelope(topic, payload, { correlationId: currentCorrelationId(), ...meta });
     await em.query('insert into outbox (id, topic, key, envelope) values ($1, $2, $3, $4)', [envelope.id, topic, envelope.key, envelope]);
     return envelope;

@@ -10,12 +10,12 @@ const UNMATCHED = 'unmatched';
  */
 export function instrumentHttp(app: NestFastifyApplication): void {
   const metrics = app.get(Metrics);
-  app.getHttpAdapter().getInstance().addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? UNMATCHED;
-    metrics.httpDuration.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    done();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? UNMATCHED;
+      metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
+    });
 }
