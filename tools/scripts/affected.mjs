@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// what a change affects, for the pipeline (.github/workflows/delivery.yml) and its checks:
+//   node tools/scripts/affected.mjs --base=<sha> [--head=<sha>]   the changes between two commits
+//   node tools/scripts/affected.mjs --files=<file>[,<file>...]    these files changed (no git history needed)
+// prints one line of JSON: {"projects":[...],"services":[...]}
+//   projects: every affected project (nx show projects --affected)
+//   services: the affected apps that ship an image: type app (so not platform-e2e), a `build` target,
+//             and a Dockerfile in the project's root
+// --github-output also appends `projects=<json>` and `services=<json>` to $GITHUB_OUTPUT.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const NX = join(ROOT, 'node_modules', '.bin', 'nx');
+
+function nx(args) {
+  try {
+    return execFileSync(NX, args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NX_TUI: 'false', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (e) {
+    throw new Error(`nx ${args.join(' ')} failed (exit ${e.status}):\n${e.stderr || e.stdout || e.message}`);
+  }
+}
+
+/** the project graph: { nodes: { name: { type, data: { root, targets } } }, dependencies } */
+function projectGraph() {
+  const dir = mkdtempSync(join(tmpdir(), 'ecom-graph-'));
+  try {
+    nx(['graph', `--file=${join(dir, 'graph.json')}`]);
+    return JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')).graph;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main() {
+  const { values } = parseArgs({
+    options: {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      files: { type: 'string' },
+      'github-output': { type: 'boolean', default: false },
+    },
+  });
+  let range;
+  if (values.files !== undefined) range = [`--files=${values.files}`];
+  else if (values.base) range = [`--base=${values.base}`, ...(values.head ? [`--head=${values.head}`] : [])];
+  else throw new Error('usage: affected.mjs --base=<sha> [--head=<sha>] | --files=<file>[,<file>...] [--github-output]');
+
+  const projects = JSON.parse(nx(['show', 'projects', '--affected', ...range, '--json'])).sort();
+  const { nodes } = projectGraph();
+  const services = projects.filter((name) => {
+    const node = nodes[name];
+    return node?.type === 'app' && node.data.targets?.['build'] && existsSync(join(ROOT, node.data.root, 'Dockerfile'));
+  });
+
+  const result = { projects, services };
+  console.log(JSON.stringify(result));
+  if (values['github-output']) {
+    const out = process.env.GITHUB_OUTPUT;
+    if (!out) throw new Error('--github-output: GITHUB_OUTPUT is not set');
+    appendFileSync(out, `projects=${JSON.stringify(projects)}\nservices=${JSON.stringify(services)}\n`);
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`affected: ${e.message}`);
+  process.exit(1);
+}
