@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../../..');
+
+/** one running process of a service, from its production build (dist/apps/<service>/main.js) */
+export class Instance {
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly service: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+  }
+
+  static start(service: string, port: number, logDir: string): Instance {
+    const main = join(ROOT, 'dist/apps', service, 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${service})`);
+    const fd = openSync(join(logDir, `${service}-${port}.log`), 'a');
+    const child = spawn(process.execPath, [main], {
+      cwd: ROOT,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
+    });
+    closeSync(fd);
+    return new Instance(service, port, child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** waits for GET /health/ready to answer 200 */
+  async ready(timeoutMs = 90_000): Promise<number> {
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (this.child.exitCode !== null)
+        throw new Error(`${this.service}:${this.port} exited during start-up (code ${this.child.exitCode})`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return Date.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${this.service}:${this.port} not ready after ${timeoutMs} ms`);
+  }
+
+  /** SIGTERM, then waits for the process to exit; returns its exit code and how long the drain took */
+  async stop(timeoutMs = 30_000): Promise<{ code: number | null; ms: number }> {
+    const started = Date.now();
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return { code, ms: Date.now() - started };
+  }
+}
