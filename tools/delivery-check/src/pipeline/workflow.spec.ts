@@ -215,7 +215,7 @@ describe('the delivery workflow', () => {
       expect(needs(j)).toEqual(['affected', 'integration']);
       expect(j.strategy?.matrix).toEqual({ service: '${{ fromJSON(needs.affected.outputs.services) }}' });
       const build = step(j, runs(/docker build/), 'running docker build');
-      expect(build.run).toMatch(/nx run "\$\{SERVICE\}:prune"/);
+      expect(build.run).toMatch(/nx run "\$\{SERVICE\}:build"/);
       expect(build.run).toMatch(/docker build -f "apps\/\$\{SERVICE\}\/Dockerfile" -t "\$IMAGE" \./);
     });
 

@@ -1,0 +1,142 @@
+// what the image specs share: the services, their Dockerfiles read into instructions, their build
+// output in dist/, and docker-compose.yml as compose reads it (yaml merge keys resolved)
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../support/tools';
+
+export interface Service {
+  /** the nx project, e.g. order-service */
+  readonly name: string;
+  /** the port it listens on by default: httpConfig(<port>) in its config */
+  readonly port: number;
+  /** apps/<name>/src/app/<short>.config.ts, the pieces of config the service reads */
+  readonly configSource: string;
+}
+
+/** the five services: every apps/*-service project, with its port from its own config */
+export const SERVICES: readonly Service[] = readdirSync(join(ROOT, 'apps'))
+  .filter((dir) => dir.endsWith('-service') && existsSync(join(ROOT, 'apps', dir, 'project.json')))
+  .sort()
+  .map((name) => {
+    const configFile = join(ROOT, 'apps', name, 'src/app', `${name.replace(/-service$/, '')}.config.ts`);
+    const configSource = readFileSync(configFile, 'utf8');
+    const port = configSource.match(/httpConfig\((\d+)\)/)?.[1];
+    if (!port) throw new Error(`${configFile} has no httpConfig(<port>)`);
+    return { name, port: Number(port), configSource };
+  });
+
+export interface Instruction {
+  /** upper-case, e.g. FROM, COPY */
+  readonly keyword: string;
+  /** the rest of the instruction, continuation lines joined */
+  readonly args: string;
+  /** index of the build stage it belongs to (0 for the first FROM) */
+  readonly stage: number;
+}
+
+export const dockerfilePath = (service: string) => join(ROOT, 'apps', service, 'Dockerfile');
+
+/** a Dockerfile as its instructions: comments dropped, continuation lines joined */
+export function instructions(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  let pending = '';
+  let stage = -1;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    // comments and blank lines, also between continuation lines (docker drops those too)
+    if (line === '' || line.startsWith('#')) continue;
+    pending += `${pending ? ' ' : ''}${line.replace(/\\$/, '').trim()}`;
+    if (line.endsWith('\\')) continue;
+    const [keyword, ...rest] = pending.split(/\s+/);
+    const upper = keyword.toUpperCase();
+    if (upper === 'FROM') stage++;
+    out.push({ keyword: upper, args: rest.join(' '), stage });
+    pending = '';
+  }
+  if (pending) throw new Error(`unterminated continuation: ${pending}`);
+  return out;
+}
+
+/** the JSON array of an exec-form instruction, or undefined for the shell form */
+export function execForm(args: string): string[] | undefined {
+  if (!args.startsWith('[')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(args);
+    return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** the paths one COPY instruction takes from the build context (none for COPY --from=<stage>) */
+export function contextSources(args: string): string[] {
+  const words = args.split(/\s+/);
+  if (words.some((w) => w.startsWith('--from='))) return [];
+  const paths = words.filter((w) => !w.startsWith('--'));
+  return paths.slice(0, -1);
+}
+
+/** dist/apps/<service>: what `nx run <service>:build` writes */
+export const distDir = (service: string) => join(ROOT, 'dist/apps', service);
+
+export interface PackageJson {
+  name?: string;
+  main?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+export interface PackageLock {
+  lockfileVersion?: number;
+  packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; dependencies?: Record<string, string> }>;
+}
+
+export const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+export interface ComposeService {
+  profiles?: string[];
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  pull_policy?: string;
+  network_mode?: string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
+  volumes?: (string | { type?: string; source?: string; target: string })[];
+  depends_on?: string[] | Record<string, { condition?: string; required?: boolean }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean; start_period?: string };
+  read_only?: boolean;
+  tmpfs?: string | string[];
+  stop_grace_period?: string;
+}
+export interface Compose {
+  services: Record<string, ComposeService>;
+}
+
+/** docker-compose.yml as compose sees it: the file shares settings through yaml merge keys */
+export function readCompose(): Compose {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Partial<Compose>;
+  return { services: compose.services ?? {} };
+}
+
+/** the environment of a compose service as strings, whichever of the two syntaxes it uses */
+export function envOf(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) return Object.fromEntries(env.map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+/** depends_on as { service: condition }, whichever syntax it uses (the short one means service_started) */
+export function dependsOn(service: ComposeService): Record<string, string> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.condition ?? 'service_started']));
+}
+
+/** seconds in a compose duration such as 15s, 1m30s or 500ms */
+export function seconds(duration: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6 };
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|m|s)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) throw new Error(`not a compose duration: ${duration}`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
