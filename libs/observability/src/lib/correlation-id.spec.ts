@@ -5,6 +5,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const request = (headers: Record<string, string | string[]>) => ({ headers }) as unknown as IncomingMessage & { id?: unknown };
 
 describe('correlationIdOf', () => {
+  it("takes the ingress controller's x-request-id when there is no x-correlation-id", () => {
+    expect(correlationIdOf(request({ 'x-request-id': '5f2c9a0d1e' }))).toBe('5f2c9a0d1e');
+    expect(correlationIdOf(request({ 'x-request-id': 'r-1', 'x-correlation-id': 'c-1' }))).toBe('c-1');
+  });
+
   it('takes a sane x-correlation-id header', () => {
     expect(correlationIdOf(request({ 'x-correlation-id': 'order-42.retry:1' }))).toBe('order-42.retry:1');
   });
