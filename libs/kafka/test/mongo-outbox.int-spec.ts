@@ -73,6 +73,7 @@ class AccountsModule {}
 
 describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)', () => {
   let app: INestApplicationContext;
+  let replica: INestApplicationContext; // a second process of the same service: its own relay
   let accounts: Model<Account>;
   let outbox: MongoOutbox;
   let redis: Redis;
@@ -83,10 +84,15 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
   beforeAll(async () => {
     const name = `it-accounts-${run}`;
     const values = loadConfig([serviceConfig(name), kafkaConfig(name), mongodbConfig(`it_outbox_${run}`), redisConfig(name)], readEnv());
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(values), HealthModule, MongoModule.forRoot(), RedisModule, KafkaModule, AccountsModule],
-    }).compile();
-    app = await moduleRef.init();
+    const build = async () =>
+      (
+        await Test.createTestingModule({
+          imports: [AppConfigModule.forRoot(values), HealthModule, MongoModule.forRoot(), RedisModule, KafkaModule, AccountsModule],
+        }).compile()
+      ).init();
+    // one after the other: the local wire server fails a collection created twice at the same moment
+    app = await build();
+    replica = await build();
     accounts = app.get(Accounts).model;
     outbox = app.get(MongoOutbox);
     redis = app.get<Redis>(REDIS);
@@ -96,6 +102,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
   afterAll(async () => {
     await accounts?.db.dropDatabase();
     await raw?.quit();
+    await replica?.close();
     await app?.close();
   });
 
@@ -135,5 +142,21 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     await app.get(EventProducer).sendBatch([{ topic: Topics.UserRegistered, envelope: entry.envelope }]);
     await waitFor('the duplicate at the handler', () => received.filter((id) => id === entry.id).length === 2);
     expect(await count(userId)).toBe(1);
+  });
+
+  it('sends each event once with two relays polling the same collection (leases)', async () => {
+    const users = Array.from({ length: 40 }, (_, i) => `lease${i}-${run}`);
+    const ids: string[] = [];
+    for (const userId of users) {
+      const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
+      ids.push(entry.id);
+      await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+    }
+    outbox.flush();
+    replica.get(MongoOutbox).flush();
+    await waitFor('every event at the consumer', () => ids.every((id) => received.includes(id)), { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1_000)); // a second copy would arrive by now
+    expect(ids.filter((id) => received.filter((r) => r === id).length !== 1)).toEqual([]);
+    expect(await accounts.countDocuments({ userId: { $in: users }, $or: [{ outboxPending: true }, { outboxLeaseBy: { $exists: true } }] })).toBe(0);
   });
 });

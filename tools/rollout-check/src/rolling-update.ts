@@ -75,7 +75,10 @@ export async function rollingUpdate(scenario: Scenario, opts: RolloutOptions): P
   };
   let balancer: Balancer | undefined;
   try {
-    await Promise.all([start(old1).ready(), start(old2).ready()]);
+    // one after the other: on an empty database, the local MongoDB-wire server fails a collection that two
+    // processes create at the same moment (real MongoDB answers NamespaceExists, which mongoose accepts)
+    await start(old1).ready();
+    await start(old2).ready();
     balancer = await Balancer.start(lb, [old1, old2], join(logDir, `nginx-${scenario.service}`));
     const baseUrl = `http://127.0.0.1:${lb}`;
     await scenario.setup?.(baseUrl);

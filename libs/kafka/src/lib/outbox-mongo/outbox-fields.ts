@@ -17,12 +17,18 @@ export interface OutboxFields {
   outboxPending: boolean;
   /** bumped on every write, so the relay can clear what it sent without racing new events */
   rev: number;
+  /** a relay claimed the pending events until then: other replicas leave them alone meanwhile */
+  outboxLeaseUntil?: Date;
+  /** which relay holds the lease */
+  outboxLeaseBy?: string;
 }
 
 export const outboxSchemaFields = {
   outbox: { type: [Object], default: (): OutboxEntry[] => [] },
   outboxPending: { type: Boolean, default: false, index: true },
   rev: { type: Number, default: 0 },
+  outboxLeaseUntil: { type: Date },
+  outboxLeaseBy: { type: String },
 };
 
 type Update = Record<string, unknown> & { $set?: object; $inc?: object; $push?: object };
