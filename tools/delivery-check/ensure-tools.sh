@@ -28,7 +28,7 @@ stamp() { mkdir -p "$home/stamps"; rm -f "$home/stamps/$1-"*; touch "$home/stamp
 go_tool() { # name module version
   local name=$1 module=$2 version=$3
   installed "$name" "$version" && return 0
-  command -v go >/dev/null || fail "$name needs Go to install (go install $module@$version): install Go 1.24 or newer (https://go.dev/dl; Debian bookworm's golang-go is too old) and run again"
+  command -v go >/dev/null || fail "$name needs Go to install (go install $module@$version): install Go 1.24 or newer (Debian bookworm's golang-go is too old) and run again"
   say "installing $name $version (go install $module@$version)"
   GOBIN=$bin GOPATH=$home/go GOMODCACHE=$home/go/mod GOCACHE=$home/go/cache GOFLAGS=-mod=mod \
     go install "$module@$version" || fail "go install $module@$version failed (output above)"
