@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap, type TopicName } from '@ecom/events';
 import { toMessage } from '@ecom/kafka';
@@ -52,11 +53,30 @@ const json = async (res: Response) => {
   if (!res.ok) throw new Error(`${res.status} ${body.slice(0, 200)}`);
   return JSON.parse(body);
 };
-const post = (url: string, body: unknown, auth?: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(auth && { authorization: auth }) },
-    body: JSON.stringify(body),
+/**
+ * a write on a connection of its own (agent: false, Connection: close). a balancer reload closes idle
+ * keep-alive connections; a GET that meets one is retried, but a POST may not be sent twice blindly.
+ */
+const post = (url: string, body: unknown, auth?: string): Promise<Response> =>
+  new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(auth && { authorization: auth }) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0 })));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(15_000, () => req.destroy(new Error(`POST ${url} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
   });
 
 describe(`rolling updates, ${MIN_REQUESTS} requests per service`, () => {
