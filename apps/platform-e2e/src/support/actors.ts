@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { api } from './api';
+import { settings } from './settings';
 
-// the admin the local stack seeds (README); E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD for another environment
-const ADMIN = {
-  email: process.env.E2E_ADMIN_EMAIL ?? 'admin@example.com',
-  password: process.env.E2E_ADMIN_PASSWORD ?? 'admin-password-local',
-};
+const ADMIN = settings.admin;
 
 export interface Actor {
   readonly id: string;

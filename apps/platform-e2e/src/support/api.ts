@@ -1,7 +1,9 @@
 // a small client for the gateway that remembers every response, so a suite can prove that
 // nothing answered with a 5xx
 
-export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
+import { settings } from './settings';
+
+export const BASE_URL = settings.baseUrl;
 
 export interface Answer<T = any> {
   readonly status: number;
