@@ -48,7 +48,9 @@ describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
     const res = await search(`q=tea ${run}`);
     expect(res.items[0].id).toBe(ids['tea']);
     expect(res.items[0].highlights.name.join(' ')).toContain('<em>tea</em>');
-    expect(res.facets.category).toEqual(
+    // facets count the hits of the query: ask for this run's products only, so earlier runs' data on a
+    // long-lived stack cannot crowd its categories out of the top buckets
+    expect((await search(`q=${run}`)).facets.category).toEqual(
       expect.arrayContaining([
         { value: `kitchen-${run}`, count: 2 },
         { value: `pantry-${run}`, count: 1 },

@@ -1,23 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { Roles } from '@ecom/auth';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@ecom/auth';
 import { SummaryQuery } from './summary.query.dto';
 import { SummaryService } from './summary.service';
 import { SummaryView } from './summary.view';
 
 @ApiTags('analytics')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
-@ApiForbiddenResponse({ description: 'Admins only' })
-@Roles('admin')
+@AdminOnly()
 @Controller('api/analytics')
 export class SummaryHttpController {
   constructor(private readonly summaries: SummaryService) {}

@@ -23,7 +23,6 @@ export class OrderSagaService {
   async stockReserved(event: EventEnvelope<StockReserved>): Promise<void> {
     const { orderId, lines, total } = event.payload;
     await this.settle(event, 'confirm', async (em, order, publish) => {
-      await em.update(OrderEntity, orderId, { status: 'CONFIRMED', totalAmount: total.amount, currency: total.currency });
       for (const l of lines) {
         await em.update(
           OrderLineEntity,
@@ -41,21 +40,23 @@ export class OrderSagaService {
         },
         { key: orderId, causedBy: event },
       );
+      return { totalAmount: total.amount, currency: total.currency };
     });
   }
 
   async stockRejected(event: EventEnvelope<StockRejected>): Promise<void> {
     const { orderId, reason } = event.payload;
-    await this.settle(event, 'reject', async (em, order, publish) => {
-      await em.update(OrderEntity, orderId, { status: 'REJECTED', reason });
+    await this.settle(event, 'reject', async (_em, order, publish) => {
       await publish(Topics.OrderRejected, { orderId, userId: order.userId, reason }, { key: orderId, causedBy: event });
+      return { reason };
     });
   }
 
   private async settle(
     event: EventEnvelope<{ orderId: string }>,
     transition: OrderTransition,
-    apply: (em: EntityManager, order: OrderEntity, publish: Publish) => Promise<void>,
+    // the transition's own writes and events; returns the order's other changes
+    apply: (em: EntityManager, order: OrderEntity, publish: Publish) => Promise<Partial<OrderEntity>>,
   ): Promise<void> {
     const { orderId } = event.payload;
     await this.outbox.transaction(async (em, publish) => {
@@ -67,8 +68,8 @@ export class OrderSagaService {
         this.log.log({ orderId, status: order.status, transition }, 'the order is settled already; the answer changes nothing');
         return;
       }
-      nextStatus(order.status, transition);
-      await apply(em, order, publish);
+      const status = nextStatus(order.status, transition);
+      await em.update(OrderEntity, orderId, { ...(await apply(em, order, publish)), status });
     });
   }
 }

@@ -1,26 +1,20 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Roles } from '@ecom/auth';
+import { AdminOnly } from '@ecom/auth';
 import { ProductView } from '../catalog/product.view';
 import { CreateProductRequest, UpdateProductRequest } from './product.request.dto';
 import { ManageProductsService } from './manage-products.service';
 
 @ApiTags('products')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
-@ApiForbiddenResponse({ description: 'Admins only' })
-@Roles('admin')
+@AdminOnly()
 @Controller('api/products')
 export class ManageProductsHttpController {
   constructor(private readonly manage: ManageProductsService) {}

@@ -20,13 +20,17 @@ export function mergeLines(lines: readonly RequestedLine[]): ReservationLine[] {
   return [...byProduct].sort(([a], [b]) => a.localeCompare(b)).map(([productId, quantity]) => ({ productId, quantity }));
 }
 
+export const goneReason = (productId: string) => `product ${productId} does not exist`;
+export const shortReason = (sku: string, requested: number, available: number) =>
+  `insufficient stock for ${sku}: requested ${requested}, available ${available}`;
+
 /** why the order cannot be served from what the catalog holds now, or null when it can */
 export function rejectionReason(lines: readonly ReservationLine[], products: ReadonlyMap<string, StockedProduct>): string | null {
   const currencies = new Set<string>();
   for (const line of lines) {
     const p = products.get(line.productId);
-    if (!p) return `product ${line.productId} does not exist`;
-    if (p.stock < line.quantity) return `insufficient stock for ${p.sku}: requested ${line.quantity}, available ${p.stock}`;
+    if (!p) return goneReason(line.productId);
+    if (p.stock < line.quantity) return shortReason(p.sku, line.quantity, p.stock);
     currencies.add(p.price.currency);
   }
   if (currencies.size > 1) return `the items are priced in different currencies (${[...currencies].sort().join(', ')})`;

@@ -5,7 +5,7 @@ import { ProductCache } from '../catalog/product-cache';
 import type { ProductDocument } from '../catalog/product.schema';
 import { upsertedPayload } from '../catalog/product.view';
 import { ProductsRepository, takenMarker } from '../catalog/products.repository';
-import { mergeLines, rejectionReason, totalOf } from './reservation-plan';
+import { goneReason, mergeLines, rejectionReason, shortReason, totalOf } from './reservation-plan';
 import type { ReservationDocument, ReservationLine } from './reservation.schema';
 import { ReservationsRepository } from './reservations.repository';
 
@@ -83,12 +83,10 @@ export class StockReservationsService {
     const priced: Required<ReservationLine>[] = [];
     for (const line of r.lines) {
       const result = await this.products.takeStock(line.productId, r._id, line.quantity, (p) => [this.upserted(p)]);
-      if ('gone' in result) return this.reservations.transition(r, 'rejecting', { reason: `product ${line.productId} does not exist` });
+      if ('gone' in result) return this.reservations.transition(r, 'rejecting', { reason: goneReason(line.productId) });
       if ('short' in result) {
-        const p = result.short;
-        return this.reservations.transition(r, 'rejecting', {
-          reason: `insufficient stock for ${p.sku}: requested ${line.quantity}, available ${p.stock}`,
-        });
+        const { sku, stock } = result.short;
+        return this.reservations.transition(r, 'rejecting', { reason: shortReason(sku, line.quantity, stock) });
       }
       await this.changed(result.taken);
       const p = result.taken;
