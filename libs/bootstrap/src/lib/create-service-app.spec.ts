@@ -81,6 +81,15 @@ describe('createServiceApp', () => {
     expect((await post('')).statusCode).toBe(400);
   });
 
+  it('answers a store outage with 503 problem+json and Retry-After, not 500, hiding the driver message', async () => {
+    const res = await app.inject({ method: 'GET', url: '/things/outage' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(res.body).not.toContain('127.0.0.1');
+  });
+
   it('carries the correlation id in every problem, and hides internals of a 500', async () => {
     const res = await app.inject({ method: 'GET', url: '/things/boom', headers: { 'x-correlation-id': 'trace-9' } });
     expect(res.statusCode).toBe(500);

@@ -54,6 +54,12 @@ class ThingsController {
     throw new Error('connection string postgres://secret@db');
   }
 
+  /** what node-postgres throws when the server went away mid-query */
+  @Get('outage')
+  outage(): never {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+
   @Post()
   create(@Body() dto: CreateThingDto) {
     return { ...dto, transformed: dto instanceof CreateThingDto };

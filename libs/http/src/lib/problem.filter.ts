@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentCorrelationId } from '@ecom/observability';
+import { isTransient, STORE_RETRY_AFTER_SECONDS } from '@ecom/resilience';
 import { PROBLEM_CONTENT_TYPE, VALIDATION_PROBLEM_TYPE, ValidationProblem, type ProblemDetails } from './problem';
 
 const TITLES: Record<number, string> = Object.fromEntries(
@@ -12,11 +13,15 @@ const TITLES: Record<number, string> = Object.fromEntries(
 /** fastify's own errors (bad JSON, wrong content type, body too large) carry a 4xx statusCode */
 function statusOf(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
+  // a store that is down or overloaded: come back later, not "we have a bug"
+  if (isTransient(error)) return HttpStatus.SERVICE_UNAVAILABLE;
   const code = (error as { statusCode?: unknown })?.statusCode;
   return typeof code === 'number' && code >= 400 && code < 500 ? code : 500;
 }
 
 function detailOf(error: unknown, status: number): string | undefined {
+  if (status === HttpStatus.SERVICE_UNAVAILABLE && !(error instanceof HttpException))
+    return 'A store this request needs is unavailable; nothing was changed. Retry after the time in Retry-After.';
   if (status >= 500) return 'An unexpected error occurred; quote the correlation id when reporting it.';
   if (error instanceof HttpException) {
     const body = error.getResponse();
@@ -24,6 +29,10 @@ function detailOf(error: unknown, status: number): string | undefined {
     return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
   }
   return (error as Error)?.message;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** every error leaves as application/problem+json with the request's correlation id */
@@ -45,11 +54,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       correlationId: currentCorrelationId() ?? String(request.id),
       ...(error instanceof ValidationProblem && { errors: error.errors }),
     };
-    // 5xx are ours to fix: log them with the stack; 4xx are the caller's and say why in the body
-    if (status >= 500) this.log.error({ err: error, correlationId: problem.correlationId }, 'unhandled error');
-    // rate limits and overloads say when to come back (rfc 9110)
+    // 5xx are ours to fix: log them with the stack; 4xx are the caller's and say why in the body;
+    // an outage is neither, and is logged without the stack
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) this.log.warn({ err: messageOf(error), correlationId: problem.correlationId }, 'store unavailable');
+    else if (status >= 500) this.log.error({ err: error, correlationId: problem.correlationId }, 'unhandled error');
+    // rate limits and outages say when to come back (rfc 9110)
     const retryAfter = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    else if (status === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     void reply.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }

@@ -1,0 +1,3 @@
+export * from './lib/constants';
+export * from './lib/is-transient';
+export * from './lib/store-unavailable';
