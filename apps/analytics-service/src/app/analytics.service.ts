@@ -11,4 +11,6 @@ export const analyticsService = {
     title: 'Analytics service',
     description: 'Event history, a summary and time series of sign-ups, orders, revenue and top products, for admins.',
   },
+  // the store every route needs; the others are reported in /health/ready without failing it
+  readiness: ['cassandra'],
 } satisfies ServiceOptions<typeof analyticsConfig>;

@@ -11,4 +11,6 @@ export const notificationService = {
     title: 'Notification service',
     description: 'Notifications per user.',
   },
+  // the store every route needs; the others are reported in /health/ready without failing it
+  readiness: ['redis'],
 } satisfies ServiceOptions<typeof notificationConfig>;

@@ -11,4 +11,6 @@ export const orderService = {
     title: 'Order service',
     description: 'Orders with ACID transactions.',
   },
+  // the store every route needs; the others are reported in /health/ready without failing it
+  readiness: ['postgres'],
 } satisfies ServiceOptions<typeof orderConfig>;

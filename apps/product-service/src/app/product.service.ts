@@ -11,4 +11,6 @@ export const productService = {
     title: 'Product service',
     description: 'Catalog, stock and full-text search.',
   },
+  // the store every route needs; the others are reported in /health/ready without failing it
+  readiness: ['mongodb'],
 } satisfies ServiceOptions<typeof productConfig>;

@@ -11,4 +11,6 @@ export const userService = {
     title: 'User service',
     description: 'Accounts, login and profiles.',
   },
+  // the store every route needs; the others are reported in /health/ready without failing it
+  readiness: ['mongodb'],
 } satisfies ServiceOptions<typeof userConfig>;

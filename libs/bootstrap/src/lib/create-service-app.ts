@@ -23,7 +23,7 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   create: CreateAppOptions<P> = {},
 ): Promise<NestFastifyApplication> {
   const config = create.config ?? loadServiceConfig(opts, create.env ?? readEnv());
-  const root = ServiceModule.forRoot(opts.module, config, { logDestination: create.logDestination });
+  const root = ServiceModule.forRoot(opts.module, config, { logDestination: create.logDestination }, opts.readiness);
   // the fastify request id is the correlation id, so fastify, pino-http and our context agree
   const adapter = new FastifyAdapter({
     genReqId: correlationIdOf,

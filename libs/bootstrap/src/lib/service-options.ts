@@ -15,6 +15,12 @@ export interface ServiceOptions<P extends readonly ConfigPiece[] = readonly Conf
   /** must include serviceConfig(name) and httpConfig(port) */
   readonly config: P & RequireCorePieces<P>;
   readonly openapi?: OpenApiOptions;
+  /**
+   * the health checks that gate readiness: the stores every route needs. others (a cache, search,
+   * kafka behind an outbox) are reported in /health/ready but leave the service in the load
+   * balancer, since taking every replica out cannot bring a store back. default: every check.
+   */
+  readonly readiness?: readonly string[];
 }
 
 export interface CoreConfig {

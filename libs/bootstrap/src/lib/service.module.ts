@@ -11,10 +11,11 @@ export class ServiceModule {
     feature: Type<unknown> | DynamicModule,
     config: CoreConfig & Record<string, unknown>,
     observability: ObservabilityOptions = {},
+    readiness?: readonly string[],
   ): DynamicModule {
     return {
       module: ServiceModule,
-      imports: [AppConfigModule.forRoot(config), ObservabilityModule.forRoot(config.service, observability), HealthModule, feature],
+      imports: [AppConfigModule.forRoot(config), ObservabilityModule.forRoot(config.service, observability), HealthModule.forRoot({ gates: readiness }), feature],
     };
   }
 }

@@ -55,6 +55,32 @@ describe('HealthController', () => {
     expect((await get('/health/live')).statusCode).toBe(200);
   });
 
+  it('stays 200 when only a check that is not a gate is down, and reports it', async () => {
+    await app.close();
+    const moduleRef = await Test.createTestingModule({ imports: [HealthModule.forRoot({ gates: ['mongo'] })] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await app.init();
+    registry = app.get(HealthRegistry);
+    registry.register(() => indicators.check('mongo').up());
+    registry.register(() => indicators.check('elasticsearch').down({ message: 'refused' }));
+    const res = await get('/health/ready');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', error: { elasticsearch: { status: 'down', message: 'refused' } } });
+    expect(registry.gates('mongo')).toBe(true);
+    expect(registry.gates('elasticsearch')).toBe(false);
+  });
+
+  it('is 503 when a gate is down', async () => {
+    await app.close();
+    const moduleRef = await Test.createTestingModule({ imports: [HealthModule.forRoot({ gates: ['mongo'] })] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await app.init();
+    registry = app.get(HealthRegistry);
+    registry.register(() => indicators.check('mongo').down({ message: 'refused' }));
+    registry.register(() => indicators.check('elasticsearch').up());
+    expect((await get('/health/ready')).statusCode).toBe(503);
+  });
+
   it('is 503 shutting_down at once after shutdown begins, without running checks', async () => {
     const check = jest.fn(() => indicators.check('mongo').up());
     registry.register(check);

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { READINESS_GATES } from './constants';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
 import { CassandraHealthIndicator } from './indicators/cassandra.health';
@@ -29,4 +30,13 @@ const state = [HealthRegistry, ShutdownState];
   providers: [...state, ...indicators],
   exports: [...state, ...indicators, TerminusModule],
 })
-export class HealthModule {}
+export class HealthModule {
+  /** gates: the checks whose failure makes the service not ready (default: all of them) */
+  static forRoot(options: { gates?: readonly string[] } = {}): DynamicModule {
+    return {
+      module: HealthModule,
+      global: true,
+      providers: options.gates ? [{ provide: READINESS_GATES, useValue: options.gates }] : [],
+    };
+  }
+}

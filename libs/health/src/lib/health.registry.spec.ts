@@ -28,4 +28,14 @@ describe('HealthRegistry', () => {
     const [, broken] = registry.all();
     await expect(broken()).resolves.toEqual({ 'check-2': { status: 'down', message: 'client not created' } });
   });
+
+  it('says whether every dependency is up, ignoring checks about the service itself', async () => {
+    const registry = new HealthRegistry();
+    let mongo = true;
+    registry.register(() => (mongo ? indicators.check('mongo').up() : indicators.check('mongo').down()));
+    registry.register(() => indicators.check('consumer').down({ stalled: 1 }), { dependency: false });
+    await expect(registry.dependenciesHealthy()).resolves.toBe(true);
+    mongo = false;
+    await expect(registry.dependenciesHealthy()).resolves.toBe(false);
+  });
 });
