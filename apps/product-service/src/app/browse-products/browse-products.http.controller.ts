@@ -37,7 +37,7 @@ export class BrowseProductsHttpController {
     if (cached) return ProductView.of(cached);
     const product = await this.products.findById(id);
     if (!product) throw new NotFoundException('no such product');
-    await this.cache.put(product);
+    await this.cache.fill(product);
     return ProductView.of(product);
   }
 }

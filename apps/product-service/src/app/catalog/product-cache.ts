@@ -1,11 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS } from '@ecom/datastores';
+import { isTransient } from '@ecom/resilience';
 import type { ProductDocument } from './product.schema';
 
 // a backstop only: writes replace the entry themselves, and an older version never replaces a newer one
 const TTL_SECONDS = 60;
 const keyOf = (id: string) => `product:${id}`;
+// a write whose result could not reach redis keeps trying, so the entry it replaces cannot
+// outlive the outage on this replica (other replicas' readers wait at most TTL_SECONDS)
+const REPAIR_EVERY_MS = 1_000;
 
 // entries are "<version>|<json>". a read that raced a write and loaded the old version cannot
 // overwrite what the write cached, so a stale product is never served after its write returned.
@@ -23,18 +27,69 @@ export type CachedProduct = Omit<ProductDocument, 'outbox' | 'outboxPending' | '
 /**
  * single product reads, cached in redis. every write stores its result (deleted products too, so
  * a racing read cannot bring them back); reads that miss store what they loaded.
+ * the cache is not a dependency: while redis is down, reads go to mongodb and writes succeed.
  */
 @Injectable()
-export class ProductCache {
+export class ProductCache implements OnApplicationShutdown {
+  private readonly log = new Logger(ProductCache.name);
+  /** writes' results that redis has not taken yet, newest per product */
+  private readonly unsynced = new Map<string, ProductDocument | CachedProduct>();
+  private repair?: NodeJS.Timeout;
+
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  /** the cached product; deleted ones come back with deletedAt set */
+  /** the cached product (deleted ones come back with deletedAt set); null on a miss or while redis is down */
   async get(id: string): Promise<CachedProduct | null> {
-    const hit = await this.redis.get(keyOf(id));
-    return hit ? (JSON.parse(hit.slice(hit.indexOf('|') + 1)) as CachedProduct) : null;
+    if (this.unsynced.has(id)) return null; // redis may hold an older version
+    try {
+      const hit = await this.redis.get(keyOf(id));
+      return hit ? (JSON.parse(hit.slice(hit.indexOf('|') + 1)) as CachedProduct) : null;
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      return null;
+    }
   }
 
+  /** a read's result: best effort */
+  async fill(product: ProductDocument | CachedProduct): Promise<void> {
+    await this.store(product).catch((e: unknown) => {
+      if (!isTransient(e)) throw e;
+    });
+  }
+
+  /** a write's result: must replace what redis holds, now or once redis is back */
   async put(product: ProductDocument | CachedProduct): Promise<void> {
+    try {
+      await this.store(product);
+    } catch (e) {
+      if (!isTransient(e)) throw e;
+      this.unsynced.set(product._id, product);
+      this.log.warn({ productId: product._id, err: (e as Error).message }, 'redis is unavailable; the cache entry is replaced once it is back');
+      this.repair ??= setInterval(() => void this.repairAll(), REPAIR_EVERY_MS);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.repair);
+  }
+
+  private async repairAll(): Promise<void> {
+    for (const [id, product] of this.unsynced) {
+      try {
+        await this.store(product);
+        if (this.unsynced.get(id) === product) this.unsynced.delete(id);
+      } catch {
+        return; // still down: next round
+      }
+    }
+    if (this.unsynced.size === 0) {
+      clearInterval(this.repair);
+      this.repair = undefined;
+      this.log.log('redis is back; cache entries written during the outage are replaced');
+    }
+  }
+
+  private async store(product: ProductDocument | CachedProduct): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { outbox, outboxPending, rev, stockOps, ...kept } = product as ProductDocument;
     await this.redis.eval(PUT_IF_NEWER, 1, keyOf(product._id), product.version, JSON.stringify(kept), TTL_SECONDS);

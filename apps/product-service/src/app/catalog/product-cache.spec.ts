@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { ProductCache, type CachedProduct } from './product-cache';
+
+// a redis stand-in that can go down; the script's version rule is what the integration tests cover
+class FlakyRedis {
+  down = false;
+  readonly data = new Map<string, string>();
+
+  async get(key: string): Promise<string | null> {
+    this.fail();
+    return this.data.get(key) ?? null;
+  }
+
+  async eval(_script: string, _keys: number, key: string, version: number, json: string): Promise<number> {
+    this.fail();
+    this.data.set(key, `${version}|${json}`);
+    return 1;
+  }
+
+  private fail(): void {
+    if (this.down) throw new Error('Connection is closed.');
+  }
+}
+
+const product = (version: number, stock: number) => ({ _id: 'p-1', version, stock, name: 'lamp' }) as unknown as CachedProduct;
+
+describe('ProductCache while redis is down', () => {
+  let redis: FlakyRedis;
+  let cache: ProductCache;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    redis = new FlakyRedis();
+    cache = new ProductCache(redis as unknown as Redis);
+  });
+  afterEach(() => {
+    cache.onApplicationShutdown();
+    jest.useRealTimers();
+  });
+
+  it('misses instead of failing, and a read-through fill is skipped', async () => {
+    redis.down = true;
+    await expect(cache.get('p-1')).resolves.toBeNull();
+    await expect(cache.fill(product(1, 5))).resolves.toBeUndefined();
+  });
+
+  it("keeps a write's result until redis takes it, and never serves the older entry meanwhile", async () => {
+    await cache.put(product(1, 5));
+    redis.down = true;
+    await expect(cache.put(product(2, 4))).resolves.toBeUndefined();
+    redis.down = false;
+    // redis still holds version 1: bypassed until the repair lands
+    await expect(cache.get('p-1')).resolves.toBeNull();
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(cache.get('p-1')).resolves.toMatchObject({ version: 2, stock: 4 });
+  });
+
+  it('lets an error that is not an outage through', async () => {
+    redis.get = async () => {
+      throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    };
+    await expect(cache.get('p-1')).rejects.toThrow('WRONGTYPE');
+  });
+});
