@@ -1,6 +1,11 @@
+import { z } from 'zod';
+import { strictObjects } from './contract-compat';
+import { contractExamples } from './contract-examples';
 import { createEnvelope } from './create-envelope';
+import { EventValidationError } from './event-validation.error';
+import { contracts } from './events-map';
 import { allTopicSpecs, deadLetterTopic, Topics } from './topics';
-import { EventValidationError, parseEnvelope } from './validate';
+import { parseEnvelope } from './validate';
 
 const order = {
   orderId: 'o-1',
@@ -72,5 +77,31 @@ describe('parseEnvelope', () => {
     const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' });
     const tampered = { ...env, payload: { ...order, lines: [{ productId: 'p-1', quantity: -1 }] } };
     expect(() => parseEnvelope(Topics.OrderPlaced, raw(tampered))).toThrow(/lines.0.quantity/);
+  });
+});
+
+describe('rolling upgrades of the real contracts', () => {
+  const raw = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+  it.each(Object.values(Topics))('%s tolerates unknown fields: no object in its schema is strict', (topic) => {
+    expect(strictObjects(z.toJSONSchema(contracts[topic].schema, { io: 'input' }))).toEqual([]);
+    const example = contractExamples[topic][0];
+    const env = createEnvelope(topic, example, { key: 'k' });
+    expect(parseEnvelope(topic, raw({ ...env, payload: { ...example, addedLater: true } })).payload).toEqual(example);
+  });
+
+  it('reads the next version of a contract as the current one when it only added fields', () => {
+    const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' });
+    const next = { ...env, version: env.version + 1, payload: { ...order, channel: 'web' } };
+    expect(parseEnvelope(Topics.OrderPlaced, raw(next))).toEqual(env);
+  });
+
+  it('dead-letters the next version when its payload no longer fits: the consumer is behind', () => {
+    const env = createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' });
+    const next = { ...env, version: env.version + 1, payload: { ...order, lines: undefined, items: order.lines } };
+    expect(() => parseEnvelope(Topics.OrderPlaced, raw(next))).toThrow(EventValidationError);
+    expect(() => parseEnvelope(Topics.OrderPlaced, raw(next))).toThrow(
+      /consumer is behind: order.placed v2 on order.placed is newer than v1/,
+    );
   });
 });
