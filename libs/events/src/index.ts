@@ -11,3 +11,4 @@ export * from './lib/contracts/user-events';
 export * from './lib/contracts/product-events';
 export * from './lib/contracts/stock-events';
 export * from './lib/contracts/order-events';
+export * from './lib/topic-names';

@@ -6,6 +6,7 @@ export * from './lib/client/ensure-topics';
 export * from './lib/client/event-producer';
 export * from './lib/client/topics-ready';
 export * from './lib/consumer/event-handler.decorator';
+export * from './lib/consumer/consumer-stalls';
 export * from './lib/consumer/event-consumer.host';
 export * from './lib/consumer/process-message';
 export * from './lib/outbox-pg/outbox.migration';

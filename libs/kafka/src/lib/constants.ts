@@ -8,6 +8,8 @@ export const OUTBOX_IDLE_POLL_MS = 500;
 export const OUTBOX_MAX_BACKOFF_MS = 5_000;
 /** ceiling of the consumer's backoff between retries of one message */
 export const CONSUMER_MAX_BACKOFF_MS = 10_000;
+/** ceiling of the wait between tries while a store is down: short, so recovery is noticed soon */
+export const CONSUMER_STALL_MAX_BACKOFF_MS = 2_000;
 /** health checks must answer inside the readiness probe's budget */
 export const HEALTH_TIMEOUT_MS = 2_000;
 

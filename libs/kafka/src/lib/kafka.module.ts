@@ -6,7 +6,9 @@ import type { KafkaConfig } from '@ecom/config';
 import { createKafka } from './client/create-kafka';
 import { EventProducer } from './client/event-producer';
 import { KafkaHealth } from './client/kafka-health';
+import { TopicNames } from '@ecom/events';
 import { TopicsReady } from './client/topics-ready';
+import { ConsumerStalls } from './consumer/consumer-stalls';
 import { EventConsumerHost } from './consumer/event-consumer.host';
 import { KAFKA, KAFKA_HEALTH_ADMIN } from './tokens';
 
@@ -31,12 +33,14 @@ class ProducerLifecycle implements OnApplicationShutdown {
       useFactory: (c: ConfigService) => createKafka(kafkaConfig(c), { clientId: `${kafkaConfig(c).clientId}-health`, fastFail: true }),
       inject: [ConfigService],
     },
-    { provide: EventProducer, useFactory: (k: Kafka) => new EventProducer(k), inject: [KAFKA] },
+    { provide: TopicNames, useFactory: (c: ConfigService) => new TopicNames(kafkaConfig(c).topicPrefix), inject: [ConfigService] },
+    { provide: EventProducer, useFactory: (k: Kafka, n: TopicNames) => new EventProducer(k, n), inject: [KAFKA, TopicNames] },
     { provide: ProducerLifecycle, useFactory: (p: EventProducer) => new ProducerLifecycle(p), inject: [EventProducer] },
     TopicsReady,
+    ConsumerStalls,
     EventConsumerHost,
     KafkaHealth,
   ],
-  exports: [KAFKA, EventProducer, TopicsReady, EventConsumerHost],
+  exports: [KAFKA, TopicNames, EventProducer, TopicsReady, EventConsumerHost, ConsumerStalls],
 })
 export class KafkaModule {}

@@ -12,6 +12,14 @@ export const kafkaConfig = (clientId: string) =>
       KAFKA_GROUP_ID: text(clientId),
       KAFKA_MAX_RETRIES: positiveInt(5),
       KAFKA_RETRY_BACKOFF_MS: positiveInt(200),
+      // put before every topic and consumer group name, so several platforms (or a test run next
+      // to a running stack) can share one cluster without seeing each other's events
+      KAFKA_TOPIC_PREFIX: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9._-]*$/, 'may only contain letters, digits, ".", "_" and "-"')
+        .max(100, 'must be at most 100 characters')
+        .default(''),
     }),
     (v) => ({
       brokers: v.KAFKA_BROKERS,
@@ -19,6 +27,7 @@ export const kafkaConfig = (clientId: string) =>
       groupId: v.KAFKA_GROUP_ID,
       maxRetries: v.KAFKA_MAX_RETRIES,
       retryBackoffMs: v.KAFKA_RETRY_BACKOFF_MS,
+      topicPrefix: v.KAFKA_TOPIC_PREFIX,
     }),
   );
 

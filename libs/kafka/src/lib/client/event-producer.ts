@@ -1,5 +1,5 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
-import type { EventEnvelope } from '@ecom/events';
+import { type EventEnvelope, TopicNames } from '@ecom/events';
 import { HEADER_CORRELATION_ID, HEADER_EVENT_ID, HEADER_EVENT_TYPE } from '../constants';
 
 export interface OutgoingEvent {
@@ -24,7 +24,10 @@ export class EventProducer {
   private readonly producer: Producer;
   private connected?: Promise<void>;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly names: TopicNames = new TopicNames(''),
+  ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
   }
 
@@ -35,14 +38,14 @@ export class EventProducer {
     for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), toMessage(e.envelope)]);
     await this.producer.sendBatch({
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.names.physical(topic), messages })),
     });
   }
 
-  /** raw send, used for dead letters whose value is not an envelope we made */
+  /** raw send to a logical topic, used for dead letters and replays, whose value is not an envelope we made */
   async sendRaw(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
-    await this.producer.send({ topic, acks: -1, messages });
+    await this.producer.send({ topic: this.names.physical(topic), acks: -1, messages });
   }
 
   async disconnect(): Promise<void> {

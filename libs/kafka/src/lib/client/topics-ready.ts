@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { allTopicSpecs } from '@ecom/events';
+import { allTopicSpecs, TopicNames } from '@ecom/events';
 import { KAFKA } from '../tokens';
 import { ensureTopics } from './ensure-topics';
 
@@ -10,7 +10,10 @@ export class TopicsReady implements OnApplicationBootstrap {
   private readonly log = new Logger(TopicsReady.name);
   private done?: Promise<void>;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly names: TopicNames,
+  ) {}
 
   onApplicationBootstrap(): void {
     void this.ready().catch(() => undefined);
@@ -28,7 +31,7 @@ export class TopicsReady implements OnApplicationBootstrap {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const created = await ensureTopics(admin, allTopicSpecs());
+      const created = await ensureTopics(admin, this.names.specs(allTopicSpecs()));
       if (created.length > 0) this.log.log({ created }, 'created topics');
     } finally {
       await admin.disconnect();

@@ -3,11 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
-import type { EventEnvelope, TopicName } from '@ecom/events';
+import { type EventEnvelope, isTopicName, type TopicName, TopicNames } from '@ecom/events';
+import { HealthRegistry } from '@ecom/health';
 import { runWithCorrelation } from '@ecom/observability';
 import { EventProducer } from '../client/event-producer';
 import { TopicsReady } from '../client/topics-ready';
 import { KAFKA } from '../tokens';
+import { ConsumerStalls } from './consumer-stalls';
 import { EVENT_HANDLER } from './event-handler.decorator';
 import { processMessage } from './process-message';
 
@@ -16,7 +18,8 @@ type Handle = (event: EventEnvelope) => Promise<void>;
 /**
  * finds every @EventHandler in the app and feeds it from one consumer group per service.
  * offsets are committed only after processMessage returns, i.e. after the handler succeeded or
- * the message sits in the dead-letter topic.
+ * the message sits in the dead-letter topic. while a store is down, the partition's current
+ * message waits (heartbeating, so the group keeps the partition) and the others flow.
  */
 @Injectable()
 export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,11 +38,15 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly config: ConfigService,
+    private readonly names: TopicNames,
+    private readonly health: HealthRegistry,
+    private readonly stalls: ConsumerStalls,
   ) {}
 
   onApplicationBootstrap(): void {
     this.collectHandlers();
     if (this.handlers.size === 0) return;
+    this.stalls.activate();
     // kafka may still be starting; the service comes up and reports not-ready meanwhile
     this.starting = this.startWithRetry();
   }
@@ -89,19 +96,21 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
   private async start(): Promise<void> {
     const cfg = this.config.getOrThrow<KafkaConfig>('kafka');
     await this.topics.ready();
-    const consumer = this.kafka.consumer({ groupId: cfg.groupId, allowAutoTopicCreation: false });
+    const groupId = this.names.group(cfg.groupId);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [...this.handlers.keys()], fromBeginning: true });
+    await consumer.subscribe({ topics: [...this.handlers.keys()].map((t) => this.names.physical(t)), fromBeginning: true });
     await consumer.run({
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ topic, partition, message }) => {
-        const handle = this.handlers.get(topic as TopicName);
-        if (!handle) throw new Error(`no handler for ${topic}`);
+      eachMessage: async ({ topic: physical, partition, message, heartbeat }) => {
+        const topic = this.names.logical(physical);
+        const handle = topic && isTopicName(topic) ? this.handlers.get(topic) : undefined;
+        if (!topic || !isTopicName(topic) || !handle) throw new Error(`no handler for ${physical}`);
         this.inFlight++;
         try {
           await processMessage(
-            { topic: topic as TopicName, partition, message },
+            { topic, partition, message },
             {
               groupId: cfg.groupId,
               maxRetries: cfg.maxRetries,
@@ -110,6 +119,9 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
               sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
               sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
               stopping: () => this.stopping,
+              dependenciesHealthy: () => this.health.dependenciesHealthy(),
+              heartbeat,
+              stalled: (error) => this.stalls.update(topic, partition, error),
               log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
             },
           );
@@ -118,6 +130,6 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
         }
       },
     });
-    this.log.log({ groupId: cfg.groupId, topics: [...this.handlers.keys()] }, 'consuming');
+    this.log.log({ groupId, topics: [...this.handlers.keys()], topicPrefix: this.names.prefix || undefined }, 'consuming');
   }
 }

@@ -23,6 +23,8 @@ function kafkaMessage(value: Buffer | null, offset = '42'): KafkaMessage {
 function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {}) {
   const deadLetters: { topic: string; message: Message }[] = [];
   const sleeps: number[] = [];
+  const stalls: (string | null)[] = [];
+  let heartbeats = 0;
   const d: ProcessDeps = {
     groupId: 'test-group',
     maxRetries: 2,
@@ -35,10 +37,15 @@ function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {
       sleeps.push(ms);
     },
     stopping: () => false,
+    dependenciesHealthy: async () => true,
+    heartbeat: async () => {
+      heartbeats++;
+    },
+    stalled: (error) => stalls.push(error),
     log: { warn: () => undefined, error: () => undefined },
     ...overrides,
   };
-  return { d, deadLetters, sleeps };
+  return { d, deadLetters, sleeps, stalls, heartbeats: () => heartbeats };
 }
 
 const valid = () => Buffer.from(JSON.stringify(createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' })));
@@ -87,6 +94,53 @@ describe('processMessage', () => {
       [DLT_HEADERS.error]: 'db down',
       [DLT_HEADERS.attempts]: '3',
     });
+  });
+
+  it('waits out a store outage far longer than the retry budget, never dead-letters it, and says so while it waits', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9042'), { code: 'ECONNREFUSED' });
+    const handle = jest.fn();
+    for (let i = 0; i < 50; i++) handle.mockRejectedValueOnce(refused);
+    handle.mockResolvedValue(undefined);
+    const { d, deadLetters, sleeps, stalls, heartbeats } = deps(handle);
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
+    expect(handle).toHaveBeenCalledTimes(51);
+    expect(deadLetters).toEqual([]);
+    // capped backoff: it keeps checking every couple of seconds, however long the outage
+    expect(Math.max(...sleeps)).toBe(2_000);
+    expect(sleeps.slice(0, 3)).toEqual([100, 200, 400]);
+    expect(heartbeats()).toBe(50);
+    expect(stalls.slice(0, 1)).toEqual(['connect ECONNREFUSED 127.0.0.1:9042']);
+    expect(stalls.at(-1)).toBeNull();
+  });
+
+  it('treats an unrecognised error as an outage while a health check fails, and dead-letters it once the stores are healthy', async () => {
+    let healthy = false;
+    let calls = 0;
+    const handle = jest.fn(async () => {
+      if (++calls === 10) healthy = true;
+      throw new Error('driver said something new');
+    });
+    const { d, deadLetters } = deps(handle, { dependenciesHealthy: async () => healthy });
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe(
+      'dead-lettered',
+    );
+    // 9 waits while unhealthy, then 1 + maxRetries (2) tries while healthy
+    expect(handle).toHaveBeenCalledTimes(12);
+    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'failed', [DLT_HEADERS.attempts]: '3' });
+  });
+
+  it('stops waiting when shutdown begins, leaving the offset uncommitted', async () => {
+    let stopping = false;
+    const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    const handle = jest.fn(async () => {
+      stopping = true;
+      throw refused;
+    });
+    const { d, deadLetters } = deps(handle, { stopping: () => stopping });
+    await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).rejects.toThrow(
+      ShutdownInterrupted,
+    );
+    expect(deadLetters).toEqual([]);
   });
 
   it('dead-letters an unprocessable event at once, without retries', async () => {

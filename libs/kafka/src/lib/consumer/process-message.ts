@@ -1,6 +1,7 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import { EventValidationError, deadLetterTopic, parseEnvelope, type EventEnvelope, type TopicName } from '@ecom/events';
-import { CONSUMER_MAX_BACKOFF_MS, DLT_HEADERS } from '../constants';
+import { isTransient } from '@ecom/resilience';
+import { CONSUMER_MAX_BACKOFF_MS, CONSUMER_STALL_MAX_BACKOFF_MS, DLT_HEADERS } from '../constants';
 
 export interface IncomingMessage {
   readonly topic: TopicName;
@@ -17,6 +18,12 @@ export interface ProcessDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** true once shutdown began: stop retrying and leave the offset where it is */
   readonly stopping: () => boolean;
+  /** whether every store this service needs answers its health check right now */
+  readonly dependenciesHealthy: () => Promise<boolean>;
+  /** keeps the consumer in its group while a message waits out an outage */
+  readonly heartbeat: () => Promise<void>;
+  /** the partition waits for a store (error set) or flows again (null) */
+  readonly stalled: (error: string | null) => void;
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -30,15 +37,21 @@ export class ShutdownInterrupted extends Error {}
  */
 export class UnprocessableEvent extends Error {}
 
-export function backoff(base: number, attempt: number): number {
-  return Math.min(base * 2 ** (attempt - 1), CONSUMER_MAX_BACKOFF_MS);
+export function backoff(base: number, attempt: number, max = CONSUMER_MAX_BACKOFF_MS): number {
+  return Math.min(base * 2 ** Math.min(attempt - 1, 20), max);
 }
 
 /**
- * handles one message: invalid messages go straight to the dead-letter topic (retrying cannot
- * fix them); failing handlers are retried with backoff, then dead-lettered. it only returns once
- * the message is handled or safely in the dead-letter topic, so committing after it loses nothing.
- * anything else throws, and the offset stays put.
+ * handles one message:
+ * - invalid messages and UnprocessableEvent go straight to the dead-letter topic (retrying cannot
+ *   fix them);
+ * - while a store is down (a transient error, or any error while a health check fails) the
+ *   message waits with capped backoff for as long as it takes, and so does its partition, which
+ *   keeps per-key order. it is never dead-lettered for an outage;
+ * - a handler that keeps failing while every store is healthy is retried maxRetries times, then
+ *   dead-lettered.
+ * it only returns once the message is handled or safely in the dead-letter topic, so committing
+ * after it loses nothing. anything else throws, and the offset stays put.
  */
 export async function processMessage(input: IncomingMessage, deps: ProcessDeps): Promise<Outcome> {
   const { topic, partition, message } = input;
@@ -52,30 +65,49 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
     await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'invalid', e.message, 0));
     return 'dead-lettered';
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.handle(event);
-      return 'handled';
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      if (e instanceof UnprocessableEvent) {
-        deps.log.error({ ...where, eventId: event.id, err: error }, 'event cannot be processed, sending it to the dead-letter topic');
-        await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'unprocessable', error, attempt));
-        return 'dead-lettered';
+  let failures = 0;
+  let waits = 0;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.handle(event);
+        if (waits > 0) deps.log.warn({ ...where, eventId: event.id, waits }, 'store is back, event handled');
+        return 'handled';
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        if (e instanceof UnprocessableEvent) {
+          deps.log.error({ ...where, eventId: event.id, err: error }, 'event cannot be processed, sending it to the dead-letter topic');
+          await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'unprocessable', error, attempt));
+          return 'dead-lettered';
+        }
+        if (deps.stopping()) throw new ShutdownInterrupted(`shutting down during retries of ${topic}@${message.offset}`);
+        if (isTransient(e) || !(await deps.dependenciesHealthy())) {
+          // an outage: wait it out, however long it takes
+          waits++;
+          const wait = backoff(deps.backoffMs, waits, CONSUMER_STALL_MAX_BACKOFF_MS);
+          deps.stalled(error);
+          if (waits === 1 || waits % 10 === 0)
+            deps.log.warn({ ...where, eventId: event.id, waits, retryInMs: wait, err: error }, 'a store is unavailable, partition waits');
+          await deps.sleep(wait);
+          await deps.heartbeat();
+          continue;
+        }
+        failures++;
+        if (failures > deps.maxRetries) {
+          deps.log.error(
+            { ...where, eventId: event.id, attempts: failures, err: error },
+            'handler failed while its stores are healthy, sending the event to the dead-letter topic',
+          );
+          await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'failed', error, failures));
+          return 'dead-lettered';
+        }
+        const wait = backoff(deps.backoffMs, failures);
+        deps.log.warn({ ...where, eventId: event.id, attempt: failures, retryInMs: wait, err: error }, 'handler failed, retrying');
+        await deps.sleep(wait);
       }
-      if (attempt > deps.maxRetries) {
-        deps.log.error(
-          { ...where, eventId: event.id, attempts: attempt, err: error },
-          'handler failed, sending the event to the dead-letter topic',
-        );
-        await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'failed', error, attempt));
-        return 'dead-lettered';
-      }
-      if (deps.stopping()) throw new ShutdownInterrupted(`shutting down during retries of ${topic}@${message.offset}`);
-      const wait = backoff(deps.backoffMs, attempt);
-      deps.log.warn({ ...where, eventId: event.id, attempt, retryInMs: wait, err: error }, 'handler failed, retrying');
-      await deps.sleep(wait);
     }
+  } finally {
+    if (waits > 0) deps.stalled(null);
   }
 }
 
