@@ -2,16 +2,34 @@
 // (one MVStore file), behind this small main because the library ships none.
 //   java -cp <jars>:<dir of this class> MongoServerMain <host> <port> <mvstore-file>
 // the listener is bound only after the file is open and its databases are loaded, so an open port
-// means the server answers. SIGTERM/SIGINT run the shutdown hook, which closes the clients and the
-// MVStore, so the file is left consistent (kill -9 loses at most the last second of writes).
+// means the server answers.
+//
+// durability: the library's H2Backend(file) leaves commits to the MVStore's background thread, about
+// once a second, so a kill -9 lost up to a second of acknowledged writes. here, after every command
+// that can write (anything but the reads listed below), the changes are committed and the file is
+// fsynced before the command returns, and so before its reply is sent. concurrent writers share an
+// fsync where they can (group commit). the background thread still runs, for the MVStore's
+// compaction. the commit runs after the collection's lock is released: single-document updates stay
+// atomic as before (tools/stack/check-mongo-durability.mjs checks both).
+// SIGTERM/SIGINT run the shutdown hook, which closes the clients and the MVStore.
+// -Dmongodb.durable=false runs the library's default (background commit only), for benchmarks.
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 public final class MongoServerMain {
     private static final Logger log = LoggerFactory.getLogger(MongoServerMain.class);
+    private static final int RETENTION_MS = 2000;
 
     private MongoServerMain() {}
 
@@ -24,7 +42,19 @@ public final class MongoServerMain {
         int port = Integer.parseInt(args[1]);
         String file = args[2];
 
-        H2Backend backend = new H2Backend(file);
+        H2Backend backend;
+        if (Boolean.parseBoolean(System.getProperty("mongodb.durable", "true"))) {
+            log.info("opening MVStore in '{}' (commit and fsync before each write is acknowledged)", file);
+            MVStore store = new MVStore.Builder().fileName(file).open();
+            // chunks that no version uses any more are kept 45 s by default, for readers of old versions
+            // and for disks that flush late. every commit is fsynced here, and one commit per write
+            // fills the file quickly (hundreds of MB in a burst of inserts), so reuse them after 2 s
+            store.setRetentionTime(RETENTION_MS);
+            backend = new DurableH2Backend(store);
+        } else {
+            log.warn("mongodb.durable=false: background commit about once a second, a kill -9 loses writes");
+            backend = new H2Backend(file);
+        }
         MongoServer server = new MongoServer(backend);
         try {
             server.bind(host, port);
@@ -36,12 +66,88 @@ public final class MongoServerMain {
 
         Thread hook = new Thread(() -> {
             log.info("stopping: closing clients and the MVStore");
-            // closes the listener and the clients, stops the event loops, then backend.close()
+            // closes the listener and the clients, stops the event loops, then backend.close(),
+            // which commits what is left and closes the file
             server.shutdownNow();
             log.info("stopped");
         }, "mongo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         log.info("listening on {}:{} with {}", host, port, backend);
+    }
+
+    /**
+     * Commits and fsyncs the MVStore after every command that may have written, before the command
+     * returns. Both wire paths (OP_MSG and OP_QUERY commands) go through handleCommand, and the
+     * handler sends the reply only after it returns. Plain OP_QUERY finds (handleQuery) only read.
+     */
+    static final class DurableH2Backend extends H2Backend {
+        // commands that never write: no commit or fsync for them. anything else, including commands
+        // this list doesn't know, is treated as a write.
+        private static final Set<String> READS = Set.of(
+            "find", "getmore", "count", "distinct", "aggregate", "listcollections", "listindexes",
+            "listdatabases", "ismaster", "hello", "buildinfo", "ping", "whatsmyuri", "serverstatus",
+            "dbstats", "collstats", "getlasterror", "getlog", "getparameter", "getcmdlineopts",
+            "hostinfo", "connectionstatus", "killcursors", "endsessions", "explain", "features",
+            "getfreemonitoringstatus", "saslstart", "saslcontinue", "logout");
+
+        private final MVStore store;
+        // group commit: a writer takes a ticket once its commit() has returned; an fsync that starts
+        // after ticket n was taken makes writes 1..n durable, so waiting writers can share one
+        private final AtomicLong committed = new AtomicLong();
+        private final Object syncLock = new Object();
+        private long synced; // guarded by syncLock
+
+        DurableH2Backend(MVStore store) {
+            super(store);
+            this.store = store;
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            if (isRead(command, query)) {
+                return super.handleCommand(channel, databaseName, command, query);
+            }
+            try {
+                return super.handleCommand(channel, databaseName, command, query);
+            } finally {
+                // also after a failed command: an ordered insert can fail after writing some documents.
+                // if this throws, the client gets an error, not an acknowledgement
+                commitAndSync();
+            }
+        }
+
+        private static boolean isRead(String command, Document query) {
+            String c = command.toLowerCase(Locale.ROOT);
+            if (!READS.contains(c)) {
+                return false;
+            }
+            if (c.equals("aggregate") && query.get("pipeline") instanceof List<?> pipeline) {
+                // $out and $merge write
+                for (Object stage : pipeline) {
+                    if (stage instanceof Document d && (d.containsKey("$out") || d.containsKey("$merge"))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        private void commitAndSync() {
+            // writes this thread's changes, unless a store already under way took them along
+            store.commit();
+            // the MVStore's background commit hands its writes to executor threads, so a store that
+            // took our changes may still be writing: wait until everything handed over is written
+            store.executeFilestoreOperation(() -> {});
+            long ticket = committed.incrementAndGet();
+            synchronized (syncLock) {
+                if (synced >= ticket) {
+                    return; // an fsync that started after our commit covered it
+                }
+                long upTo = committed.get();
+                store.sync();
+                synced = upTo;
+            }
+        }
     }
 }

@@ -4,7 +4,8 @@
 # each collection for a write, so single-document updates are atomic as on a real mongod (ferretdb,
 # used before, lost concurrent updates). no transactions, change streams, text search or explain;
 # non-unique indexes are listed but not built (queries scan), partialFilterExpression is ignored.
-# a kill -9 loses up to the last second of writes; `down` (sigterm) closes the file cleanly.
+# every write is committed and fsynced before it is acknowledged, so a kill -9 loses none
+# (check-mongo-durability.mjs); `down` (sigterm) closes the file cleanly.
 MONGODB_VERSION="${MONGODB_VERSION:-1.47.0}"
 MONGODB_PORT="${MONGODB_PORT:-27017}"
 MONGODB_HEAP="${MONGODB_HEAP:-256m}"

@@ -26,9 +26,10 @@ postgres_start() {
       || die "postgres: initdb failed; see $(log_file postgres)"
     rm -f "$dir.pw"
   fi
-  # fsync off: throwaway local data, and the disk is the bottleneck on small machines
+  # durable defaults (fsync, synchronous_commit, full_page_writes on): a committed transaction
+  # survives a crash of the server or the machine, as in production
   spawn postgres "$bin/postgres" -D "$dir" -h "$STACK_HOST" -p "$POSTGRES_PORT" \
-    -k "$dir.sock" -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+    -k "$dir.sock" -c max_connections=200
 }
 postgres_ready() { "$(postgres_bin)/pg_isready" -q -h "$STACK_HOST" -p "$POSTGRES_PORT"; }
 postgres_post_start() {
