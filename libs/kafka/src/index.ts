@@ -19,3 +19,7 @@ export * from './lib/outbox-mongo/mongo-outbox.relay';
 export * from './lib/outbox-mongo/mongo-outbox.module';
 export * from './lib/idempotency/pg-claim-event';
 export * from './lib/idempotency/redis-run-once';
+export * from './lib/dead-letters/dead-letter-entry';
+export * from './lib/dead-letters/read-dead-letters';
+export * from './lib/dead-letters/list-dead-letters';
+export * from './lib/dead-letters/replay-dead-letters';
