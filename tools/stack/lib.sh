@@ -108,17 +108,23 @@ ensure_java() {
 ensure_mvn() { ensure_apt mvn maven; }
 
 # install_once <server> <home> <fn>: runs `fn <dir>` to fill a temp dir, then renames it to home.
-# a half download or a failed build is never used, and a finished one is never redone.
+# a half download or a failed build is never used, and a finished one is never redone. the cache
+# is shared by every checkout, so two installs at once (two clones testing) take turns on a lock.
 install_once() {
   local name=$1 home=$2 fn=$3
   [ -f "$home/.complete" ] && return 0
-  rm -rf "$home.tmp"
-  mkdir -p "$home.tmp"
-  "$fn" "$home.tmp"
-  touch "$home.tmp/.complete"
-  rm -rf "$home"
-  mv "$home.tmp" "$home" || die "$name: could not move the download to $home"
-  chmod -R a+rX "$home"
+  (
+    exec 9>"$home.lock"
+    flock 9 || die "$name: could not lock $home.lock"
+    [ -f "$home/.complete" ] && exit 0 # the other install finished it meanwhile
+    rm -rf "$home.tmp"
+    mkdir -p "$home.tmp"
+    "$fn" "$home.tmp"
+    touch "$home.tmp/.complete"
+    rm -rf "$home"
+    mv "$home.tmp" "$home" || die "$name: could not move the download to $home"
+    chmod -R a+rX "$home"
+  ) || exit 1
 }
 
 mvn_fetch_deps() { # mvn_fetch_deps <dest-dir> <coords>...; jars and their runtime dependencies

@@ -22,7 +22,7 @@ elasticsearch_download() {
   mvn_fetch_file "org.elasticsearch.distribution.integ-test-zip:elasticsearch:$version:zip" "$dir/.zip"
   ensure_apt unzip unzip
   step "elasticsearch: unpacking"
-  unzip -q "$dir/.zip/elasticsearch-$version.zip" -d "$dir/.zip" || die "elasticsearch: could not unzip the download"
+  unzip -q -o "$dir/.zip/elasticsearch-$version.zip" -d "$dir/.zip" || die "elasticsearch: could not unzip the download"
   # the zip's top folder is elasticsearch-<version>; its content is the home
   cp -a "$dir/.zip/elasticsearch-$version/." "$dir/" && rm -rf "$dir/.zip"
 }
