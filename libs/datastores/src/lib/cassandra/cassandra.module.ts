@@ -4,6 +4,7 @@ import { Client } from 'cassandra-driver';
 import type { CassandraConfig } from '@ecom/config';
 import { CassandraHealthIndicator, HealthRegistry } from '@ecom/health';
 import { withStartupRetry } from '../with-retry';
+import { applyDdl, assertIdempotentDdl } from './apply-schema';
 
 export const CASSANDRA = Symbol('ecom:cassandra');
 const SCHEMA = Symbol('ecom:cassandra-schema');
@@ -18,15 +19,19 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
     private readonly indicator: CassandraHealthIndicator,
   ) {}
 
-  /** keyspace and tables are created explicitly at start-up; every statement is IF NOT EXISTS */
+  /**
+   * keyspace and tables are created explicitly at start-up, by every replica: each statement is
+   * IF NOT EXISTS and is followed by a wait for schema agreement (see applyDdl)
+   */
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<CassandraConfig>('cassandra');
     await withStartupRetry('cassandra', cfg.contactPoints.join(','), () => this.client.connect(), 120_000);
-    await this.client.execute(
+    await applyDdl(
+      this.client,
       `create keyspace if not exists ${cfg.keyspace} with replication = {'class': 'SimpleStrategy', 'replication_factor': ${cfg.replicationFactor}}`,
     );
     await this.client.execute(`use ${cfg.keyspace}`);
-    for (const statement of this.schema) await this.client.execute(statement);
+    for (const statement of this.schema) await applyDdl(this.client, statement);
     this.registry.register(() => this.indicator.isHealthy('cassandra', this.client));
   }
 
@@ -39,6 +44,7 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
 export class CassandraModule {
   /** schema: CREATE TABLE IF NOT EXISTS statements, run in the service's keyspace */
   static forRoot(schema: readonly string[]): DynamicModule {
+    schema.forEach(assertIdempotentDdl);
     return {
       module: CassandraModule,
       global: true,

@@ -5,6 +5,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@ecom/config';
 import { ElasticsearchHealthIndicator, HealthRegistry } from '@ecom/health';
 import { withStartupRetry } from '../with-retry';
+import { ensureIndex } from './ensure-index';
 
 export const ELASTICSEARCH = Symbol('ecom:elasticsearch');
 const INDICES = Symbol('ecom:elasticsearch-indices');
@@ -31,7 +32,7 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
     private readonly indicator: ElasticsearchHealthIndicator,
   ) {}
 
-  /** each index is created with its explicit mapping; dynamic fields are refused */
+  /** each index is created with its explicit mapping by whichever replica gets there first */
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<ElasticsearchConfig>('elasticsearch');
     await withStartupRetry(
@@ -40,16 +41,7 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
       () => this.client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' }),
       120_000,
     );
-    for (const def of this.indices) {
-      const index = indexName(cfg, def.name);
-      if (await this.client.indices.exists({ index })) continue;
-      await this.client.indices
-        .create({ index, mappings: { dynamic: 'strict', ...def.mappings }, settings: def.settings })
-        .catch((e: { meta?: { body?: { error?: { type?: string } } } }) => {
-          // another replica created it first
-          if (e.meta?.body?.error?.type !== 'resource_already_exists_exception') throw e;
-        });
-    }
+    for (const def of this.indices) await ensureIndex(this.client, indexName(cfg, def.name), def);
     this.registry.register(() => this.indicator.isHealthy('elasticsearch', this.client));
   }
 

@@ -1,0 +1,13 @@
+// start-up defaults shared by the store modules
+
+/**
+ * name of the postgres advisory lock held while migrations run; the lock key is derived from it
+ * (advisoryLockKey), so renaming it lets two versions migrate at once during a rollout: don't.
+ * advisory locks are per database, so services on one server with their own databases never wait
+ * on each other.
+ */
+export const MIGRATION_LOCK_NAME = 'ecom:typeorm-migrations';
+
+/** how long cassandra start-up waits for every node to agree on the schema after a ddl statement */
+export const SCHEMA_AGREEMENT_TIMEOUT_MS = 60_000;
+export const SCHEMA_AGREEMENT_POLL_MS = 500;
