@@ -48,7 +48,17 @@ class WidgetModule {}
 describe('store modules on the real stack', () => {
   let app: INestApplicationContext;
   let db: Awaited<ReturnType<typeof createTempDatabase>>;
-  const env = readEnv();
+  // names of its own, whatever namespace the run gives the services (tools/jest/run-stores.cjs)
+  const base = readEnv();
+  const mongoUri = new URL(loadConfig([mongodbConfig('x')], base).mongodb.uri);
+  mongoUri.pathname = `/it_${run}`;
+  const env = {
+    ...base,
+    MONGODB_URI: mongoUri.toString(),
+    REDIS_KEY_PREFIX: `it-${run}:`,
+    CASSANDRA_KEYSPACE: `it_${run}`,
+    ELASTICSEARCH_INDEX_PREFIX: `it-${run}`,
+  };
   const cfg = loadConfig(
     [
       serviceConfig('it-stores'),

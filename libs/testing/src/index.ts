@@ -6,3 +6,4 @@ export * from './lib/stack-control';
 export * from './lib/service-on-stack';
 export * from './lib/tokens';
 export * from './lib/openapi-gaps';
+export * from './lib/service-instance';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Balancer } from './balancer';
-import { Instance, ROOT } from './instance';
+import { Instance, ROOT } from '@ecom/testing';
 import { Load, type LoadRequest, type LoadResult } from './load';
 
 export interface Handover {

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap, type TopicName } from '@ecom/events';
 import { toMessage } from '@ecom/kafka';
-import { bearerFor, TopicTap, waitFor } from '@ecom/testing';
+import { bearerFor, testTopicNames, TopicTap, waitFor } from '@ecom/testing';
 import { formatReport, rollingUpdate, type Effects, type RolloutReport, type Scenario } from '../src/rolling-update';
 
 // each service, two instances behind nginx under steady load, replaced one at a time while it
@@ -21,7 +21,7 @@ let producer: Producer;
 let tap: TopicTap;
 
 async function publish<T extends TopicName>(topic: T, envelope: EventEnvelope<EventsMap[T]>): Promise<void> {
-  await producer.send({ topic, messages: [toMessage(envelope)] });
+  await producer.send({ topic: testTopicNames().physical(topic), messages: [toMessage(envelope)] });
 }
 
 /** calls `step` every EVENT_PACE_MS until `done`; returns what each call returned */

@@ -4,7 +4,7 @@ import { ReplyError } from 'ioredis';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { MongoNetworkError, MongoNotConnectedError, MongoServerError } from 'mongodb';
 import { DatabaseError } from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { z } from 'zod';
 import { isTransient } from './is-transient';
 import { StoreUnavailable } from './store-unavailable';
@@ -39,10 +39,13 @@ describe('isTransient', () => {
   });
 
   describe('postgresql', () => {
-    it.each(['08006', '08001', '57P01', '57P03', '40001', '40P01', '53300', '55P03'])('sqlstate %s is transient, bare or through typeorm', (code) => {
-      expect(isTransient(pgError(code))).toBe(true);
-      expect(isTransient(viaTypeorm(pgError(code)))).toBe(true);
-    });
+    it.each(['08006', '08001', '57P01', '57P03', '40001', '40P01', '53300', '55P03'])(
+      'sqlstate %s is transient, bare or through typeorm',
+      (code) => {
+        expect(isTransient(pgError(code))).toBe(true);
+        expect(isTransient(viaTypeorm(pgError(code)))).toBe(true);
+      },
+    );
     it.each(['23505', '23514', '22P02', '42601', '42P01'])('sqlstate %s is not', (code) => {
       expect(isTransient(pgError(code))).toBe(false);
       expect(isTransient(viaTypeorm(pgError(code)))).toBe(false);
@@ -51,6 +54,10 @@ describe('isTransient', () => {
       expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
       expect(isTransient(new Error('timeout exceeded when trying to connect'))).toBe(true);
       expect(isTransient(viaTypeorm(socketError('ECONNREFUSED')))).toBe(true);
+    });
+    it('a transaction whose connection died under it (typeorm released its runner) is transient', () => {
+      expect(isTransient(new QueryRunnerAlreadyReleasedError())).toBe(true);
+      expect(isTransient(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
     });
   });
 
@@ -88,7 +95,9 @@ describe('isTransient', () => {
     it('a closed connection and a server still loading are transient', () => {
       expect(isTransient(new Error('Connection is closed.'))).toBe(true);
       expect(isTransient(new ReplyError('LOADING Redis is loading the dataset in memory'))).toBe(true);
-      expect(isTransient(Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }))).toBe(true);
+      expect(
+        isTransient(Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })),
+      ).toBe(true);
     });
     it('a wrong type is not', () => {
       expect(isTransient(new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(false);
@@ -111,8 +120,12 @@ describe('isTransient', () => {
   describe('kafka', () => {
     it('connection errors and exhausted retries of retriable errors are transient', () => {
       expect(isTransient(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toBe(true);
-      expect(isTransient(new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('x'), { retryCount: 5, retryTime: 1000 }))).toBe(true);
-      expect(isTransient(new KafkaJSProtocolError({ type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true, message: 'no leader' } as never))).toBe(true);
+      expect(isTransient(new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('x'), { retryCount: 5, retryTime: 1000 }))).toBe(
+        true,
+      );
+      expect(
+        isTransient(new KafkaJSProtocolError({ type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true, message: 'no leader' } as never)),
+      ).toBe(true);
     });
     it('a non-retriable error is not', () => {
       expect(isTransient(new KafkaJSNonRetriableError('the message is too large'))).toBe(false);

@@ -54,6 +54,12 @@ const PG_MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode)/i,
 ];
 
+/**
+ * typeorm, when the connection under a transaction died: the error path released the runner while
+ * the transaction's callback still ran. nothing was committed, and a retry gets a new connection
+ */
+const TYPEORM_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 const MONGO_NAMES = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
@@ -105,6 +111,7 @@ function isTransientOne(e: Shape): boolean {
   // postgres (directly, or through typeorm's QueryFailedError, which copies the driver's fields)
   if (typeof code === 'string' && code.length === 5 && isTransientSqlState(code)) return true;
   if (PG_MESSAGES.some((re) => re.test(message))) return true;
+  if (TYPEORM_NAMES.has(name)) return true;
   // mongodb and mongoose
   if (MONGO_NAMES.has(name)) return true;
   if (name.startsWith('Mongo') && typeof code === 'number' && MONGO_CODES.has(code)) return true;

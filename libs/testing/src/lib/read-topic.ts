@@ -1,19 +1,27 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
+import { TopicNames } from '@ecom/events';
 import { waitFor } from './wait-for';
 
-/** reads a topic from the beginning with a throwaway group until a matching message shows up */
+/** the broker's names for this test run (KAFKA_TOPIC_PREFIX, which the integration config sets per run) */
+export function testTopicNames(): TopicNames {
+  return new TopicNames(loadConfig([kafkaConfig('it')], readEnv()).kafka.topicPrefix);
+}
+
+/** reads a (logical) topic from the beginning with a throwaway group until a matching message shows up */
 export async function findMessage(
   kafka: Kafka,
   topic: string,
   match: (m: KafkaMessage) => boolean,
   timeoutMs = 30_000,
 ): Promise<KafkaMessage> {
-  const consumer = kafka.consumer({ groupId: `it-reader-${randomUUID()}` });
+  const names = testTopicNames();
+  const consumer = kafka.consumer({ groupId: names.group(`it-reader-${randomUUID()}`) });
   let found: KafkaMessage | undefined;
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic: names.physical(topic), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         if (!found && match(message)) found = message;
@@ -42,14 +50,16 @@ export class TopicTap {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(kafka: Kafka, topics: readonly string[]): Promise<TopicTap> {
-    const consumer = kafka.consumer({ groupId: `it-tap-${randomUUID()}` });
+    const names = testTopicNames();
+    const consumer = kafka.consumer({ groupId: names.group(`it-tap-${randomUUID()}`) });
     const tap = new TopicTap(consumer);
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    await consumer.subscribe({ topics: topics.map((t) => names.physical(t)), fromBeginning: false });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic: physical, message }) => {
+        const topic = names.logical(physical) ?? physical;
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         tap.events.push({ topic, key: message.key?.toString(), envelope: JSON.parse(message.value?.toString() ?? '{}'), headers });
       },

@@ -26,3 +26,19 @@ export function startServer(server: StackServer): void {
   if (mode() === 'docker') execFileSync('docker', ['compose', 'up', '-d', '--wait', composeName(server)], { cwd: ROOT, stdio: 'inherit' });
   else execFileSync('bash', ['tools/stack/stack.sh', 'up', server], { cwd: ROOT, stdio: 'inherit' });
 }
+
+/**
+ * kill -9 of a server and everything it started, as when its container or node dies: no shutdown
+ * hook runs, nothing is flushed. the native stack starts each server in a session of its own, so
+ * signalling the process group reaches every process of it.
+ */
+export function killServer(server: StackServer): void {
+  if (mode() === 'docker') {
+    execFileSync('docker', ['compose', 'kill', '-s', 'SIGKILL', composeName(server)], { cwd: ROOT, stdio: 'inherit' });
+    return;
+  }
+  const file = join(ROOT, '.stack/run', `${server}.pid`);
+  if (!existsSync(file)) throw new Error(`${server} is not running (no ${file})`);
+  const pid = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+  process.kill(-pid, 'SIGKILL');
+}

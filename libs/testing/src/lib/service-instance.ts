@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '../../..');
+export const ROOT = resolve(__dirname, '../../../..');
 
 /** one running process of a service, from its production build (dist/apps/<service>/main.js) */
 export class Instance {
@@ -49,6 +49,12 @@ export class Instance {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${this.service}:${this.port} not ready after ${timeoutMs} ms`);
+  }
+
+  /** kill -9: no drain, no shutdown hooks, as when a pod's node dies */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** SIGTERM, then waits for the process to exit; returns its exit code and how long the drain took */

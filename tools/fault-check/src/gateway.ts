@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '@ecom/testing';
+
+const NGINX = '/usr/sbin/nginx';
+const TEMPLATE = join(ROOT, 'deploy/gateway/gateway.conf.template');
+
+export type ServicePorts = Record<'user' | 'product' | 'order' | 'analytics' | 'notification', number>;
+
+/**
+ * the platform's own gateway (deploy/gateway's template, rendered with other ports), so the suite
+ * drives the routes and the 503 pages users get, next to a running stack without touching it
+ */
+export class Gateway {
+  private constructor(
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(port: number, services: ServicePorts, dir: string): Promise<Gateway> {
+    if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: the native stack installs it (npm run stack -- install gateway)`);
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+    // as root, nginx workers run as nobody: they must be able to write their temp files
+    chmodSync(join(dir, 'tmp'), 0o777);
+    const vars: Record<string, string> = {
+      SERVICES_HOST: '127.0.0.1',
+      GATEWAY_PORT: `127.0.0.1:${port}`,
+      USER_SERVICE_PORT: String(services.user),
+      PRODUCT_SERVICE_PORT: String(services.product),
+      ORDER_SERVICE_PORT: String(services.order),
+      ANALYTICS_SERVICE_PORT: String(services.analytics),
+      NOTIFICATION_SERVICE_PORT: String(services.notification),
+    };
+    // like the nginx image's envsubst: only these names, so $nginx_variables stay
+    const routes = readFileSync(TEMPLATE, 'utf8').replace(/\$\{([A-Z_]+)\}/g, (m, name: string) => vars[name] ?? m);
+    writeFileSync(join(dir, 'gateway.conf'), routes);
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log stderr error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  include ${dir}/gateway.conf;
+}
+`,
+    );
+    const child = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const gateway = new Gateway(port, child);
+    await gateway.waitListening();
+    return gateway;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private async waitListening(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`the gateway's nginx exited (code ${this.child.exitCode})`);
+      try {
+        await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.arrayBuffer());
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`the gateway is not listening on ${this.port}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGQUIT');
+    await exited;
+  }
+}
