@@ -15,7 +15,12 @@ export class ServiceModule {
   ): DynamicModule {
     return {
       module: ServiceModule,
-      imports: [AppConfigModule.forRoot(config), ObservabilityModule.forRoot(config.service, observability), HealthModule.forRoot({ gates: readiness }), feature],
+      imports: [
+        AppConfigModule.forRoot(config),
+        ObservabilityModule.forRoot(config.service, observability),
+        HealthModule.forRoot({ gates: readiness }),
+        feature,
+      ],
     };
   }
 }

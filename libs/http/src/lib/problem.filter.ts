@@ -56,7 +56,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     // 5xx are ours to fix: log them with the stack; 4xx are the caller's and say why in the body;
     // an outage is neither, and is logged without the stack
-    if (status === HttpStatus.SERVICE_UNAVAILABLE) this.log.warn({ err: messageOf(error), correlationId: problem.correlationId }, 'store unavailable');
+    if (status === HttpStatus.SERVICE_UNAVAILABLE)
+      this.log.warn({ err: messageOf(error), correlationId: problem.correlationId }, 'store unavailable');
     else if (status >= 500) this.log.error({ err: error, correlationId: problem.correlationId }, 'unhandled error');
     // rate limits and outages say when to come back (rfc 9110)
     const retryAfter = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds;

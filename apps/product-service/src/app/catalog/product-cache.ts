@@ -64,7 +64,10 @@ export class ProductCache implements OnApplicationShutdown {
     } catch (e) {
       if (!isTransient(e)) throw e;
       this.unsynced.set(product._id, product);
-      this.log.warn({ productId: product._id, err: (e as Error).message }, 'redis is unavailable; the cache entry is replaced once it is back');
+      this.log.warn(
+        { productId: product._id, err: (e as Error).message },
+        'redis is unavailable; the cache entry is replaced once it is back',
+      );
       this.repair ??= setInterval(() => void this.repairAll(), REPAIR_EVERY_MS);
     }
   }
