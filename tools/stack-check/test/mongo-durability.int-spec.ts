@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { mongo } from 'mongoose';
 import { loadConfig, mongodbConfig, readEnv } from '@ecom/config';
 
 // the native MongoDB-wire server keeps every acknowledged write across a kill -9, and single-document
@@ -31,7 +31,7 @@ const nativeServer = () =>
 // with docker, the stack runs mongod itself: its journal is what keeps acknowledged writes
 const realMongod = () =>
   it('is a real mongod with a journaling storage engine', async () => {
-    const client = new MongoClient(loadConfig([mongodbConfig('stack_check')], readEnv()).mongodb.uri);
+    const client = new mongo.MongoClient(loadConfig([mongodbConfig('stack_check')], readEnv()).mongodb.uri);
     try {
       const status = await client.db().admin().command({ serverStatus: 1 });
       expect(status['storageEngine']?.name).toBe('wiredTiger');

@@ -2,7 +2,7 @@ import { errors as elastic } from '@elastic/elasticsearch';
 import { errors as cassandra } from 'cassandra-driver';
 import { ReplyError } from 'ioredis';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { MongoNetworkError, MongoNotConnectedError, MongoServerError } from 'mongodb';
+import { mongo } from 'mongoose';
 import { DatabaseError } from 'pg';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { z } from 'zod';
@@ -11,6 +11,9 @@ import { StoreUnavailable } from './store-unavailable';
 
 // the drivers' own error classes, built as the drivers build them, so a driver upgrade that
 // renames a class or a field fails here rather than in an outage
+
+// the driver as mongoose ships it, which is how the services load it
+const { MongoNetworkError, MongoNotConnectedError, MongoServerError } = mongo;
 
 function pgError(code: string, message = 'boom'): DatabaseError {
   const e = new DatabaseError(message, 0, 'error');
