@@ -1,12 +1,34 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
-import { TopicNames } from '@ecom/events';
+import { allTopicSpecs, TopicNames } from '@ecom/events';
 import { waitFor } from './wait-for';
 
 /** the broker's names for this test run (KAFKA_TOPIC_PREFIX, which the integration config sets per run) */
 export function testTopicNames(): TopicNames {
   return new TopicNames(loadConfig([kafkaConfig('it')], readEnv()).kafka.topicPrefix);
+}
+
+/**
+ * creates the run's topics that don't exist yet, as every service does at start-up: a test run's
+ * topics are new, and a reader may start before the service that would create them
+ */
+async function ensureRunTopics(kafka: Kafka, names: TopicNames): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = names.specs(allTopicSpecs()).filter((s) => !existing.has(s.name));
+    if (missing.length === 0) return;
+    await admin
+      .createTopics({ waitForLeaders: true, topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions })) })
+      .catch((e: { errors?: { type?: string }[] }) => {
+        // a service created them at the same moment
+        if (!e.errors?.length || !e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')) throw e;
+      });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** reads a (logical) topic from the beginning with a throwaway group until a matching message shows up */
@@ -17,6 +39,7 @@ export async function findMessage(
   timeoutMs = 30_000,
 ): Promise<KafkaMessage> {
   const names = testTopicNames();
+  await ensureRunTopics(kafka, names);
   const consumer = kafka.consumer({ groupId: names.group(`it-reader-${randomUUID()}`) });
   let found: KafkaMessage | undefined;
   await consumer.connect();
@@ -51,6 +74,7 @@ export class TopicTap {
 
   static async start(kafka: Kafka, topics: readonly string[]): Promise<TopicTap> {
     const names = testTopicNames();
+    await ensureRunTopics(kafka, names);
     const consumer = kafka.consumer({ groupId: names.group(`it-tap-${randomUUID()}`) });
     const tap = new TopicTap(consumer);
     let joined = false;
