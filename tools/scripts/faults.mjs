@@ -9,7 +9,7 @@
 // (npm test runs a reduced form: postgres and product-service, 120 orders each)
 import process from 'node:process';
 import { checkPrerequisites, ensureDependencies, run } from './lib/proc.mjs';
-import { chooseMode, stackDown, stackStatus, stackUp } from './lib/stack.mjs';
+import { withStack } from './lib/stack.mjs';
 import { UserError, main, setPrefix, step } from './lib/ui.mjs';
 
 function option(name, fallback, valid) {
@@ -36,20 +36,12 @@ main(async () => {
   };
   checkPrerequisites();
   await ensureDependencies();
-  const mode = await chooseMode();
-  const before = await stackStatus(mode);
-  if (!before.up) {
-    step('the stack is not up: starting it (it is stopped again at the end)');
-    await stackUp(mode);
-  }
-  try {
+  return withStack(step, async () => {
     step(
-      `fault suite: ${env.FAULTS === 'all' ? 'every fault' : env.FAULTS}, ${env.FAULT_ORDERS} orders at ${env.FAULT_RATE}/s each, ${env.FAULT_DOWN_SECONDS} s down; about 2 minutes per fault`,
+      `fault suite: ${env.FAULTS === 'all' ? 'every fault' : env.FAULTS}, ${env.FAULT_ORDERS} orders at ${env.FAULT_RATE}/s each, ${env.FAULT_DOWN_SECONDS} s down; about a minute per fault`,
     );
     const { code } = await run('npx', ['nx', 'run', 'fault-check:faults', '--outputStyle=stream', '--skip-nx-cache'], { env });
     if (code !== 0) throw new UserError('the fault suite found a mismatch: the table and the failing expectations are above');
     return 0;
-  } finally {
-    if (!before.up) await stackDown(mode, before.running.length ? before.stopped : []);
-  }
+  });
 });

@@ -7,7 +7,7 @@
 // needs the built services (built here) and the stack (started here if it is not up, and stopped again).
 import process from 'node:process';
 import { checkPrerequisites, ensureDependencies, run } from './lib/proc.mjs';
-import { chooseMode, stackDown, stackStatus, stackUp } from './lib/stack.mjs';
+import { withStack } from './lib/stack.mjs';
 import { UserError, main, setPrefix, step } from './lib/ui.mjs';
 
 function requests() {
@@ -22,20 +22,12 @@ main(async () => {
   const n = requests();
   checkPrerequisites();
   await ensureDependencies();
-  const mode = await chooseMode();
-  const before = await stackStatus(mode);
-  if (!before.up) {
-    step('the stack is not up: starting it (it is stopped again at the end)');
-    await stackUp(mode);
-  }
-  try {
+  return withStack(step, async () => {
     step(`rolling updates with ${n} requests per service; this takes a few minutes`);
     const { code } = await run('npx', ['nx', 'run', 'rollout-check:rollout', '--outputStyle=stream', '--skip-nx-cache'], {
       env: { ...process.env, ROLLOUT_REQUESTS: String(n), NX_TUI: 'false' },
     });
     if (code !== 0) throw new UserError('the rolling-update check failed: the report and the failing expectations are above');
     return 0;
-  } finally {
-    if (!before.up) await stackDown(mode, before.running.length ? before.stopped : []);
-  }
+  });
 });

@@ -7,3 +7,4 @@ export * from './lib/service-on-stack';
 export * from './lib/tokens';
 export * from './lib/openapi-gaps';
 export * from './lib/service-instance';
+export * from './lib/nginx-config';

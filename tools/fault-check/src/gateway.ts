@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '@ecom/testing';
+import { nginxMainConfig, ROOT } from '@ecom/testing';
 
 const NGINX = '/usr/sbin/nginx';
 const TEMPLATE = join(ROOT, 'deploy/gateway/gateway.conf.template');
@@ -35,24 +35,7 @@ export class Gateway {
     // like the nginx image's envsubst: only these names, so $nginx_variables stay
     const routes = readFileSync(TEMPLATE, 'utf8').replace(/\$\{([A-Z_]+)\}/g, (m, name: string) => vars[name] ?? m);
     writeFileSync(join(dir, 'gateway.conf'), routes);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log stderr error;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  include ${dir}/gateway.conf;
-}
-`,
-    );
+    writeFileSync(join(dir, 'nginx.conf'), nginxMainConfig(dir, `  include ${dir}/gateway.conf;`));
     const child = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const gateway = new Gateway(port, child);
     await gateway.waitListening();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nginxMainConfig } from '@ecom/testing';
 
 const NGINX = '/usr/sbin/nginx';
 
@@ -28,19 +29,9 @@ export class Balancer {
   }
 
   private static config(port: number, upstreams: readonly number[], dir: string): string {
-    return `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log stderr error;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  upstream service {
+    return nginxMainConfig(
+      dir,
+      `  upstream service {
 ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
     keepalive 32;
   }
@@ -51,9 +42,8 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
       proxy_set_header Connection "";
       proxy_pass http://service;
     }
-  }
-}
-`;
+  }`,
+    );
   }
 
   /** points the upstream at `upstreams`; resolves once the new workers serve and the old ones are gone */

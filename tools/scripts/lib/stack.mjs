@@ -122,3 +122,21 @@ export async function stackStatus(mode) {
   const stopped = rows.filter((m) => m[2].startsWith('stopped')).map((m) => m[1]);
   return { up: code === 0, running, stopped };
 }
+
+/**
+ * runs `work` with the stack up: starts it if it is not, and stops again afterwards only what it
+ * started. for the long checks (npm run rollout, npm run faults).
+ */
+export async function withStack(step, work) {
+  const mode = await chooseMode();
+  const before = await stackStatus(mode);
+  if (!before.up) {
+    step('the stack is not up: starting it (it is stopped again at the end)');
+    await stackUp(mode);
+  }
+  try {
+    return await work();
+  } finally {
+    if (!before.up) await stackDown(mode, before.running.length ? before.stopped : []);
+  }
+}

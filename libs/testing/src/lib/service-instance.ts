@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readEnv } from '@ecom/config';
 
 export const ROOT = resolve(__dirname, '../../../..');
 
@@ -23,7 +24,7 @@ export class Instance {
     const child = spawn(process.execPath, [main], {
       cwd: ROOT,
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
     });
     closeSync(fd);
     return new Instance(service, port, child);

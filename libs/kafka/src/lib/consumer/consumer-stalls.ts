@@ -50,8 +50,4 @@ export class ConsumerStalls implements OnModuleInit {
       else this.stalls.set(key, { topic, partition, since: new Date().toISOString(), error });
     }
   }
-
-  list(): readonly Stall[] {
-    return [...this.stalls.values()];
-  }
 }
