@@ -64,8 +64,8 @@ export interface TappedEvent {
 }
 
 /**
- * listens to topics from now on with one throwaway group, so a suite pays the group join once
- * instead of once per lookup. start it before producing what it should see.
+ * listens to the run's topics with one throwaway group, so a suite pays the group join once
+ * instead of once per lookup. it sees the run's events from the start, so filter by key.
  */
 export class TopicTap {
   readonly events: TappedEvent[] = [];
@@ -80,7 +80,9 @@ export class TopicTap {
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => names.physical(t)), fromBeginning: false });
+    // from the beginning: the run's topics hold only the run's events, and a group that starts at
+    // "latest" decides what latest is at its first fetch, after events the test may already have caused
+    await consumer.subscribe({ topics: topics.map((t) => names.physical(t)), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic: physical, message }) => {
         const topic = names.logical(physical) ?? physical;
