@@ -36,6 +36,22 @@ describe('order-service (real postgres, kafka)', () => {
       },
       { key: orderId },
     );
+  /**
+   * proves the consumer is past everything sent so far on `topic` with `key`: an answer for a fresh
+   * PENDING order, sent with the same kafka key (so on the same partition, behind them), then awaited.
+   * what the earlier messages did, or didn't do, is done by then; no sleep needed.
+   */
+  const passedOn = async (topic: 'stock.reserved' | 'stock.rejected', key: string) => {
+    const marker: string = (
+      await place(alice, [
+        { productId: 'p-1', quantity: 2 },
+        { productId: 'p-2', quantity: 1 },
+      ])
+    ).json().id;
+    if (topic === Topics.StockReserved) await send(Topics.StockReserved, { ...reserved(marker), key });
+    else await send(Topics.StockRejected, createEnvelope(Topics.StockRejected, { orderId: marker, reason: 'marker' }, { key }));
+    await tap.next(topic === Topics.StockReserved ? Topics.OrderConfirmed : Topics.OrderRejected, marker);
+  };
   const statusOf = (id: string, status: string) =>
     waitFor(`order ${id} to be ${status}`, async () => {
       const o = (await call('GET', `/api/orders/${id}`, 'admin')).json();
@@ -139,7 +155,7 @@ describe('order-service (real postgres, kafka)', () => {
       userId: alice,
       total: { amount: 2800 },
     });
-    await new Promise((r) => setTimeout(r, 500));
+    await passedOn(Topics.StockReserved, id);
     expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(1);
   });
 
@@ -181,7 +197,8 @@ describe('order-service (real postgres, kafka)', () => {
     const late = reserved(id);
     await send(Topics.StockReserved, late);
     await send(Topics.StockRejected, createEnvelope(Topics.StockRejected, { orderId: id, reason: 'x' }, { key: id }));
-    await new Promise((r) => setTimeout(r, 1000));
+    await passedOn(Topics.StockReserved, id);
+    await passedOn(Topics.StockRejected, id);
     expect((await call('GET', `/api/orders/${id}`, alice)).json().status).toBe('CANCELLED');
     expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(0);
   });
@@ -200,7 +217,9 @@ describe('order-service (real postgres, kafka)', () => {
     // keys belong to their caller: bob's use of the same key is a new order
     expect((await place(bob, items, key)).json().id).not.toBe(id);
     expect((await place(alice, items, 'bad key')).statusCode).toBe(400);
-    await new Promise((r) => setTimeout(r, 500));
+    // the outbox relays in commit order: once a later order's order.placed is out, a second one for id would be too
+    const later = (await place(alice, items)).json().id;
+    await tap.next(Topics.OrderPlaced, later);
     expect(tap.seen(Topics.OrderPlaced, id)).toHaveLength(1);
   });
 

@@ -49,6 +49,25 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
       return r && ['reserved', 'rejected', 'released'].includes(r.state) && r;
     });
 
+  /**
+   * proves the consumer is past everything sent so far on `topic` with `key`: an event about a fresh
+   * order, sent with the same kafka key (so on the same partition, behind them), settled. what the
+   * earlier messages did, or didn't do, is done by then; no sleep needed.
+   */
+  const passedOn = async (topic: 'order.placed' | 'order.cancelled', key: string) => {
+    const marker = `o-marker-${randomUUID()}`;
+    const producer = app.get(EventProducer);
+    if (topic === Topics.OrderPlaced) {
+      const payload = { orderId: marker, userId: `u-${run}`, lines: [{ productId: `no-such-${run}`, quantity: 1 }] };
+      await producer.sendBatch([{ topic, envelope: createEnvelope(Topics.OrderPlaced, payload, { key }) }]);
+    } else {
+      await producer.sendBatch([
+        { topic, envelope: createEnvelope(Topics.OrderCancelled, { orderId: marker, userId: `u-${run}` }, { key }) },
+      ]);
+    }
+    await settled(marker);
+  };
+
   beforeAll(async () => {
     app = await createServiceApp(productService);
     admin = await bearerFor('admin');
@@ -130,7 +149,7 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     expect((await settled(orderId)).state).toBe('released');
     await waitFor('the stock to come back', async () => (await stockOf(a)) === 4);
     await cancel(orderId);
-    await new Promise((r) => setTimeout(r, 500));
+    await passedOn(Topics.OrderCancelled, orderId);
     expect(await stockOf(a)).toBe(4);
     expect(tap.seen(Topics.StockReleased, orderId)).toHaveLength(1);
   });
@@ -142,7 +161,7 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     await payloadOf(Topics.StockReleased, orderId);
     await place(orderId, [{ productId: a, quantity: 2 }]);
     expect((await settled(orderId)).state).toBe('released');
-    await new Promise((r) => setTimeout(r, 500));
+    await passedOn(Topics.OrderPlaced, orderId);
     expect(await stockOf(a)).toBe(4);
   });
 });
