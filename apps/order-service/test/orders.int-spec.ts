@@ -21,8 +21,10 @@ describe('order-service (real postgres, kafka)', () => {
     app.inject({ method, url, payload, headers: { ...headers, ...(who && { authorization: tokens[who] }) } });
   const place = (who: string, items: object[], key?: string) =>
     call('POST', '/api/orders', who, { items }, key ? { 'idempotency-key': key } : {});
-  const send = async <T extends 'stock.reserved' | 'stock.rejected'>(topic: T, envelope: EventEnvelope<EventsMap[T]>) =>
-    app.get(EventProducer).sendBatch([{ topic, envelope }]);
+  const send = async <T extends typeof Topics.StockReserved | typeof Topics.StockRejected>(
+    topic: T,
+    envelope: EventEnvelope<EventsMap[T]>,
+  ) => app.get(EventProducer).sendBatch([{ topic, envelope }]);
   const reserved = (orderId: string) =>
     createEnvelope(
       Topics.StockReserved,
@@ -41,7 +43,7 @@ describe('order-service (real postgres, kafka)', () => {
    * PENDING order, sent with the same kafka key (so on the same partition, behind them), then awaited.
    * what the earlier messages did, or didn't do, is done by then; no sleep needed.
    */
-  const passedOn = async (topic: 'stock.reserved' | 'stock.rejected', key: string) => {
+  const passedOn = async (topic: typeof Topics.StockReserved | typeof Topics.StockRejected, key: string) => {
     const marker: string = (
       await place(alice, [
         { productId: 'p-1', quantity: 2 },

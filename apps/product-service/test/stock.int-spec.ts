@@ -35,7 +35,11 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     return res.json().id;
   };
   const stockOf = async (id: string): Promise<number> => (await app.inject({ method: 'GET', url: `/api/products/${id}` })).json().stock;
-  const publish = async <T extends 'order.placed' | 'order.cancelled'>(topic: T, payload: EventsMap[T], times = 1) => {
+  const publish = async <T extends typeof Topics.OrderPlaced | typeof Topics.OrderCancelled>(
+    topic: T,
+    payload: EventsMap[T],
+    times = 1,
+  ) => {
     const envelope = createEnvelope(topic, payload, { key: payload.orderId });
     for (let i = 0; i < times; i++) await app.get(EventProducer).sendBatch([{ topic, envelope }]);
   };
@@ -54,7 +58,7 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
    * order, sent with the same kafka key (so on the same partition, behind them), settled. what the
    * earlier messages did, or didn't do, is done by then; no sleep needed.
    */
-  const passedOn = async (topic: 'order.placed' | 'order.cancelled', key: string) => {
+  const passedOn = async (topic: typeof Topics.OrderPlaced | typeof Topics.OrderCancelled, key: string) => {
     const marker = `o-marker-${randomUUID()}`;
     const producer = app.get(EventProducer);
     if (topic === Topics.OrderPlaced) {
