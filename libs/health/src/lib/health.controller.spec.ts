@@ -11,13 +11,17 @@ describe('HealthController', () => {
   const indicators = new HealthIndicatorService();
   const get = (url: string) => app.inject({ method: 'GET', url });
 
-  beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [HealthModule] }).compile();
+  /** a fresh app around HealthModule, or HealthModule.forRoot({ gates }) */
+  const boot = async (gates?: string[]) => {
+    const health = gates ? HealthModule.forRoot({ gates }) : HealthModule;
+    const moduleRef = await Test.createTestingModule({ imports: [health] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     registry = app.get(HealthRegistry);
-  });
+  };
+
+  beforeEach(() => boot());
   afterEach(() => app.close());
 
   it('answers live with ok and no caching', async () => {
@@ -57,10 +61,7 @@ describe('HealthController', () => {
 
   it('stays 200 when only a check that is not a gate is down, and reports it', async () => {
     await app.close();
-    const moduleRef = await Test.createTestingModule({ imports: [HealthModule.forRoot({ gates: ['mongo'] })] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    await app.init();
-    registry = app.get(HealthRegistry);
+    await boot(['mongo']);
     registry.register(() => indicators.check('mongo').up());
     registry.register(() => indicators.check('elasticsearch').down({ message: 'refused' }));
     const res = await get('/health/ready');
@@ -72,10 +73,7 @@ describe('HealthController', () => {
 
   it('is 503 when a gate is down', async () => {
     await app.close();
-    const moduleRef = await Test.createTestingModule({ imports: [HealthModule.forRoot({ gates: ['mongo'] })] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    await app.init();
-    registry = app.get(HealthRegistry);
+    await boot(['mongo']);
     registry.register(() => indicators.check('mongo').down({ message: 'refused' }));
     registry.register(() => indicators.check('elasticsearch').up());
     expect((await get('/health/ready')).statusCode).toBe(503);
