@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import type { Connection, ConnectOptions } from 'mongoose';
 import type { MongoConfig } from '@ecom/config';
 import { HealthRegistry, MongoHealthIndicator } from '@ecom/health';
 
@@ -24,6 +24,18 @@ class MongoSetup implements OnModuleInit {
   }
 }
 
+/**
+ * writes are acknowledged once they are in the journal: a standalone mongod otherwise acknowledges
+ * from memory and flushes its journal every 100 ms, so a crash loses the writes of that window. a
+ * write concern in the URI (w, journal, wtimeoutMS) replaces this default entirely.
+ */
+export function writeConcernFor(uri: string): Pick<ConnectOptions, 'writeConcern'> {
+  const query = uri.split('?')[1] ?? '';
+  const named = new URLSearchParams(query);
+  const inUri = ['w', 'journal', 'j', 'wtimeoutMS'].some((k) => [...named.keys()].some((n) => n.toLowerCase() === k.toLowerCase()));
+  return inUri ? {} : { writeConcern: { journal: true } };
+}
+
 /** mongoose over the MongoDB wire protocol (MongoDB with docker, mongo-java-server in the native stack) */
 @Module({})
 export class MongoModule {
@@ -37,6 +49,7 @@ export class MongoModule {
             const cfg = c.getOrThrow<MongoConfig>('mongodb');
             return {
               uri: cfg.uri,
+              ...writeConcernFor(cfg.uri),
               maxPoolSize: cfg.poolSize,
               autoIndex: false,
               serverSelectionTimeoutMS: 5_000,
