@@ -1,40 +1,68 @@
 #!/usr/bin/env bash
-# what durable local stores cost: acknowledged-write throughput of PostgreSQL and the MongoDB-wire
-# server, durable (the stack's settings) and with the earlier non-durable settings, one after the
-# other on the same machine. private servers (a temporary STACK_HOME, spare ports), so the running
-# stack is not touched; the stack's installs are used (and made on first use).
-#   bash tools/stack/bench-durability.sh [seconds] [repeats]
+# what durable local stores cost: acknowledged-write throughput of PostgreSQL, the MongoDB-wire
+# server and Cassandra, durable (the stack's settings) and with the earlier non-durable settings, one
+# after the other on the same machine. private servers (a temporary STACK_HOME, spare ports), so the
+# running stack is not touched; the stack's installs are used (and made on first use).
+#   bash tools/stack/bench-durability.sh [seconds] [repeats] [stores]
 # postgres: pgbench -c 8 -j 2 -T <seconds> (default 20) on a scale-10 database, with fsync,
 # synchronous_commit and full_page_writes on, then off. mongodb: 5,000 single inserts from 8 clients
 # (bench-mongo-writes.mjs), with a commit and fsync per write, then with the library's background
-# commit. the pairs alternate <repeats> times (default 3), and the medians are printed at the end:
-# other work on the machine moves single runs a lot.
+# commit. cassandra: 20,000 single-row prepared inserts, 32 in flight, into a table shaped like
+# analytics' series_facts (bench-cassandra-writes.mjs), with commitlog_sync: batch (the commit log
+# fsynced before each acknowledgement), then periodic (cassandra's default, fsync every 10 s). the
+# pairs alternate <repeats> times (default 3), and the medians are printed at the end: other work on
+# the machine moves single runs a lot. mongodb and cassandra start each run on an empty data dir.
+# <stores> (or BENCH_ONLY) picks some of postgres, mongodb and cassandra, comma separated; all by
+# default: `bash tools/stack/bench-durability.sh 20 3 cassandra`.
+# ports: BENCH_POSTGRES_PORT (55432), BENCH_MONGODB_PORT (57017), BENCH_CASSANDRA_PORT (59042),
+# BENCH_CASSANDRA_STORAGE_PORT (57000), BENCH_CASSANDRA_JMX_PORT (57199).
 set -u
 SECS=${1:-20}
 REPEATS=${2:-3}
+ONLY=${3:-${BENCH_ONLY:-postgres,mongodb,cassandra}}
 STACK_HOME=$(mktemp -d)
 chmod 755 "$STACK_HOME" # the servers run as the stack user when started by root
 export STACK_HOME
 export POSTGRES_PORT=${BENCH_POSTGRES_PORT:-55432} MONGODB_PORT=${BENCH_MONGODB_PORT:-57017}
+export CASSANDRA_PORT=${BENCH_CASSANDRA_PORT:-59042} CASSANDRA_STORAGE_PORT=${BENCH_CASSANDRA_STORAGE_PORT:-57000}
+export CASSANDRA_JMX_PORT=${BENCH_CASSANDRA_JMX_PORT:-57199}
 # shellcheck source=./lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=./servers/postgres.sh
 source "$STACK_ROOT/servers/postgres.sh"
 # shellcheck source=./servers/mongodb.sh
 source "$STACK_ROOT/servers/mongodb.sh"
+# shellcheck source=./servers/cassandra.sh
+source "$STACK_ROOT/servers/cassandra.sh"
 
 cleanup() {
   stop_server postgres >/dev/null
   stop_server mongodb >/dev/null
+  stop_server cassandra >/dev/null
   rm -rf "$STACK_HOME"
 }
 trap cleanup EXIT
-for p in "$POSTGRES_PORT" "$MONGODB_PORT"; do
-  port_open "$p" && die "port $p is taken; set BENCH_POSTGRES_PORT / BENCH_MONGODB_PORT"
+STORES=()
+for s in ${ONLY//,/ }; do
+  case "$s" in
+    postgres | mongodb | cassandra) STORES+=("$s") ;;
+    *) die "unknown store \"$s\"; pick from postgres, mongodb, cassandra (comma separated)" ;;
+  esac
+done
+[ "${#STORES[@]}" -gt 0 ] || die "no store to measure"
+bench() { [[ " ${STORES[*]} " == *" $1 "* ]]; }
+
+ports=()
+bench postgres && ports+=("$POSTGRES_PORT")
+bench mongodb && ports+=("$MONGODB_PORT")
+bench cassandra && ports+=("$CASSANDRA_PORT" "$CASSANDRA_STORAGE_PORT" "$CASSANDRA_JMX_PORT")
+for p in "${ports[@]}"; do
+  port_open "$p" && die "port $p is taken; move it with the BENCH_*_PORT variables (see the header)"
 done
 ensure_layout
-postgres_install
-mongodb_install
+bench postgres && postgres_install
+bench mongodb && mongodb_install
+bench cassandra && cassandra_install
 
 declare -A runs=() # label -> the run's figures, space separated
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
@@ -69,23 +97,49 @@ mongo_run() { # mongo_run <label> [java -D flags...]
   step "mongodb, $label: $out"
   runs["mongodb, $label: 5,000 inserts from 8 clients, inserts/s"]+="$rate "
 }
+cassandra_run() { # cassandra_run <label> <batch|periodic>
+  local label=$1 mode=$2 dir out
+  dir=$(data_dir cassandra)
+  rm -rf "$dir"
+  CASSANDRA_COMMITLOG_SYNC=$mode cassandra_start
+  # the setting must have reached the node, or both halves would measure the same thing
+  grep -qx "commitlog_sync: $mode" "$dir/conf/cassandra.yaml" \
+    || die "cassandra.yaml has no 'commitlog_sync: $mode'; does servers/cassandra.sh read CASSANDRA_COMMITLOG_SYNC?"
+  wait_ready cassandra "$(cassandra_timeout)"
+  out=$(node "$STACK_ROOT/bench-cassandra-writes.mjs" --contact "$STACK_HOST:$CASSANDRA_PORT" --n 20000 --concurrency 32 2>&1)
+  stop_server cassandra >/dev/null
+  local rate; rate=$(sed -n 's|.*: \([0-9]*\)/s,.*|\1|p' <<<"$out")
+  [ -n "$rate" ] || die "cassandra bench failed: $out"
+  step "cassandra, $label: $out"
+  runs["cassandra, $label: 20,000 inserts, 32 in flight, inserts/s"]+="$rate "
+}
 
-step "postgres: a scale-10 pgbench database"
-postgres_start
-wait_ready postgres 60
-postgres_post_start
-PGPASSWORD="$POSTGRES_PASSWORD" "$(postgres_bin)/pgbench" -h "$STACK_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" \
-  -i -q -s 10 "$POSTGRES_DB" >>"$(log_file postgres)" 2>&1 || die "pgbench -i failed; see $(log_file postgres)"
-stop_server postgres >/dev/null
+if bench postgres; then
+  step "postgres: a scale-10 pgbench database"
+  postgres_start
+  wait_ready postgres 60
+  postgres_post_start
+  PGPASSWORD="$POSTGRES_PASSWORD" "$(postgres_bin)/pgbench" -h "$STACK_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_USER" \
+    -i -q -s 10 "$POSTGRES_DB" >>"$(log_file postgres)" 2>&1 || die "pgbench -i failed; see $(log_file postgres)"
+  stop_server postgres >/dev/null
 
-for _ in $(seq 1 "$REPEATS"); do
-  pg_run "durable (defaults)"
-  pg_run "fsync/synchronous_commit/full_page_writes off" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
-done
-for _ in $(seq 1 "$REPEATS"); do
-  mongo_run "durable (commit and fsync per write)"
-  mongo_run "background commit (mongodb.durable=false)" -Dmongodb.durable=false
-done
+  for _ in $(seq 1 "$REPEATS"); do
+    pg_run "durable (defaults)"
+    pg_run "fsync/synchronous_commit/full_page_writes off" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+  done
+fi
+if bench mongodb; then
+  for _ in $(seq 1 "$REPEATS"); do
+    mongo_run "durable (commit and fsync per write)"
+    mongo_run "background commit (mongodb.durable=false)" -Dmongodb.durable=false
+  done
+fi
+if bench cassandra; then
+  for _ in $(seq 1 "$REPEATS"); do
+    cassandra_run "durable (commitlog_sync: batch)" batch
+    cassandra_run "periodic commit log (commitlog_sync_period: 10000ms)" periodic
+  done
+fi
 
 echo
 for label in "${!runs[@]}"; do
