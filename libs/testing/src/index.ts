@@ -8,3 +8,4 @@ export * from './lib/tokens';
 export * from './lib/openapi-gaps';
 export * from './lib/service-instance';
 export * from './lib/nginx-config';
+export * from './lib/tcp-proxy';

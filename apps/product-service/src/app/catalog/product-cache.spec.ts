@@ -4,6 +4,8 @@ import { ProductCache, type CachedProduct } from './product-cache';
 // a redis stand-in that can go down; the script's version rule is what the integration tests cover
 class FlakyRedis {
   down = false;
+  // connected as far as the client knows: commands fail as they do when the connection dies under them
+  readonly status = 'ready';
   readonly data = new Map<string, string>();
 
   async get(key: string): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { REDIS } from '@ecom/datastores';
+import { REDIS, ensureRedisConnected } from '@ecom/datastores';
 import { isTransient } from '@ecom/resilience';
 import type { ProductDocument } from './product.schema';
 
@@ -27,7 +27,8 @@ export type CachedProduct = Omit<ProductDocument, 'outbox' | 'outboxPending' | '
 /**
  * single product reads, cached in redis. every write stores its result (deleted products too, so
  * a racing read cannot bring them back); reads that miss store what they loaded.
- * the cache is not a dependency: while redis is down, reads go to mongodb and writes succeed.
+ * the cache is not a dependency: while redis is down, reads go to mongodb and writes succeed,
+ * without waiting for the client's reconnect attempts.
  */
 @Injectable()
 export class ProductCache implements OnApplicationShutdown {
@@ -42,6 +43,7 @@ export class ProductCache implements OnApplicationShutdown {
   async get(id: string): Promise<CachedProduct | null> {
     if (this.unsynced.has(id)) return null; // redis may hold an older version
     try {
+      ensureRedisConnected(this.redis);
       const hit = await this.redis.get(keyOf(id));
       return hit ? (JSON.parse(hit.slice(hit.indexOf('|') + 1)) as CachedProduct) : null;
     } catch (e) {
@@ -95,6 +97,7 @@ export class ProductCache implements OnApplicationShutdown {
   private async store(product: ProductDocument | CachedProduct): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { outbox, outboxPending, rev, stockOps, ...kept } = product as ProductDocument;
+    ensureRedisConnected(this.redis);
     await this.redis.eval(PUT_IF_NEWER, 1, keyOf(product._id), product.version, JSON.stringify(kept), TTL_SECONDS);
   }
 }

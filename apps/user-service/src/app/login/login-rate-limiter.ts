@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { REDIS } from '@ecom/datastores';
+import { REDIS, ensureRedisConnected } from '@ecom/datastores';
 import { emailKeyOf } from '../accounts/user.schema';
 import type { LoginLimitsConfig } from './login-limits.config';
 
@@ -21,6 +21,7 @@ export class TooManyAttempts extends HttpException {
 /**
  * every attempt counts against the client ip; only failures count against the account, so a
  * user who knows their password is never locked out by their own logins. over a limit is a 429.
+ * without redis the limits cannot be checked, so login fails closed: 503 at once (StoreUnavailable).
  */
 @Injectable()
 export class LoginRateLimiter {
@@ -30,6 +31,7 @@ export class LoginRateLimiter {
   ) {}
 
   async attempt(ip: string, email: string): Promise<void> {
+    ensureRedisConnected(this.redis);
     const limits = this.limits();
     const [count, ttlMs] = await this.hit(`login:ip:${ip}`, 60_000);
     if (count > limits.perIpPerMinute) throw new TooManyAttempts(seconds(ttlMs));

@@ -3,9 +3,19 @@ import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '@ecom/config';
 import { HealthRegistry, RedisHealthIndicator } from '@ecom/health';
+import { StoreUnavailable } from '@ecom/resilience';
 import { withStartupRetry } from '../with-retry';
 
 export const REDIS = Symbol('ecom:redis');
+
+/**
+ * throws StoreUnavailable at once while the client has no connection. a command sent then waits
+ * through the client's reconnect attempts (seconds, longer as the outage goes on) before failing;
+ * callers that have something better to do than wait (a cache, a 503) ask first.
+ */
+export function ensureRedisConnected(redis: Pick<Redis, 'status'>): void {
+  if (redis.status !== 'ready') throw new StoreUnavailable('redis');
+}
 
 @Injectable()
 class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
