@@ -26,6 +26,9 @@ import {
 import { SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
 import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
+import localKeys from './lib/local-keys.cjs';
+
+const { localKeyEnv } = localKeys;
 
 function readTimeout() {
   const i = process.argv.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
@@ -91,6 +94,8 @@ function launch(plan) {
       stdio: ['ignore', fd, fd],
       env: {
         ...process.env,
+        // the local pair in .stack/keys, generated on first use, unless the environment names keys
+        ...localKeyEnv(),
         NODE_ENV: 'development',
         HTTP_PORT: String(svc.port),
       },

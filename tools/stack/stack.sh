@@ -44,6 +44,8 @@ cmd_up() {
   local started=$SECONDS n names
   names=$(pick "$@")
   ensure_layout
+  # the services' token-signing pair, generated once into .stack/keys (never committed)
+  node "$REPO_ROOT/tools/scripts/lib/local-keys.cjs" || die "could not create the local key pair in $REPO_ROOT/.stack/keys"
   for n in $names; do "${n}_install"; done
   # launch everything first, then wait: the jvms start in parallel
   for n in $names; do

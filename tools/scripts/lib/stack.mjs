@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { RUN_DIR, ensureDirs, quiet, removeFile, run } from './proc.mjs';
+import localKeys from './local-keys.cjs';
 import { UserError, step, warn } from './ui.mjs';
 
 const MODE_FILE = join(RUN_DIR, 'mode');
@@ -59,6 +60,8 @@ export async function chooseMode() {
 
 /** starts the stack (all servers), streaming progress; throws a UserError when it fails */
 export async function stackUp(mode) {
+  // the services' token-signing pair (.stack/keys): the native stack makes it too, compose mounts it
+  localKeys.ensureLocalKeys();
   if (mode === 'docker') {
     step('docker compose up -d --wait');
     const { code } = await run('docker', ['compose', 'up', '-d', '--wait']);

@@ -1,6 +1,8 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 import type { AccessToken } from './auth-user';
 import { InvalidTokenError } from './invalid-token.error';
+import { keyIdOf } from './key-id';
 import { TokenSigner } from './token-signer';
 import { TokenVerifier } from './token-verifier';
 
@@ -9,7 +11,7 @@ const keys = generateKeyPairSync('ed25519');
 const claims = { issuer: 'ecom-user-service', audience: 'ecom' };
 const signer = (privateKey = keys.privateKey, now = () => T0) => new TokenSigner({ privateKey, ttlSeconds: 600, now, ...claims });
 const verifier = (over: Partial<ConstructorParameters<typeof TokenVerifier>[0]> = {}) =>
-  new TokenVerifier({ publicKey: keys.publicKey, now: () => T0, ...claims, ...over });
+  new TokenVerifier({ publicKeys: [keys.publicKey], now: () => T0, ...claims, ...over });
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
@@ -57,12 +59,47 @@ describe('TokenSigner and TokenVerifier', () => {
     expect(await reasonOf(() => verifier({ audience: 'another-app' }).verify(customer.accessToken))).toBe('wrong audience');
   });
 
-  it('refuses a token signed by another key, or changed after signing', async () => {
-    const stranger = await signer(generateKeyPairSync('ed25519').privateKey).sign({ sub: 'user-1', role: 'admin' });
-    expect(await reasonOf(() => verifier().verify(stranger.accessToken))).toBe('bad signature');
+  it('refuses a token signed by a key it does not hold, one that borrows a known kid, or one changed after signing', async () => {
+    const strangerKey = generateKeyPairSync('ed25519').privateKey;
+    const stranger = await signer(strangerKey).sign({ sub: 'user-1', role: 'admin' });
+    expect(await reasonOf(() => verifier().verify(stranger.accessToken))).toBe('unknown key');
+    const borrowed = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keyIdOf(keys.publicKey) })
+      .setSubject('user-1')
+      .setIssuer(claims.issuer)
+      .setAudience(claims.audience)
+      .setIssuedAt(T0 / 1000)
+      .setExpirationTime(T0 / 1000 + 60)
+      .sign(strangerKey);
+    expect(await reasonOf(() => verifier().verify(borrowed))).toBe('bad signature');
     const [header, , signature] = customer.accessToken.split('.');
     const promoted = b64({ ...payloadOf(customer.accessToken), role: 'admin' });
     expect(await reasonOf(() => verifier().verify(`${header}.${promoted}.${signature}`))).toBe('bad signature');
+  });
+
+  it('picks the key by kid, so tokens of the old and the new key both verify during a rotation', async () => {
+    const next = generateKeyPairSync('ed25519');
+    const fromNext = await signer(next.privateKey).sign({ sub: 'user-9', role: 'customer' });
+    const both = verifier({ publicKeys: [keys.publicKey, next.publicKey] });
+    expect((await both.verify(customer.accessToken)).id).toBe('user-1');
+    expect((await both.verify(fromNext.accessToken)).id).toBe('user-9');
+    // once the old key is dropped, its tokens stop working
+    expect(await reasonOf(() => verifier({ publicKeys: [next.publicKey] }).verify(customer.accessToken))).toBe('unknown key');
+  });
+
+  it('refuses a token without a kid or an iat, or one meant to live longer than an hour', async () => {
+    const base = () =>
+      new SignJWT({ role: 'admin' }).setSubject('user-1').setIssuer(claims.issuer).setAudience(claims.audience).setExpirationTime(T0 / 1000 + 60);
+    const noKid = await base().setProtectedHeader({ alg: 'EdDSA' }).setIssuedAt(T0 / 1000).sign(keys.privateKey);
+    expect(await reasonOf(() => verifier().verify(noKid))).toBe('unknown key');
+    const noIat = await base().setProtectedHeader({ alg: 'EdDSA', kid: keyIdOf(keys.publicKey) }).sign(keys.privateKey);
+    expect(await reasonOf(() => verifier().verify(noIat))).toBe('unexpected claims');
+    const century = new TokenSigner({ privateKey: keys.privateKey, ttlSeconds: 100 * 365 * 86_400, now: () => T0, ...claims });
+    expect(await reasonOf(async () => verifier().verify((await century.sign({ sub: 'user-1', role: 'admin' })).accessToken))).toBe(
+      'lifetime too long',
+    );
+    const hour = new TokenSigner({ privateKey: keys.privateKey, ttlSeconds: 3600, now: () => T0, ...claims });
+    expect((await verifier().verify((await hour.sign({ sub: 'user-1', role: 'admin' })).accessToken)).id).toBe('user-1');
   });
 
   it('refuses alg "none" and hs256 forged with the public key as the secret', async () => {
@@ -83,7 +120,8 @@ describe('TokenSigner and TokenVerifier', () => {
   });
 
   it('accepts only ed25519 keys of the right kind', async () => {
-    expect(() => new TokenVerifier({ publicKey: keys.privateKey, ...claims })).toThrow('TokenVerifier needs an Ed25519 public key');
+    expect(() => new TokenVerifier({ publicKeys: [keys.privateKey], ...claims })).toThrow('TokenVerifier needs Ed25519 public keys');
+    expect(() => new TokenVerifier({ publicKeys: [], ...claims })).toThrow('TokenVerifier needs at least one public key');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(() => new TokenSigner({ privateKey: rsa.privateKey, ttlSeconds: 60, ...claims })).toThrow(
       'TokenSigner needs an Ed25519 private key',

@@ -1,12 +1,15 @@
 import type { KeyObject } from 'node:crypto';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '@ecom/config';
 import { ROLES, type AuthUser, type Role } from './auth-user';
 import { CLOCK_TOLERANCE_SECONDS } from './constants';
 import { InvalidTokenError } from './invalid-token.error';
 import { errors, jwtVerify } from 'jose';
 import { JWT_ALG } from './constants';
+import { keyIdOf } from './key-id';
 
 export interface TokenVerifierOptions {
-  readonly publicKey: KeyObject;
+  /** every key a token may be signed with, told apart by the token's kid (more than one while a key is rolled) */
+  readonly publicKeys: readonly KeyObject[];
   readonly issuer: string;
   readonly audience: string;
   /** ms since the epoch; tests move it */
@@ -15,33 +18,50 @@ export interface TokenVerifierOptions {
 
 const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
 
-/** checks an access token with the public key alone: no call to user-service */
+class UnknownKey extends Error {}
+
+/** checks an access token with the public keys alone: no call to user-service */
 export class TokenVerifier {
+  private readonly keys: ReadonlyMap<string, KeyObject>;
+
   constructor(private readonly options: TokenVerifierOptions) {
     // the algorithm is pinned to ed25519, so any other key is a wiring mistake
-    const { publicKey } = options;
-    if (publicKey.type !== 'public' || publicKey.asymmetricKeyType !== 'ed25519')
-      throw new Error('TokenVerifier needs an Ed25519 public key');
+    if (options.publicKeys.length === 0) throw new Error('TokenVerifier needs at least one public key');
+    for (const key of options.publicKeys)
+      if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') throw new Error('TokenVerifier needs Ed25519 public keys');
+    this.keys = new Map(options.publicKeys.map((key) => [keyIdOf(key), key]));
   }
 
   /** the user the token names; throws InvalidTokenError saying why it is refused */
   async verify(token: string): Promise<AuthUser> {
-    const { publicKey, issuer, audience, now = Date.now } = this.options;
+    const { issuer, audience, now = Date.now } = this.options;
     let payload: Record<string, unknown>;
     try {
       // the algorithm is pinned, never taken from the token: that stops alg "none" and hs256
-      // "signed" with the public key as its secret
-      ({ payload } = await jwtVerify(token, publicKey, {
-        algorithms: [JWT_ALG],
-        issuer,
-        audience,
-        requiredClaims: ['sub', 'exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(now()),
-      }));
+      // "signed" with the public key as its secret. the key is the one the kid names; a token
+      // without a kid, or with one we don't hold, is refused before any signature check
+      ({ payload } = await jwtVerify(
+        token,
+        ({ kid }) => {
+          const key = kid === undefined ? undefined : this.keys.get(kid);
+          if (!key) throw new UnknownKey();
+          return key;
+        },
+        {
+          algorithms: [JWT_ALG],
+          issuer,
+          audience,
+          requiredClaims: ['sub', 'exp', 'iat'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now()),
+        },
+      ));
     } catch (e) {
       throw new InvalidTokenError(reasonFor(e));
     }
+    // a valid signature on a token meant to outlive MAX_TOKEN_LIFETIME_SECONDS still isn't honoured
+    if (Number(payload['exp']) - Number(payload['iat']) > MAX_TOKEN_LIFETIME_SECONDS) throw new InvalidTokenError('lifetime too long');
+    if (Number(payload['iat']) > now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('issued in the future');
     const { sub, role, email } = payload;
     if (typeof sub !== 'string' || sub === '' || !isRole(role) || (email !== undefined && typeof email !== 'string')) {
       throw new InvalidTokenError('unexpected claims');
@@ -52,6 +72,7 @@ export class TokenVerifier {
 
 /** jose's error, as a reason that is safe to show the caller */
 function reasonFor(e: unknown): string {
+  if (e instanceof UnknownKey) return 'unknown key';
   if (e instanceof errors.JWTExpired) return 'expired';
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'iss') return 'wrong issuer';

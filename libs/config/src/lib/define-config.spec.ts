@@ -2,6 +2,9 @@ import { ConfigValidationError, loadConfig } from './define-config';
 import { httpConfig } from './pieces/http.config';
 import { kafkaConfig } from './pieces/kafka.config';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jwtSignConfig, jwtVerifyConfig } from './pieces/auth.config';
 import { postgresConfig } from './pieces/postgres.config';
 import { mongodbConfig } from './pieces/mongodb.config';
@@ -68,28 +71,87 @@ describe('loadConfig', () => {
     // how a pem usually arrives through a one-line env file or secret store
     const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
 
-    it('gives a matching development pair, and refuses it in production naming each variable', () => {
-      const cfg = loadConfig(jwt, { NODE_ENV: 'development' });
+    // the development key committed to this repository until 2026-11: public now, so refused everywhere
+    const PUBLISHED = `-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
+-----END PUBLIC KEY-----`;
+    // runs fn in an empty directory, where no local stack key can be found
+    const elsewhere = <T>(fn: (dir: string) => T): T => {
+      const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        return fn(dir);
+      } finally {
+        process.chdir(cwd);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('has no built-in key: without one it refuses to start and says how to get one', () => {
+      const problems = elsewhere(() => problemsOf(() => loadConfig(jwt, {})));
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^jwtVerify: JWT_PUBLIC_KEY is not set: .*JWT_PUBLIC_KEY_FILE.*npm start/);
+      expect(problems[1]).toMatch(/^jwtSign: JWT_PRIVATE_KEY is not set: .*JWT_PRIVATE_KEY_FILE/);
+    });
+
+    it('refuses the published development key whatever NODE_ENV says', () => {
+      for (const NODE_ENV of [undefined, 'development', 'test', 'Production', 'production']) {
+        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { NODE_ENV, JWT_PUBLIC_KEY: PUBLISHED }))).toEqual([
+          expect.stringMatching(/^jwtVerify: JWT_PUBLIC_KEY holds a published key, which anyone can sign with/),
+        ]);
+      }
+      // among others, too: a rotation must not smuggle it back in
+      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: `${pair().pub}${PUBLISHED}` }))).toHaveLength(1);
+    });
+
+    it('accepts an own pair, with literal \\n escapes, and a ttl up to an hour', () => {
+      const { pub, priv } = pair();
+      const cfg = loadConfig(jwt, { JWT_PUBLIC_KEY: oneLine(pub), JWT_PRIVATE_KEY: oneLine(priv), JWT_TTL_SECONDS: '3600' });
       expect(cfg.jwtVerify).toMatchObject({ issuer: 'ecom-user-service', audience: 'ecom' });
-      expect(cfg.jwtVerify.publicKey.asymmetricKeyType).toBe('ed25519');
+      expect(cfg.jwtVerify.publicKeys.map((k) => k.export({ type: 'spki', format: 'pem' }))).toEqual([pub]);
+      expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
       expect(cfg.jwtSign.ttlSeconds).toBe(3600);
-      expect(problemsOf(() => loadConfig(jwt, { NODE_ENV: 'production' }))).toEqual([
-        'jwtVerify: JWT_PUBLIC_KEY must be set in production (the built-in development key is refused)',
-        'jwtSign: JWT_PRIVATE_KEY must be set in production (the built-in development key is refused)',
+      expect(loadConfig(jwt, { JWT_PUBLIC_KEY: pub, JWT_PRIVATE_KEY: priv }).jwtSign.ttlSeconds).toBe(900);
+      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: pub, JWT_PRIVATE_KEY: priv, JWT_TTL_SECONDS: '86400' }))).toEqual([
+        'JWT_TTL_SECONDS: must be at most 3600 (the longest any service accepts) (got "86400")',
       ]);
     });
 
-    it('accepts an own pair in production, with literal \\n escapes', () => {
-      const { pub, priv } = pair();
-      const cfg = loadConfig(jwt, {
-        NODE_ENV: 'production',
-        JWT_PUBLIC_KEY: oneLine(pub),
-        JWT_PRIVATE_KEY: oneLine(priv),
-        JWT_TTL_SECONDS: '900',
+    it('reads keys from the files _FILE names, but not from both a value and a file', () => {
+      elsewhere((dir) => {
+        const { pub, priv } = pair();
+        writeFileSync(join(dir, 'pub.pem'), pub);
+        writeFileSync(join(dir, 'priv.pem'), priv);
+        const cfg = loadConfig(jwt, { JWT_PUBLIC_KEY_FILE: join(dir, 'pub.pem'), JWT_PRIVATE_KEY_FILE: join(dir, 'priv.pem') });
+        expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
+        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: pub, JWT_PUBLIC_KEY_FILE: join(dir, 'pub.pem') }))).toEqual([
+          'jwtVerify: set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE, not both',
+        ]);
+        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY_FILE: join(dir, 'missing.pem') }))).toEqual([
+          `jwtVerify: JWT_PUBLIC_KEY_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`,
+        ]);
       });
-      expect(cfg.jwtVerify.publicKey.export({ type: 'spki', format: 'pem' })).toBe(pub);
-      expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
-      expect(cfg.jwtSign.ttlSeconds).toBe(900);
+    });
+
+    it("finds the local stack's pair in .stack/keys when run from the repository root", () => {
+      elsewhere((dir) => {
+        const { pub, priv } = pair();
+        mkdirSync(join(dir, '.stack/keys'), { recursive: true });
+        writeFileSync(join(dir, '.stack/keys/jwt-public.pem'), pub);
+        writeFileSync(join(dir, '.stack/keys/jwt-private.pem'), priv);
+        expect(loadConfig(jwt, {}).jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
+      });
+    });
+
+    it('verifies with several public keys during a rotation; the private key must belong to one of them', () => {
+      const old = pair();
+      const next = pair();
+      const cfg = loadConfig(jwt, { JWT_PUBLIC_KEY: `${old.pub}\n${next.pub}`, JWT_PRIVATE_KEY: next.priv });
+      expect(cfg.jwtVerify.publicKeys).toHaveLength(2);
+      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: old.pub, JWT_PRIVATE_KEY: next.priv }))).toEqual([
+        'jwtSign: JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY',
+      ]);
     });
 
     it('refuses keys that are not an ed25519 pair, without echoing key material', () => {
@@ -97,17 +159,17 @@ describe('loadConfig', () => {
       const b = pair();
       const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
       expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.pub, JWT_PRIVATE_KEY: b.priv }))).toEqual([
-        'jwtSign: JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY',
+        'jwtSign: JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY',
       ]);
       const problems = problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.priv, JWT_PRIVATE_KEY: 'not a key' }));
       expect(problems).toEqual([
-        'jwtVerify: JWT_PUBLIC_KEY must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)',
+        'jwtVerify: JWT_PUBLIC_KEY must be one or more Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)',
         'jwtSign: JWT_PRIVATE_KEY must be an Ed25519 private key in PEM (-----BEGIN PRIVATE KEY-----)',
       ]);
       expect(problems.join('\n')).not.toContain(a.priv.split('\n')[1]);
       expect(problems.join('\n')).not.toContain('not a key');
       expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa }))[0]).toMatch(
-        /JWT_PUBLIC_KEY must be an Ed25519 public key/,
+        /JWT_PUBLIC_KEY must be one or more Ed25519 public keys/,
       );
     });
   });

@@ -3,6 +3,7 @@
 // checks that part). No engine runs here: this reads the file, and `docker compose config` (the cli
 // ensure-tools.sh builds) validates it.
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   cassandraConfig,
@@ -18,13 +19,14 @@ import {
   serviceConfig,
 } from '@ecom/config';
 import { ROOT, tool } from '../support/tools';
-import { SERVICES, dependsOn, envOf, instructions, readCompose, dockerfilePath, seconds, type ComposeService } from './images';
+import { SERVICES, containerEnvOf, dependsOn, envOf, instructions, readCompose, dockerfilePath, seconds, type ComposeService } from './images';
 
 const PROFILE = 'apps';
 const POD = 'apps-pod';
 const GATEWAY = 'apps-gateway';
 
-const { services } = readCompose();
+const composeFile = readCompose();
+const { services } = composeFile;
 const service = (name: string): ComposeService => services[name] ?? {};
 const inProfile = Object.keys(services).filter((n) => service(n).profiles?.includes(PROFILE));
 const stack = Object.keys(services).filter((n) => !service(n).profiles?.length);
@@ -129,10 +131,24 @@ describe(`docker-compose.yml, profile ${PROFILE}`, () => {
       expect(unknown).toEqual([]);
     });
 
-    it('starts with a valid config from the compose environment', () => {
+    it('starts with a valid config from the compose environment and the secrets it mounts', () => {
+      const inContainer = containerEnvOf(composeFile, s);
       const common = [serviceConfig(name), httpConfig(port), jwtVerifyConfig()] as const;
       const signs = sharedPieces(configSource).includes('jwtSignConfig');
-      expect(() => (signs ? loadConfig([...common, jwtSignConfig()], env) : loadConfig(common, env))).not.toThrow();
+      // from a directory without the local stack's keys, as in the container (/app)
+      const cwd = process.cwd();
+      process.chdir(tmpdir());
+      try {
+        expect(() => (signs ? loadConfig([...common, jwtSignConfig()], inContainer) : loadConfig(common, inContainer))).not.toThrow();
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+
+    it('gets the private signing key only if it signs tokens', () => {
+      const mounted = (s.secrets ?? []).map((x) => (typeof x === 'string' ? x : x.source));
+      const privateKeys = mounted.filter((m) => composeFile.secrets[m]?.file?.includes('private'));
+      expect(privateKeys.length > 0).toBe(sharedPieces(configSource).includes('jwtSignConfig'));
     });
 
     const connections = sharedPieces(configSource).filter((p) => p in CONNECTIONS);

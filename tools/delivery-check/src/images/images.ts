@@ -108,15 +108,34 @@ export interface ComposeService {
   read_only?: boolean;
   tmpfs?: string | string[];
   stop_grace_period?: string;
+  secrets?: (string | { source: string; target?: string })[];
 }
 export interface Compose {
   services: Record<string, ComposeService>;
+  secrets: Record<string, { file?: string; environment?: string }>;
 }
 
 /** docker-compose.yml as compose sees it: the file shares settings through yaml merge keys */
 export function readCompose(): Compose {
   const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Partial<Compose>;
-  return { services: compose.services ?? {} };
+  return { services: compose.services ?? {}, secrets: compose.secrets ?? {} };
+}
+
+/**
+ * the environment a service's process sees, with each /run/secrets/<name> path it names replaced by
+ * the host file compose mounts there, so its config can be loaded here as it would be in the container
+ */
+export function containerEnvOf(compose: Compose, service: ComposeService): Record<string, string> {
+  const mounted = new Map(
+    (service.secrets ?? []).map((s) => (typeof s === 'string' ? { source: s } : s)).map((s) => [`/run/secrets/${s.target ?? s.source}`, s.source]),
+  );
+  return Object.fromEntries(
+    Object.entries(envOf(service)).map(([k, v]) => {
+      const secret = mounted.get(v);
+      const file = secret === undefined ? undefined : compose.secrets[secret]?.file;
+      return [k, file === undefined ? v : join(ROOT, file)];
+    }),
+  );
 }
 
 /** the environment of a compose service as strings, whichever of the two syntaxes it uses */

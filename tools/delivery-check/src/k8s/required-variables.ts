@@ -2,6 +2,8 @@
 // (libs/config and apps/<service>/src/app/*.config.ts), and which of them a deployment leaves out.
 // nothing here is kubernetes-specific: a compose service's environment is checked the same way,
 // missingVariables(requiredInProduction(pieces).map((v) => v.name), Object.keys(environment)).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ConfigPiece, type Env } from '@ecom/config';
 import type { z } from 'zod';
@@ -51,6 +53,18 @@ export function configProblems(pieces: readonly ConfigPiece[], env: Env): readon
   }
 }
 
+function inEmptyDirectory<T>(fn: () => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'config-'));
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return fn();
+  } finally {
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const mentions = (text: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(text);
 
 /**
@@ -76,8 +90,10 @@ export function requiredInProduction(pieces: readonly ConfigPiece[]): RequiredVa
     if (v.hasDefault && v.fallback !== undefined && LOCAL_ADDRESS.test(JSON.stringify(v.fallback)))
       add(v.name, `its default (${JSON.stringify(v.fallback)}) points at the pod itself`);
   }
-  for (const problem of configProblems(pieces, { NODE_ENV: 'production' })) {
-    const named = names.filter((n) => mentions(problem, n));
+  // loaded as in a pod: from a directory without the local stack's files (.stack/keys)
+  for (const problem of inEmptyDirectory(() => configProblems(pieces, { NODE_ENV: 'production' }))) {
+    // X_FILE is the other way to give X (a mounted secret): a problem naming both asks for either
+    const named = names.filter((n) => mentions(problem, n)).filter((n, _, all) => !(n.endsWith('_FILE') && all.includes(n.slice(0, -5))));
     if (named.length === 0) throw new Error(`cannot tell which variable this production problem is about: ${problem}`);
     for (const n of named) if (!withoutDefault.has(n)) add(n, `production refuses its default: ${problem}`);
   }
