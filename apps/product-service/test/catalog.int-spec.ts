@@ -59,6 +59,21 @@ describe('product-service catalog (real mongodb, redis, kafka)', () => {
     ]);
   });
 
+  it('refuses stock and prices too large to stay exact, naming each field', async () => {
+    const res = await call('POST', '/api/products', admin, { ...product('huge'), stock: 1e300, price: { amount: 1e20, currency: 'EUR' } });
+    expect(res.statusCode).toBe(400);
+    expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['price.amount', 'stock']);
+  });
+
+  it('changes only the fields a PATCH names: tags survive a new description', async () => {
+    const { id } = (await call('POST', '/api/products', admin, product('e'))).json();
+    const patched = await call('PATCH', `/api/products/${id}`, admin, { description: 'whole leaf' });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ description: 'whole leaf', tags: ['green'], name: 'Green tea e', stock: 10 });
+    const untagged = (await call('POST', '/api/products', admin, { ...product('f'), tags: undefined })).json();
+    expect(untagged.tags).toEqual([]);
+  });
+
   it('publishes product.upserted with every write', async () => {
     const { id } = (await call('POST', '/api/products', admin, product('b'))).json();
     await call('PATCH', `/api/products/${id}`, admin, { name: 'Renamed tea' });

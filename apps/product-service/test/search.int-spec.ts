@@ -67,6 +67,16 @@ describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
     expect((await app.inject({ method: 'GET', url: '/api/products/search?minPrice=5&maxPrice=1' })).statusCode).toBe(400);
   });
 
+  it('refuses a page past the 10,000th hit with a 400 that shows nothing of the query', async () => {
+    for (const url of ['/api/products/search?q=tea&page=101&limit=100', '/api/products/search?q=tea&page=10000&limit=100']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(/^page × limit must not go past result 10000/);
+      expect(res.body).not.toMatch(/multi_match|max_result_window|search_phase_execution/);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/products/search?q=tea&page=100&limit=100' })).statusCode).toBe(200);
+  });
+
   it('follows updates and deletions from the events', async () => {
     await app.inject({
       method: 'PATCH',

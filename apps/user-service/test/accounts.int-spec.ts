@@ -52,6 +52,12 @@ describe('user-service accounts (real mongodb, redis, kafka)', () => {
     expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['email', 'password']);
   });
 
+  it('refuses with 400 an address the user.registered contract would refuse, instead of failing on the event', async () => {
+    const res = await post('/api/users', { email: `a=b.${run}@example.com`, password, name: 'Eq' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+  });
+
   it('logs in with any case of the email, and returns a bearer token', async () => {
     const res = await login(email.toUpperCase(), password);
     expect(res.statusCode).toBe(200);

@@ -2,3 +2,4 @@ export * from './lib/problem';
 export * from './lib/problem.filter';
 export * from './lib/validation-errors';
 export * from './lib/pagination';
+export * from './lib/json-depth';

@@ -81,6 +81,17 @@ describe('createServiceApp', () => {
     expect((await post('')).statusCode).toBe(400);
   });
 
+  it('answers 400 problem+json, not a stack overflow, to json nested thousands deep', async () => {
+    for (const depth of [1_000, 10_000]) {
+      const deep = await post(`{"name":"widget","quantity":1,"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+      expect(deep.statusCode).toBe(400);
+      expect(deep.headers['content-type']).toContain('application/problem+json');
+      expect(deep.json().detail).toBe('the JSON body nests deeper than 32 levels');
+    }
+    // an ordinary body still goes through
+    expect((await post({ name: 'widget', quantity: 1 })).statusCode).toBe(201);
+  });
+
   it('answers a store outage with 503 problem+json and Retry-After, not 500, hiding the driver message', async () => {
     const res = await app.inject({ method: 'GET', url: '/things/outage' });
     expect(res.statusCode).toBe(503);

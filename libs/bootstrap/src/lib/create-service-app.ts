@@ -1,5 +1,5 @@
-import { ValidationPipe } from '@nestjs/common';
-import { fieldErrors, frameworkProblem, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
+import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { fieldErrors, frameworkProblem, MAX_JSON_DEPTH, nestsDeeperThan, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -33,6 +33,11 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     // errors fastify raises before routing answer in the same shape as ours
     // (cast: the option's type is generic over every server flavour; ours is plain http)
     frameworkErrors: frameworkProblem as never,
+  });
+  // a body nested thousands deep overflows the validators' stack (a 500); refuse it first, as a 400
+  adapter.getInstance().addHook('preValidation', async (request, _reply) => {
+    if (nestsDeeperThan(request.body, MAX_JSON_DEPTH))
+      throw new BadRequestException(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
   });
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });

@@ -6,6 +6,7 @@ import { EventValidationError } from './event-validation.error';
 import { contracts } from './events-map';
 import { allTopicSpecs, deadLetterTopic, Topics } from './topics';
 import { parseEnvelope } from './validate';
+import { EMAIL_PATTERN, userRegistered } from './contracts/user-events';
 
 const order = {
   orderId: 'o-1',
@@ -103,5 +104,25 @@ describe('rolling upgrades of the real contracts', () => {
     expect(() => parseEnvelope(Topics.OrderPlaced, raw(next))).toThrow(
       /consumer is behind: order.placed v2 on order.placed is newer than v1/,
     );
+  });
+});
+
+describe('EMAIL_PATTERN', () => {
+  it('accepts exactly what the user.registered contract accepts', () => {
+    const samples = [
+      'ann@example.com',
+      'a=b@example.com',
+      "o'neil@shop.example",
+      'x@localhost',
+      'a..b@example.com',
+      'ann@ex_ample.com',
+      'Ann.Lee+tag@Example.COM',
+    ];
+    for (const email of samples) {
+      const contract = userRegistered.safeParse({ userId: 'u-1', email, name: 'Ann', role: 'customer' }).success;
+      expect({ email, pattern: EMAIL_PATTERN.test(email) }).toEqual({ email, pattern: contract });
+    }
+    expect(EMAIL_PATTERN.test('a=b@example.com')).toBe(false);
+    expect(EMAIL_PATTERN.test('Ann.Lee+tag@Example.COM')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance, Type } from 'class-transformer';
 import { IsEmail, IsInt, Min, ValidateNested, validateSync } from 'class-validator';
+import { nestsDeeperThan } from './json-depth';
 import { offsetOf, PageQuery, pageOf } from './pagination';
 import { ValidationProblem } from './problem';
 import { fieldErrors } from './validation-errors';
@@ -48,9 +49,30 @@ describe('PageQuery', () => {
     expect(parse({ page: 'abc', limit: '1.5' }).errors.sort()).toEqual(['limit', 'page']);
   });
 
+  it('refuses a page past 10,000, however it is written, so no query skips more than a million rows', () => {
+    expect(parse({ page: '10000' }).errors).toEqual([]);
+    for (const page of ['10001', '1e308', '99999999999999999999', 'Infinity']) expect(parse({ page }).errors).toEqual(['page']);
+  });
+
   it('computes offsets and wraps a page', () => {
     const q = plainToInstance(PageQuery, { page: '3', limit: '10' });
     expect(offsetOf(q)).toBe(20);
     expect(pageOf(['a'], 21, q)).toEqual({ items: ['a'], page: 3, limit: 10, total: 21 });
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  const nest = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+  it('counts objects and arrays, the top level as 1, and ignores scalars', () => {
+    expect(nestsDeeperThan(nest(32), 32)).toBe(false);
+    expect(nestsDeeperThan(nest(33), 32)).toBe(true);
+    expect(nestsDeeperThan({ a: { b: [1, 'x', null] } }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: { b: [{}] } }, 3)).toBe(true);
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+    expect(nestsDeeperThan(undefined, 1)).toBe(false);
+  });
+
+  it('checks a body 100,000 deep without overflowing its own stack', () => {
+    expect(nestsDeeperThan(nest(100_000), 32)).toBe(true);
   });
 });

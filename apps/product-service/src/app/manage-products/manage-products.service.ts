@@ -22,7 +22,7 @@ export class ManageProductsService {
   async create(body: CreateProductRequest): Promise<ProductDocument> {
     const id = randomUUID();
     try {
-      const product = await this.products.create({ _id: id, ...body }, (p) => [this.upserted(p)]);
+      const product = await this.products.create({ _id: id, ...body, tags: body.tags ?? [] }, (p) => [this.upserted(p)]);
       this.outbox.flush();
       return product;
     } catch (e) {

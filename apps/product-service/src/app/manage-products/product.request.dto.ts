@@ -1,11 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+// bounds that keep every figure a safe integer: an order's total is at most MAX_PRICE x 1,000 units x
+// 100 lines, 10^15 minor units
+export const MAX_PRICE = 10_000_000_000;
+export const MAX_STOCK = 1_000_000_000;
 
 export class MoneyRequest {
-  @ApiProperty({ description: 'minor units (cents), an integer', example: 1999 })
+  @ApiProperty({ description: 'minor units (cents), an integer', example: 1999, minimum: 0, maximum: MAX_PRICE })
   @IsInt({ message: 'amount must be an integer number of minor units' })
   @Min(0)
+  @Max(MAX_PRICE)
   amount!: number;
 
   @ApiProperty({ example: 'EUR' })
@@ -24,16 +30,18 @@ export class CreateProductRequest {
 
   @ApiProperty({ type: MoneyRequest }) @ValidateNested() @Type(() => MoneyRequest) price!: MoneyRequest;
 
-  @ApiProperty({ minimum: 0 }) @IsInt({ message: 'stock must be an integer' }) @Min(0) stock!: number;
+  @ApiProperty({ minimum: 0, maximum: MAX_STOCK }) @IsInt({ message: 'stock must be an integer' }) @Min(0) @Max(MAX_STOCK) stock!: number;
 
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) category!: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  // no initializer: PartialType copies initializers, and a PATCH without tags would then clear them
+  @ApiPropertyOptional({ type: [String], description: 'none when left out on create' })
+  @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(50, { each: true })
-  tags: string[] = [];
+  tags?: string[];
 }
 
 /** every field but the sku, which names the product for good */

@@ -1,4 +1,5 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { errors } from '@elastic/elasticsearch';
 import { ConfigService } from '@nestjs/config';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@ecom/config';
@@ -22,9 +23,13 @@ export interface SearchResult {
   facets: { category: { value: string; count: number }[] };
 }
 
+/** elasticsearch's index.max_result_window: no page may end past this many hits */
+export const MAX_SEARCH_RESULTS = 10_000;
+
 /** full-text search over the index the catalog's events feed; standard analyzer only (adr 3) */
 @Injectable()
 export class SearchProductsService {
+  private readonly log = new Logger(SearchProductsService.name);
   private readonly index: string;
 
   constructor(
@@ -38,6 +43,9 @@ export class SearchProductsService {
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
       throw new BadRequestException('minPrice must not be above maxPrice');
     }
+    if (q.page * q.limit > MAX_SEARCH_RESULTS) {
+      throw new BadRequestException(`page × limit must not go past result ${MAX_SEARCH_RESULTS}; narrow the search instead`);
+    }
     const filter: estypes.QueryDslQueryContainer[] = [
       ...(q.category ? [{ term: { category: q.category } }] : []),
       ...(q.minPrice !== undefined || q.maxPrice !== undefined
@@ -47,17 +55,33 @@ export class SearchProductsService {
     const must: estypes.QueryDslQueryContainer = q.q
       ? { multi_match: { query: q.q, fields: ['name^3', 'tags^2', 'description'], fuzziness: 'AUTO' } }
       : { match_all: {} };
-    const res = await this.es.search<ProductUpserted, { category: estypes.AggregationsStringTermsAggregate }>({
-      index: this.index,
-      from: offsetOf(q),
-      size: q.limit,
-      track_total_hits: true,
-      query: { bool: { must, filter } },
-      // relevance first, then the id: a stable order across pages when scores tie
-      sort: [{ _score: { order: 'desc' } }, { productId: { order: 'asc' } }],
-      highlight: { fields: { name: {}, description: {} } },
-      aggs: { category: { terms: { field: 'category', size: 20 } } },
-    });
+    const res = await this.es
+      .search<ProductUpserted, { category: estypes.AggregationsStringTermsAggregate }>({
+        index: this.index,
+        from: offsetOf(q),
+        size: q.limit,
+        track_total_hits: true,
+        query: { bool: { must, filter } },
+        // relevance first, then the id: a stable order across pages when scores tie
+        sort: [{ _score: { order: 'desc' } }, { productId: { order: 'asc' } }],
+        highlight: { fields: { name: {}, description: {} } },
+        aggs: { category: { terms: { field: 'category', size: 20 } } },
+      })
+      .catch((e: unknown) => {
+        // elasticsearch refusing the query: say so without its text, which shows the query itself.
+        // an outage (5xx, 429, no connection) goes on to the filter as a 503
+        if (
+          e instanceof errors.ResponseError &&
+          e.statusCode !== undefined &&
+          e.statusCode >= 400 &&
+          e.statusCode < 500 &&
+          e.statusCode !== 429
+        ) {
+          this.log.warn({ err: e.message, status: e.statusCode }, 'elasticsearch refused a search');
+          throw new BadRequestException('the search could not be run with these parameters');
+        }
+        throw e;
+      });
     const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
     const buckets = (res.aggregations?.category.buckets ?? []) as estypes.AggregationsStringTermsBucket[];
     return {

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { EMAIL_PATTERN } from '@ecom/events';
 
 export class RegisterUserRequest {
-  @ApiProperty({ example: 'ann@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
+  @ApiProperty({ example: 'ann@example.com', format: 'email', pattern: EMAIL_PATTERN.source, maxLength: 254 })
+  @IsString()
+  @Matches(EMAIL_PATTERN, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;
 

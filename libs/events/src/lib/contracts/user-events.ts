@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * the one rule for an email address: z.email() checks with it, and the http side (registration)
+ * validates with it too, so an address the api accepts never fails the event contract
+ */
+export const EMAIL_PATTERN = z.regexes.email;
+
 export const userRegistered = z.object({
   userId: z.string().min(1),
   email: z.email(),
