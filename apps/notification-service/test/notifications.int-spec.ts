@@ -453,7 +453,9 @@ describe('notification-service notifications (real kafka, redis)', () => {
       const started = Date.now();
       await running().close();
       app = undefined;
-      expect(Date.now() - started).toBeLessThan(5_000);
+      // waiting for the client would never end; closing takes a few seconds of its own (the kafka
+      // consumer leaves its group), more on a busy machine, so the bound is generous
+      expect(Date.now() - started).toBeLessThan(15_000);
       await waitFor('the client to see the end', () => stream.ended, { timeoutMs: 2_000 });
     });
   });

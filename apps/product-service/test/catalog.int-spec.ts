@@ -66,11 +66,12 @@ describe('product-service catalog (real mongodb, redis, kafka)', () => {
   });
 
   it('changes only the fields a PATCH names: tags survive a new description', async () => {
-    const { id } = (await call('POST', '/api/products', admin, product('e'))).json();
+    // a category of their own, so the listing test below still counts only its two
+    const { id } = (await call('POST', '/api/products', admin, { ...product('e'), category: `patch-${run}` })).json();
     const patched = await call('PATCH', `/api/products/${id}`, admin, { description: 'whole leaf' });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ description: 'whole leaf', tags: ['green'], name: 'Green tea e', stock: 10 });
-    const untagged = (await call('POST', '/api/products', admin, { ...product('f'), tags: undefined })).json();
+    const untagged = (await call('POST', '/api/products', admin, { ...product('f'), category: `patch-${run}`, tags: undefined })).json();
     expect(untagged.tags).toEqual([]);
   });
 

@@ -61,7 +61,7 @@ describe('user-service accounts (real mongodb, redis, kafka)', () => {
   it('logs in with any case of the email, and returns a bearer token', async () => {
     const res = await login(email.toUpperCase(), password);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 });
+    expect(res.json()).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
   });
 
   it('answers 401 alike to a wrong password and an unknown email', async () => {
