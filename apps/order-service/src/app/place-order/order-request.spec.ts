@@ -1,4 +1,7 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { fingerprint, idempotencyKeyProblem, mergeItems } from './order-request';
+import { PlaceOrderRequest } from './place-order.request.dto';
 
 describe('mergeItems', () => {
   it('adds up repeated products and keeps the first-seen order', () => {
@@ -31,5 +34,29 @@ describe('idempotencyKeyProblem', () => {
     expect(idempotencyKeyProblem('')).toMatch(/Idempotency-Key/);
     expect(idempotencyKeyProblem('has space')).toMatch(/Idempotency-Key/);
     expect(idempotencyKeyProblem('x'.repeat(256))).toMatch(/Idempotency-Key/);
+  });
+});
+
+describe('PlaceOrderRequest', () => {
+  const errorsOf = (items: object[]) =>
+    validateSync(plainToInstance(PlaceOrderRequest, { items })).flatMap((e) => Object.values(e.constraints ?? {}));
+
+  it('caps the quantity per product, however many lines repeat it', () => {
+    expect(errorsOf([{ productId: 'p-1', quantity: 1000 }])).toEqual([]);
+    expect(
+      errorsOf([
+        { productId: 'p-1', quantity: 600 },
+        { productId: 'p-2', quantity: 600 },
+      ]),
+    ).toEqual([]);
+    expect(errorsOf(Array.from({ length: 100 }, () => ({ productId: 'p-1', quantity: 1000 })))).toEqual([
+      'items must not add up to more than 1000 of one product',
+    ]);
+    expect(
+      errorsOf([
+        { productId: 'p-1', quantity: 600 },
+        { productId: 'p-1', quantity: 401 },
+      ]),
+    ).toEqual(['items must not add up to more than 1000 of one product']);
   });
 });
