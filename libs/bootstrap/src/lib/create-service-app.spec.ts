@@ -81,6 +81,13 @@ describe('createServiceApp', () => {
     expect((await post('')).statusCode).toBe(400);
   });
 
+  it('never echoes a credential from the query string in a problem', async () => {
+    const res = await app.inject({ method: 'GET', url: '/nowhere?token=s3cret-stream-token&x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().instance).toBe('/nowhere?token=[Redacted]&x=1');
+    expect(res.body).not.toContain('s3cret');
+  });
+
   it('answers 400 problem+json, not a stack overflow, to json nested thousands deep', async () => {
     for (const depth of [1_000, 10_000]) {
       const deep = await post(`{"name":"widget","quantity":1,"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);

@@ -1,6 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { currentCorrelationId } from '@ecom/observability';
+import { currentCorrelationId, redactUrl } from '@ecom/observability';
 import { isTransient, STORE_RETRY_AFTER_SECONDS } from '@ecom/resilience';
 import { PROBLEM_CONTENT_TYPE, VALIDATION_PROBLEM_TYPE, ValidationProblem, type ProblemDetails } from './problem';
 
@@ -49,8 +49,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       type: error instanceof ValidationProblem ? VALIDATION_PROBLEM_TYPE : 'about:blank',
       title: TITLES[status] ?? 'Error',
       status,
-      detail: detailOf(error, status),
-      instance: request.url,
+      // nest's own 404 names the url in its message
+      detail: ((d) => (d === undefined ? d : redactUrl(d)))(detailOf(error, status)),
+      // never echo a credential from the query string
+      instance: redactUrl(request.url),
       correlationId: currentCorrelationId() ?? String(request.id),
       ...(error instanceof ValidationProblem && { errors: error.errors }),
     };

@@ -2,12 +2,13 @@ import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { ServiceConfig } from '@ecom/config';
 import { QUIET_PATH_PREFIXES, REDACTED_PATHS } from './constants';
 import { correlationIdOf } from './correlation-id';
 import { correlationMixin } from './log-mixin';
+import { redactUrl } from './redact-url';
 
 function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
   const url = req.originalUrl ?? req.url ?? '';
@@ -20,6 +21,12 @@ export function loggerParams(service: ServiceConfig, destination?: DestinationSt
     level: service.logLevel,
     base: { service: service.name, pid: process.pid, hostname: hostname() },
     redact: [...REDACTED_PATHS],
+    serializers: {
+      req: stdSerializers.wrapRequestSerializer((req) => {
+        req.url = redactUrl(req.url);
+        return req;
+      }),
+    },
     mixin: correlationMixin,
     genReqId: (req) => correlationIdOf(req),
     // request loggers carry only the id; the full req/res goes on the completion line

@@ -80,6 +80,14 @@ describe('ObservabilityModule', () => {
     expect(done.req.headers['authorization']).toBe('[Redacted]');
   });
 
+  it('logs no credential from the query string: not in the url, not in the query', async () => {
+    await app.inject({ method: 'GET', url: '/things?page=2&token=s3cret-stream-token&access_token=eyJhbGciOi.x.y' });
+    const done = lines.find((l) => l.msg === 'request completed') as Line & { req: { url: string; query: Record<string, string> } };
+    expect(done.req.url).toBe('/things?page=2&token=[Redacted]&access_token=[Redacted]');
+    expect(done.req.query).toMatchObject({ page: '2', token: '[Redacted]', access_token: '[Redacted]' });
+    expect(raw.join('\n')).not.toMatch(/s3cret-stream-token|eyJhbGciOi/);
+  });
+
   it('makes up an id when none is sent, and keeps it through body parsing and awaits', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' } });
     const id = res.headers['x-correlation-id'];
