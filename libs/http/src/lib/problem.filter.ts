@@ -45,12 +45,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const status = statusOf(error);
+    const detail = detailOf(error, status);
     const problem: ProblemDetails = {
       type: error instanceof ValidationProblem ? VALIDATION_PROBLEM_TYPE : 'about:blank',
       title: TITLES[status] ?? 'Error',
       status,
       // nest's own 404 names the url in its message
-      detail: ((d) => (d === undefined ? d : redactUrl(d)))(detailOf(error, status)),
+      detail: detail === undefined ? undefined : redactUrl(detail),
       // never echo a credential from the query string
       instance: redactUrl(request.url),
       correlationId: currentCorrelationId() ?? String(request.id),
