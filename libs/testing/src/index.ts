@@ -9,3 +9,4 @@ export * from './lib/openapi-gaps';
 export * from './lib/service-instance';
 export * from './lib/nginx-config';
 export * from './lib/tcp-proxy';
+export * from './lib/gateway';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Instance, ROOT } from '@ecom/testing';
-import { Gateway, type ServicePorts } from './gateway';
+import { Gateway, type ServicePorts } from '@ecom/testing';
 
 export const SERVICES = ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service'] as const;
 export type ServiceName = (typeof SERVICES)[number];

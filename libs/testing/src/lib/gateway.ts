@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nginxMainConfig, ROOT } from '@ecom/testing';
+import { nginxMainConfig } from './nginx-config';
+import { ROOT } from './service-instance';
 
 const NGINX = '/usr/sbin/nginx';
 const TEMPLATE = join(ROOT, 'deploy/gateway/gateway.conf.template');
