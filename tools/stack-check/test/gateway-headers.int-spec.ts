@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,5 +58,45 @@ describe('the gateway, as the edge', () => {
       expect(id).toMatch(/^[0-9a-f]{32}$/);
       expect(received['x-correlation-id']).toBe(id);
     }
+  });
+
+  it('marks every answer as data, never a page, and personal data as not to be stored', async () => {
+    for (const path of ['/api/orders', '/api/products/p-1', '/nowhere']) {
+      const res = await fetch(`${gateway.url}${path}`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    for (const path of ['/api/users/me', '/api/orders', '/api/notifications/stream', '/api/auth/login', '/api/analytics/summary'])
+      expect((await fetch(`${gateway.url}${path}`)).headers.get('cache-control')).toBe('no-store');
+    expect((await fetch(`${gateway.url}/api/products/p-1`)).headers.get('cache-control')).toBeNull();
+  });
+
+  // a raw request, so the client library can't tidy up what nginx is meant to refuse
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(gateway.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+      socket.end(request);
+    });
+  const statusOf = (answer: string) => Number(answer.split(' ')[1]);
+
+  it('answers a body over 1 MB as problem+json, echoing no query, and never turns a malformed request into a 500', async () => {
+    const tooLarge = await fetch(`${gateway.url}/api/orders?token=s3cret`, { method: 'POST', body: 'x'.repeat(1_100_000) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('content-type')).toBe('application/problem+json');
+    expect(await tooLarge.json()).toMatchObject({ status: 413, title: 'Payload Too Large', instance: '/api/orders' });
+
+    // what nginx refuses before it has a uri stays its own 400 / 414 (see the template)
+    expect(statusOf(await raw(`GET /api/orders?q=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))).toBe(414);
+    expect(statusOf(await raw('GARBAGE\r\n\r\n'))).toBe(400);
+
+    const quoted = await fetch(`${gateway.url}/nowhere%22%7D`);
+    expect(quoted.status).toBe(404);
+    expect(await quoted.json()).toMatchObject({ status: 404, instance: '' });
   });
 });
