@@ -3,7 +3,6 @@
 // checks that part). No engine runs here: this reads the file, and `docker compose config` (the cli
 // ensure-tools.sh builds) validates it.
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   cassandraConfig,
@@ -18,8 +17,19 @@ import {
   redisConfig,
   serviceConfig,
 } from '@ecom/config';
+import { inEmptyDirectory } from '../k8s/required-variables';
 import { ROOT, tool } from '../support/tools';
-import { SERVICES, containerEnvOf, dependsOn, envOf, instructions, readCompose, dockerfilePath, seconds, type ComposeService } from './images';
+import {
+  SERVICES,
+  containerEnvOf,
+  dependsOn,
+  envOf,
+  instructions,
+  readCompose,
+  dockerfilePath,
+  seconds,
+  type ComposeService,
+} from './images';
 
 const PROFILE = 'apps';
 const POD = 'apps-pod';
@@ -136,13 +146,9 @@ describe(`docker-compose.yml, profile ${PROFILE}`, () => {
       const common = [serviceConfig(name), httpConfig(port), jwtVerifyConfig()] as const;
       const signs = sharedPieces(configSource).includes('jwtSignConfig');
       // from a directory without the local stack's keys, as in the container (/app)
-      const cwd = process.cwd();
-      process.chdir(tmpdir());
-      try {
-        expect(() => (signs ? loadConfig([...common, jwtSignConfig()], inContainer) : loadConfig(common, inContainer))).not.toThrow();
-      } finally {
-        process.chdir(cwd);
-      }
+      expect(() =>
+        inEmptyDirectory(() => (signs ? loadConfig([...common, jwtSignConfig()], inContainer) : loadConfig(common, inContainer))),
+      ).not.toThrow();
     });
 
     it('gets the private signing key only if it signs tokens', () => {

@@ -53,7 +53,8 @@ export function configProblems(pieces: readonly ConfigPiece[], env: Env): readon
   }
 }
 
-function inEmptyDirectory<T>(fn: () => T): T {
+/** runs fn from an empty directory: config finds none of the local stack's files there, as in a pod */
+export function inEmptyDirectory<T>(fn: () => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'config-'));
   const cwd = process.cwd();
   process.chdir(dir);
