@@ -81,6 +81,14 @@ pg_run() { # pg_run <label> [postgres -c flags...]
   step "postgres, $label: $tps tps"
   runs["postgres, $label: pgbench -c 8 -j 2 -T $SECS, tps"]+="$tps "
 }
+# record <server> <label> <what> <output of a bench-*-writes.mjs line>: keeps its rate for the medians
+record() {
+  local server=$1 label=$2 what=$3 out=$4 rate
+  rate=$(sed -n 's|.*: \([0-9]*\)/s,.*|\1|p' <<<"$out")
+  [ -n "$rate" ] || die "$server bench failed: $out"
+  step "$server, $label: $out"
+  runs["$server, $label: $what"]+="$rate "
+}
 mongo_run() { # mongo_run <label> [java -D flags...]
   local label=$1 dir out; shift
   dir=$(data_dir mongodb)
@@ -92,10 +100,7 @@ mongo_run() { # mongo_run <label> [java -D flags...]
   wait_ready mongodb 60
   out=$(node "$STACK_ROOT/bench-mongo-writes.mjs" --uri "mongodb://$STACK_HOST:$MONGODB_PORT" --n 5000 --clients 8 2>&1)
   stop_server mongodb >/dev/null
-  local rate; rate=$(sed -n 's|.*: \([0-9]*\)/s,.*|\1|p' <<<"$out")
-  [ -n "$rate" ] || die "mongodb bench failed: $out"
-  step "mongodb, $label: $out"
-  runs["mongodb, $label: 5,000 inserts from 8 clients, inserts/s"]+="$rate "
+  record mongodb "$label" "5,000 inserts from 8 clients, inserts/s" "$out"
 }
 cassandra_run() { # cassandra_run <label> <batch|periodic>
   local label=$1 mode=$2 dir out
@@ -108,10 +113,7 @@ cassandra_run() { # cassandra_run <label> <batch|periodic>
   wait_ready cassandra "$(cassandra_timeout)"
   out=$(node "$STACK_ROOT/bench-cassandra-writes.mjs" --contact "$STACK_HOST:$CASSANDRA_PORT" --n 20000 --concurrency 32 2>&1)
   stop_server cassandra >/dev/null
-  local rate; rate=$(sed -n 's|.*: \([0-9]*\)/s,.*|\1|p' <<<"$out")
-  [ -n "$rate" ] || die "cassandra bench failed: $out"
-  step "cassandra, $label: $out"
-  runs["cassandra, $label: 20,000 inserts, 32 in flight, inserts/s"]+="$rate "
+  record cassandra "$label" "20,000 inserts, 32 in flight, inserts/s" "$out"
 }
 
 if bench postgres; then
