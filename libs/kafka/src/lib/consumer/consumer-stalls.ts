@@ -18,6 +18,7 @@ interface Stall {
 export class ConsumerStalls implements OnModuleInit {
   private readonly stalls = new Map<string, Stall>();
   private active = false;
+  private crashed: { since: string; error: string } | null = null;
 
   constructor(
     private readonly registry: HealthRegistry,
@@ -30,6 +31,7 @@ export class ConsumerStalls implements OnModuleInit {
         if (!this.active) return {};
         const stalled = [...this.stalls.values()];
         const check = this.health.check('consumer');
+        if (this.crashed) return check.down({ running: false, ...this.crashed, stalled });
         return stalled.length === 0 ? check.up({ stalled: [] }) : check.down({ stalled });
       },
       { dependency: false },
@@ -39,6 +41,12 @@ export class ConsumerStalls implements OnModuleInit {
   /** the consumer runs: report it from now on (services without handlers never show it) */
   activate(): void {
     this.active = true;
+  }
+
+  /** the consumer crashed and a new one is starting (error), or it consumes again (null) */
+  notRunning(error: string | null): void {
+    if (error === null) this.crashed = null;
+    else this.crashed ??= { since: new Date().toISOString(), error };
   }
 
   update(topic: string, partition: number, error: string | null): void {

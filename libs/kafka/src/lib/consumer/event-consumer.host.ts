@@ -93,12 +93,26 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
+  private async restart(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    await this.startWithRetry();
+  }
+
   private async start(): Promise<void> {
     const cfg = this.config.getOrThrow<KafkaConfig>('kafka');
     await this.topics.ready();
     const groupId = this.names.group(cfg.groupId);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;
+    // kafkajs gives up for good on some errors (a group coordinator that stays away while the broker
+    // is down is one): it emits CRASH with restart=false and the service would stop consuming
+    // silently. a fresh consumer, started with the same retries as at boot, picks the group up again.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.log.error({ err: payload.error.message, groupId }, 'kafka consumer crashed for good; starting a new one');
+      this.stalls.notRunning(payload.error.message);
+      this.starting = this.restart(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.handlers.keys()].map((t) => this.names.physical(t)), fromBeginning: true });
     await consumer.run({
@@ -130,6 +144,7 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
         }
       },
     });
+    this.stalls.notRunning(null);
     this.log.log({ groupId, topics: [...this.handlers.keys()], topicPrefix: this.names.prefix || undefined }, 'consuming');
   }
 }
