@@ -9,3 +9,4 @@ export * from './lib/public.decorator';
 export * from './lib/roles.decorator';
 export * from './lib/token-signer';
 export * from './lib/token-verifier';
+export * from './lib/revocation/revoked-users';

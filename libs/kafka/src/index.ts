@@ -23,3 +23,4 @@ export * from './lib/dead-letters/dead-letter-entry';
 export * from './lib/dead-letters/read-dead-letters';
 export * from './lib/dead-letters/list-dead-letters';
 export * from './lib/dead-letters/replay-dead-letters';
+export * from './lib/revocations/user-deletions.feed';

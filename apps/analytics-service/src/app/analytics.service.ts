@@ -1,3 +1,4 @@
+import { REVOCATIONS_CHECK } from '@ecom/kafka';
 import type { ServiceOptions } from '@ecom/bootstrap';
 import { analyticsConfig, SERVICE } from './analytics.config';
 import { AnalyticsModule } from './analytics.module';
@@ -11,6 +12,7 @@ export const analyticsService = {
     title: 'Analytics service',
     description: 'Event history, a summary and time series of sign-ups, orders, revenue and top products, for admins.',
   },
-  // the store every route needs; the others are reported in /health/ready without failing it
-  readiness: ['cassandra'],
+  // the store every route needs, and the deleted users' revocations read to the end (no traffic
+  // before they are known); the others are reported in /health/ready without failing it
+  readiness: ['cassandra', REVOCATIONS_CHECK],
 } satisfies ServiceOptions<typeof analyticsConfig>;

@@ -1,3 +1,4 @@
+import { REVOCATIONS_CHECK } from '@ecom/kafka';
 import type { ServiceOptions } from '@ecom/bootstrap';
 import { notificationConfig, SERVICE } from './notification.config';
 import { NotificationModule } from './notification.module';
@@ -11,6 +12,7 @@ export const notificationService = {
     title: 'Notification service',
     description: 'Notifications per user.',
   },
-  // the store every route needs; the others are reported in /health/ready without failing it
-  readiness: ['redis'],
+  // the store every route needs, and the deleted users' revocations read to the end (no traffic
+  // before they are known); the others are reported in /health/ready without failing it
+  readiness: ['redis', REVOCATIONS_CHECK],
 } satisfies ServiceOptions<typeof notificationConfig>;

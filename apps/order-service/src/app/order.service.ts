@@ -1,3 +1,4 @@
+import { REVOCATIONS_CHECK } from '@ecom/kafka';
 import type { ServiceOptions } from '@ecom/bootstrap';
 import { orderConfig, SERVICE } from './order.config';
 import { OrderModule } from './order.module';
@@ -11,6 +12,7 @@ export const orderService = {
     title: 'Order service',
     description: 'Orders with ACID transactions.',
   },
-  // the store every route needs; the others are reported in /health/ready without failing it
-  readiness: ['postgres'],
+  // the store every route needs, and the deleted users' revocations read to the end (no traffic
+  // before they are known); the others are reported in /health/ready without failing it
+  readiness: ['postgres', REVOCATIONS_CHECK],
 } satisfies ServiceOptions<typeof orderConfig>;

@@ -1,3 +1,4 @@
+import { REVOCATIONS_CHECK } from '@ecom/kafka';
 import type { ServiceOptions } from '@ecom/bootstrap';
 import { productConfig, SERVICE } from './product.config';
 import { ProductModule } from './product.module';
@@ -11,6 +12,7 @@ export const productService = {
     title: 'Product service',
     description: 'Catalog, stock and full-text search.',
   },
-  // the store every route needs; the others are reported in /health/ready without failing it
-  readiness: ['mongodb'],
+  // the store every route needs, and the deleted users' revocations read to the end (no traffic
+  // before they are known); the others are reported in /health/ready without failing it
+  readiness: ['mongodb', REVOCATIONS_CHECK],
 } satisfies ServiceOptions<typeof productConfig>;

@@ -1,3 +1,4 @@
+import { REVOCATIONS_CHECK } from '@ecom/kafka';
 import type { ServiceOptions } from '@ecom/bootstrap';
 import { userConfig, SERVICE } from './user.config';
 import { UserModule } from './user.module';
@@ -11,6 +12,7 @@ export const userService = {
     title: 'User service',
     description: 'Accounts, login and profiles.',
   },
-  // the store every route needs; the others are reported in /health/ready without failing it
-  readiness: ['mongodb'],
+  // the store every route needs, and the deleted users' revocations read to the end (no traffic
+  // before they are known); the others are reported in /health/ready without failing it
+  readiness: ['mongodb', REVOCATIONS_CHECK],
 } satisfies ServiceOptions<typeof userConfig>;

@@ -2,13 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { tokenSignerProvider, tokenVerifierProvider } from './auth.providers';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { RevokedUsers } from './revocation/revoked-users';
 
 export interface AuthModuleOptions {
   /** user-service only: also provide TokenSigner, which needs jwtSignConfig() */
   readonly sign?: boolean;
 }
 
-/** bearer-token auth for every route of the service (JwtAuthGuard), verified with jwtVerifyConfig() */
+/**
+ * bearer-token auth for every route of the service (JwtAuthGuard), verified with jwtVerifyConfig().
+ * RevokedUsers is filled from user.deleted by KafkaModule's UserDeletionsFeed.
+ */
 @Module({})
 export class AuthModule {
   static forRoot({ sign = false }: AuthModuleOptions = {}): DynamicModule {
@@ -16,8 +20,13 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      providers: [tokenVerifierProvider, ...signer, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-      exports: [tokenVerifierProvider.provide, ...signer.map((p) => p.provide)],
+      providers: [
+        { provide: RevokedUsers, useFactory: () => new RevokedUsers() },
+        tokenVerifierProvider,
+        ...signer,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+      ],
+      exports: [RevokedUsers, tokenVerifierProvider.provide, ...signer.map((p) => p.provide)],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { jwtSignConfig, jwtVerifyConfig, type ConfigPiece, type ConfigValue } from '@ecom/config';
 import { TokenSigner } from './token-signer';
+import { RevokedUsers } from './revocation/revoked-users';
 import { TokenVerifier } from './token-verifier';
 
 // the key comes from the piece itself, and a missing piece says which one to add
@@ -13,8 +14,8 @@ function valueOf<P extends ConfigPiece>(config: ConfigService, piece: () => P): 
 
 export const tokenVerifierProvider: FactoryProvider<TokenVerifier> = {
   provide: TokenVerifier,
-  inject: [ConfigService],
-  useFactory: (config: ConfigService) => new TokenVerifier(valueOf(config, jwtVerifyConfig)),
+  inject: [ConfigService, RevokedUsers],
+  useFactory: (config: ConfigService, revoked: RevokedUsers) => new TokenVerifier({ ...valueOf(config, jwtVerifyConfig), revoked }),
 };
 
 export const tokenSignerProvider: FactoryProvider<TokenSigner> = {

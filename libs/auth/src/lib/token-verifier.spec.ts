@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import type { AccessToken } from './auth-user';
 import { InvalidTokenError } from './invalid-token.error';
 import { keyIdOf } from './key-id';
+import { RevokedUsers } from './revocation/revoked-users';
 import { TokenSigner } from './token-signer';
 import { TokenVerifier } from './token-verifier';
 
@@ -49,6 +50,15 @@ describe('TokenSigner and TokenVerifier', () => {
     expect(payloadOf(customer.accessToken)).toMatchObject({ iss: 'ecom-user-service', aud: 'ecom', iat: T0 / 1000, exp: T0 / 1000 + 600 });
   });
 
+  it("refuses a revoked user's still valid token, and only that user's", async () => {
+    const revoked = new RevokedUsers(() => T0);
+    const v = verifier({ revoked });
+    const other = await signer().sign({ sub: 'user-2', role: 'customer' });
+    revoked.revoke('user-1', T0);
+    expect(await reasonOf(() => v.verify(customer.accessToken))).toBe('revoked');
+    await expect(v.verify(other.accessToken)).resolves.toMatchObject({ id: 'user-2' });
+  });
+
   it('refuses an expired token, after a little clock skew', async () => {
     expect((await verifier({ now: () => T0 + 620_000 }).verify(customer.accessToken)).id).toBe('user-1');
     expect(await reasonOf(() => verifier({ now: () => T0 + 640_000 }).verify(customer.accessToken))).toBe('expired');
@@ -89,10 +99,19 @@ describe('TokenSigner and TokenVerifier', () => {
 
   it('refuses a token without a kid or an iat, or one meant to live longer than an hour', async () => {
     const base = () =>
-      new SignJWT({ role: 'admin' }).setSubject('user-1').setIssuer(claims.issuer).setAudience(claims.audience).setExpirationTime(T0 / 1000 + 60);
-    const noKid = await base().setProtectedHeader({ alg: 'EdDSA' }).setIssuedAt(T0 / 1000).sign(keys.privateKey);
+      new SignJWT({ role: 'admin' })
+        .setSubject('user-1')
+        .setIssuer(claims.issuer)
+        .setAudience(claims.audience)
+        .setExpirationTime(T0 / 1000 + 60);
+    const noKid = await base()
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuedAt(T0 / 1000)
+      .sign(keys.privateKey);
     expect(await reasonOf(() => verifier().verify(noKid))).toBe('unknown key');
-    const noIat = await base().setProtectedHeader({ alg: 'EdDSA', kid: keyIdOf(keys.publicKey) }).sign(keys.privateKey);
+    const noIat = await base()
+      .setProtectedHeader({ alg: 'EdDSA', kid: keyIdOf(keys.publicKey) })
+      .sign(keys.privateKey);
     expect(await reasonOf(() => verifier().verify(noIat))).toBe('unexpected claims');
     const century = new TokenSigner({ privateKey: keys.privateKey, ttlSeconds: 100 * 365 * 86_400, now: () => T0, ...claims });
     expect(await reasonOf(async () => verifier().verify((await century.sign({ sub: 'user-1', role: 'admin' })).accessToken))).toBe(

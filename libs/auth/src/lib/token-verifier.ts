@@ -14,6 +14,8 @@ export interface TokenVerifierOptions {
   readonly audience: string;
   /** ms since the epoch; tests move it */
   readonly now?: () => number;
+  /** users whose tokens stop working before they expire (deleted users) */
+  readonly revoked?: { isRevoked(userId: string): boolean };
 }
 
 const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
@@ -66,6 +68,7 @@ export class TokenVerifier {
     if (typeof sub !== 'string' || sub === '' || !isRole(role) || (email !== undefined && typeof email !== 'string')) {
       throw new InvalidTokenError('unexpected claims');
     }
+    if (this.options.revoked?.isRevoked(sub)) throw new InvalidTokenError('revoked');
     return { id: sub, role, ...(email !== undefined && { email }) };
   }
 }

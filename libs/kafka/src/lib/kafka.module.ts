@@ -10,6 +10,7 @@ import { TopicNames } from '@ecom/events';
 import { TopicsReady } from './client/topics-ready';
 import { ConsumerStalls } from './consumer/consumer-stalls';
 import { EventConsumerHost } from './consumer/event-consumer.host';
+import { UserDeletionsFeed } from './revocations/user-deletions.feed';
 import { KAFKA, KAFKA_HEALTH_ADMIN } from './tokens';
 
 const kafkaConfig = (c: ConfigService) => c.getOrThrow<KafkaConfig>('kafka');
@@ -22,7 +23,10 @@ class ProducerLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** the kafka client, topic creation, the producer, @EventHandler consumers and kafka readiness */
+/**
+ * the kafka client, topic creation, the producer, @EventHandler consumers, kafka readiness, and
+ * the feed that revokes deleted users' tokens (when the service has AuthModule)
+ */
 @Global()
 @Module({
   imports: [DiscoveryModule],
@@ -40,6 +44,7 @@ class ProducerLifecycle implements OnApplicationShutdown {
     ConsumerStalls,
     EventConsumerHost,
     KafkaHealth,
+    UserDeletionsFeed,
   ],
   exports: [KAFKA, TopicNames, EventProducer, TopicsReady, EventConsumerHost, ConsumerStalls],
 })

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { RevokedUsers } from '@ecom/auth';
 import { REDIS } from '@ecom/datastores';
 import type { Notification } from '../notifications/notification';
 import { NotificationKeys } from '../notifications/notification-keys';
@@ -21,15 +22,18 @@ export class NotificationStreams implements OnModuleInit, BeforeApplicationShutd
   private readonly log = new Logger(NotificationStreams.name);
   private readonly keys: NotificationKeys;
   private readonly listeners = new Map<string, Set<NotificationListener>>();
-  private readonly streams = new Set<SseStream>();
+  private readonly streams = new Map<SseStream, string>();
   private subscriber?: Redis;
   private closing = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly adapterHost: HttpAdapterHost,
+    revoked: RevokedUsers,
   ) {
     this.keys = NotificationKeys.of(redis);
+    // a deleted user's open streams end with their tokens
+    revoked.onRevoked((userId) => this.closeUser(userId));
   }
 
   onModuleInit(): void {
@@ -43,11 +47,19 @@ export class NotificationStreams implements OnModuleInit, BeforeApplicationShutd
     });
   }
 
-  /** remembers an open stream until the returned function is called, so shutdown can end it */
-  track(stream: SseStream): () => void {
+  /** remembers a user's open stream until the returned function is called, so shutdown or the user's deletion can end it */
+  track(stream: SseStream, userId: string): () => void {
     if (this.closing) stream.close();
-    else this.streams.add(stream);
+    else this.streams.set(stream, userId);
     return () => this.streams.delete(stream);
+  }
+
+  closeUser(userId: string): void {
+    for (const [stream, owner] of this.streams) {
+      if (owner !== userId) continue;
+      stream.close();
+      this.streams.delete(stream);
+    }
   }
 
   /**
@@ -87,7 +99,7 @@ export class NotificationStreams implements OnModuleInit, BeforeApplicationShutd
 
   closeAll(): void {
     this.closing = true;
-    for (const stream of this.streams) stream.close();
+    for (const stream of this.streams.keys()) stream.close();
     this.streams.clear();
   }
 

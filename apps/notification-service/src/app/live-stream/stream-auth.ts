@@ -1,6 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { InvalidTokenError, TokenVerifier } from '@ecom/auth';
+import { InvalidTokenError, RevokedUsers, TokenVerifier } from '@ecom/auth';
 import { StreamTokens } from './stream-tokens';
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -20,6 +20,7 @@ export class StreamAuth {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly tokens: StreamTokens,
+    private readonly revoked: RevokedUsers,
   ) {}
 
   async userIdOf(authorization: string | undefined, streamToken: string | undefined, reply: FastifyReply): Promise<string> {
@@ -35,6 +36,8 @@ export class StreamAuth {
     }
     if (streamToken !== undefined) {
       const userId = await this.tokens.redeem(streamToken);
+      // issued before the user was deleted: gone with the user's bearer tokens
+      if (userId && this.revoked.isRevoked(userId)) refuse(reply, 'Bearer error="invalid_token"', 'the stream token is invalid (revoked)');
       if (userId) return userId;
       refuse(reply, 'Bearer error="invalid_token"', 'the stream token is unknown, expired or used already');
     }

@@ -100,7 +100,7 @@ export class NotificationStreamHttpController {
       connection: 'keep-alive',
     });
     const stream = new SseStream(res, { heartbeatMs: this.config.getOrThrow<NotificationsConfig>('notifications').heartbeatMs });
-    const untrack = this.streams.track(stream);
+    const untrack = this.streams.track(stream, userId);
     let unlisten: (() => void) | undefined;
     const cleanUp = () => {
       stream.close();
