@@ -183,6 +183,12 @@ describe('the delivery workflow', () => {
       expect(stepIndex(j, runs(/^npm ci\b/))).toBeGreaterThan(-1);
     });
 
+    it('audits the production dependencies after installing them, before anything is built', () => {
+      const audit = stepIndex(j, runs(/^npm run audit$/));
+      expect(audit).toBeGreaterThan(stepIndex(j, runs(/^npm ci\b/)));
+      expect(audit).toBeLessThan(stepIndex(j, runs(/\bnx affected\b/)));
+    });
+
     it('runs nx affected -t lint test build between the SHAs nx-set-shas found', () => {
       const shas = stepIndex(j, uses('nrwl/nx-set-shas'));
       const nx = stepIndex(j, runs(/\bnx affected\b.*\s-t lint test build\b/));
