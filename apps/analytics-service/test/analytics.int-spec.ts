@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomInt, randomUUID } from 'node:crypto';
-import { createServiceApp } from '@ecom/bootstrap';
+import { createServiceApp, managementServer } from '@ecom/bootstrap';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { EventProducer } from '@ecom/kafka';
 import { bearerFor, waitFor } from '@ecom/testing';
@@ -229,7 +229,7 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
   });
 
   it('documents both routes with their response, 400, 401 and 403', async () => {
-    const doc = (await get('/docs-json')).json();
+    const doc = (await managementServer(app).inject({ method: 'GET', url: '/docs-json' })).json();
     for (const path of ['/api/analytics/summary', '/api/analytics/timeseries']) {
       const op = doc.paths[path].get;
       expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403']);

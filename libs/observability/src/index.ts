@@ -5,4 +5,5 @@ export * from './lib/logger.params';
 export * from './lib/observability.module';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/http-metrics.hook';
+export * from './lib/metrics/metrics.route';
 export * from './lib/redact-url';

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@ecom/bootstrap';
+import { createServiceApp, managementServer } from '@ecom/bootstrap';
 import { httpConfig, jwtVerifyConfig, serviceConfig } from '@ecom/config';
 import { AuthModule } from './auth.module';
 import { accountService } from './guarded.spec-helper';
@@ -70,11 +70,15 @@ describe('JwtAuthGuard', () => {
     expect(allowed.json()).toEqual({ orders: 3 });
   });
 
-  it('keeps health, metrics and the docs public, and documents the bearer scheme', async () => {
-    for (const url of ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json']) {
+  it('keeps health public, metrics and the docs open on the management listener, and documents the bearer scheme', async () => {
+    for (const url of ['/health/live', '/health/ready']) {
       expect({ url, status: (await get(url)).statusCode }).toEqual({ url, status: 200 });
     }
-    const doc = (await get('/docs-json')).json();
+    const management = managementServer(app);
+    for (const url of ['/metrics', '/docs', '/docs-json']) {
+      expect({ url, status: (await management.inject({ method: 'GET', url })).statusCode }).toEqual({ url, status: 200 });
+    }
+    const doc = (await management.inject({ method: 'GET', url: '/docs-json' })).json();
     expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
     expect(doc.paths['/me'].get.security).toEqual([{ bearer: [] }]);
   });

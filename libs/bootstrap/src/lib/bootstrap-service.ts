@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { readEnv, type ConfigPiece } from '@ecom/config';
 import { createServiceApp } from './create-service-app';
 import { gracefulShutdown } from './graceful-shutdown';
+import { managementServer } from './management';
 import { DOCS_PATH } from './openapi';
 import { loadServiceConfig } from './service-config';
 import type { ServiceOptions } from './service-options';
@@ -18,12 +19,18 @@ export async function bootstrapService<const P extends readonly ConfigPiece[]>(o
     // our handlers, not nest's enableShutdownHooks: see gracefulShutdown for the order
     for (const signal of SIGNALS) process.on(signal, () => void shutdown(signal));
 
-    const { host, port } = config.http;
+    const { host, port, management } = config.http;
     await app.listen({ host, port });
-    const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
-    new Logger('Bootstrap').log(`${opts.name} listening on ${url} (docs ${url}/${DOCS_PATH}, readiness ${url}/health/ready)`);
+    await managementServer(app).listen({ host: management.host, port: management.port });
+    const url = urlOf(host, port);
+    const internal = urlOf(management.host, management.port);
+    new Logger('Bootstrap').log(
+      `${opts.name} listening on ${url} (readiness ${url}/health/ready); management on ${internal} (metrics ${internal}/metrics, docs ${internal}/${DOCS_PATH})`,
+    );
   } catch (error) {
     process.stderr.write(`${describeStartupError(opts.name, error)}\n`);
     process.exit(1);
   }
 }
+
+const urlOf = (host: string, port: number) => `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;

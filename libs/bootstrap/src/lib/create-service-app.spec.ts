@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ShutdownState } from '@ecom/health';
 import { createServiceApp } from './create-service-app';
+import { managementServer } from './management';
 import { thingsService } from './things.spec-helper';
 
 describe('createServiceApp', () => {
@@ -22,23 +23,51 @@ describe('createServiceApp', () => {
 
   it('is live, and ready with an empty registry until shutdown begins', async () => {
     expect((await app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
-    app.get(ShutdownState).begin();
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ status: 'shutting_down' });
+    expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ok' }]);
+    app.get(ShutdownState).begin();
+    const draining = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(draining.statusCode).toBe(503);
+    expect(draining.json()).toEqual({ status: 'shutting_down' });
   });
 
-  it('publishes an OpenAPI document listing the routes, and swagger ui', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/docs-json' })).json();
+  it('keeps metrics, the docs and the readiness details off the public listener', async () => {
+    for (const url of ['/metrics', '/docs', '/docs-json', '/docs-yaml']) {
+      expect({ url, status: (await app.inject({ method: 'GET', url })).statusCode }).toEqual({ url, status: 404 });
+    }
+    expect(Object.keys((await app.inject({ method: 'GET', url: '/health/ready' })).json())).toEqual(['status']);
+  });
+
+  it('serves them on the management listener: live, ready with every check, 503 from shutdown on', async () => {
+    const management = managementServer(app);
+    expect((await management.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
+    const ready = await management.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+    app.get(ShutdownState).begin();
+    const draining = await management.inject({ method: 'GET', url: '/health/ready' });
+    expect([draining.statusCode, draining.json().status]).toEqual([503, 'shutting_down']);
+    // the app's routes are not there
+    expect((await management.inject({ method: 'GET', url: '/things' })).statusCode).toBe(404);
+  });
+
+  it('publishes an OpenAPI document listing the routes, and swagger ui, on the management listener', async () => {
+    const management = managementServer(app);
+    const doc = (await management.inject({ method: 'GET', url: '/docs-json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info).toMatchObject({ title: 'Things service', description: 'for the bootstrap specs' });
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/things', '/things/slow', '/health/live', '/health/ready']));
     expect(doc.paths).not.toHaveProperty('/metrics');
     expect(doc.components.schemas).toHaveProperty('CreateThingDto');
-    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    const ui = await management.inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
+    // swagger ui's own scripts and styles come with it
+    const init = await management.inject({ method: 'GET', url: '/docs/swagger-ui-init.js' });
+    expect(init.statusCode).toBe(200);
+    expect(init.body).toContain('Things service');
+    expect((await management.inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js' })).statusCode).toBe(200);
+    expect((await management.inject({ method: 'GET', url: '/docs-yaml' })).body).toContain('openapi: 3.');
   });
 
   it("answers a malformed url with 400 problem+json too, not fastify's own error shape", async () => {
@@ -118,9 +147,41 @@ describe('createServiceApp', () => {
     expect(missing.json()).toMatchObject({ status: 404, title: 'Not Found', correlationId: 'trace-10' });
   });
 
-  it('serves prometheus metrics', async () => {
+  it('serves prometheus metrics of the public routes on the management listener', async () => {
     await app.inject({ method: 'GET', url: '/things' });
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await managementServer(app).inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"/);
+  });
+});
+
+describe('createServiceApp behind a proxy (HTTP_TRUST_PROXY)', () => {
+  // the ingress controller connects (the socket: inject's 127.0.0.1) and appends that peer's address
+  const forwarded = { 'x-forwarded-for': '6.6.6.6, 10.1.2.3' };
+  const clientIp = async (env: Record<string, string>) => {
+    const app = await createServiceApp(thingsService, { env: { LOG_LEVEL: 'silent', ...env } });
+    try {
+      return (await app.inject({ method: 'GET', url: '/things/ip', headers: forwarded })).json().ip;
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('with one hop trusted, takes the entry the proxy appended, not what the client wrote before it', async () => {
+    expect(await clientIp({ HTTP_TRUST_PROXY: '1' })).toBe('10.1.2.3');
+  });
+
+  it('with two hops trusted, goes one entry further left', async () => {
+    expect(await clientIp({ HTTP_TRUST_PROXY: '2' })).toBe('6.6.6.6');
+  });
+
+  it('trusting private ranges lets any pod in them write the client ip (why the manifests no longer do)', async () => {
+    expect(await clientIp({ HTTP_TRUST_PROXY: 'loopback,10.0.0.0/8' })).toBe('6.6.6.6');
+  });
+
+  it('by default believes loopback only, and an untrusted peer is the client itself', async () => {
+    expect(await clientIp({})).toBe('10.1.2.3');
+    expect(await clientIp({ HTTP_TRUST_PROXY: '192.0.2.1' })).toBe('127.0.0.1');
   });
 });

@@ -3,9 +3,10 @@ import { fieldErrors, frameworkProblem, MAX_JSON_DEPTH, nestsDeeperThan, Problem
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { readEnv, type ConfigPiece, type Env } from '@ecom/config';
+import { fastifyTrustProxy, readEnv, type ConfigPiece, type Env } from '@ecom/config';
 import { correlationIdOf, instrumentHttp, type ObservabilityOptions } from '@ecom/observability';
-import { setupOpenApi } from './openapi';
+import { createManagementServer } from './management';
+import { openApiDocument } from './openapi';
 import { loadServiceConfig } from './service-config';
 import { ServiceModule } from './service.module';
 import type { ServiceConfigValues, ServiceOptions } from './service-options';
@@ -17,7 +18,10 @@ export interface CreateAppOptions<P extends readonly ConfigPiece[]> extends Obse
   readonly env?: Env;
 }
 
-/** the whole service, initialised but not listening: what tests inject() into */
+/**
+ * the whole service, initialised but not listening: what tests inject() into. its management listener
+ * (metrics, docs, readiness details) is managementServer(app), not listening either
+ */
 export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   opts: ServiceOptions<P>,
   create: CreateAppOptions<P> = {},
@@ -29,7 +33,8 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     genReqId: correlationIdOf,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    trustProxy: config.http.trustProxy,
+    // the client ip behind the gateway or the ingress: HTTP_TRUST_PROXY, addresses or a hop count
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     // errors fastify raises before routing answer in the same shape as ours
     // (cast: the option's type is generic over every server flavour; ours is plain http)
     frameworkErrors: frameworkProblem as never,
@@ -53,7 +58,7 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
   instrumentHttp(app);
-  setupOpenApi(app, opts.name, opts.openapi);
   await app.init();
+  createManagementServer(app, openApiDocument(app, opts.name, opts.openapi));
   return app;
 }

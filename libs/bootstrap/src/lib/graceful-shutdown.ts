@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ShutdownState } from '@ecom/health';
+import { closeManagementServer } from './management';
 
 export interface ShutdownOptions {
   /** after this the process exits 1 whatever is still running (ServiceConfig.shutdownTimeoutMs) */
@@ -16,7 +17,8 @@ type ClosesWithSignal = { close(signal?: string): Promise<void> };
 /**
  * the shutdown sequence, run once however many signals arrive: readiness 503 at once;
  * http closed and drained; only then app.close(), whose hooks stop kafka consumers and
- * datastores (nest's own order would destroy those before in-flight requests finish).
+ * datastores (nest's own order would destroy those before in-flight requests finish); the management
+ * listener last, so metrics and the readiness details stay readable while the service drains.
  */
 export function gracefulShutdown(
   app: NestFastifyApplication,
@@ -43,6 +45,7 @@ export function gracefulShutdown(
     try {
       await app.getHttpAdapter().getInstance().close();
       await (app as unknown as ClosesWithSignal).close(signal);
+      await closeManagementServer(app);
       logger.log('shutdown complete');
       finish(0);
     } catch (e) {

@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OpenApiOptions } from './service-options';
 
 export const DOCS_PATH = 'docs';
 
-/** swagger ui at /docs, the document at /docs-json */
-export function setupOpenApi(app: INestApplication, name: string, openapi: OpenApiOptions = { title: name }): void {
+/** the service's OpenAPI document, built from the app's routes on first use and kept */
+export function openApiDocument(app: INestApplication, name: string, openapi: OpenApiOptions = { title: name }): () => OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(openapi.title)
     .setDescription(openapi.description ?? '')
@@ -13,7 +14,21 @@ export function setupOpenApi(app: INestApplication, name: string, openapi: OpenA
     // the scheme @ApiBearerAuth() refers to: access tokens from user-service (@ecom/auth)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), {
+  let document: OpenAPIObject | undefined;
+  return () => (document ??= SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * swagger ui at /docs, the document at /docs-json and /docs-yaml, on the given adapter: the
+ * management listener's, so the public port does not describe every route to whoever asks
+ */
+export function serveOpenApi(adapter: FastifyAdapter, document: () => OpenAPIObject): void {
+  // SwaggerModule.setup asks the "app" only for its adapter, its static assets and its global prefix (none)
+  const host = {
+    getHttpAdapter: () => adapter,
+    useStaticAssets: (options: unknown) => adapter.useStaticAssets(options as never),
+  } as unknown as INestApplication;
+  SwaggerModule.setup(DOCS_PATH, host, document, {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     yamlDocumentUrl: `${DOCS_PATH}-yaml`,
   });

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Injectable, Module, type OnModuleDestroy, Post } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Module, type OnModuleDestroy, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Min, MinLength } from 'class-validator';
 import { httpConfig, serviceConfig } from '@ecom/config';
@@ -47,6 +48,12 @@ class ThingsController {
     await sleep(300);
     this.probe.events.push('slow request finished');
     return { done: true };
+  }
+
+  /** the client ip fastify settled on (what rate limits key on) */
+  @Get('ip')
+  ip(@Req() request: FastifyRequest) {
+    return { ip: request.ip };
   }
 
   @Get('boom')

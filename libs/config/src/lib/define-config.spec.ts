@@ -25,7 +25,7 @@ function problemsOf(fn: () => unknown): readonly string[] {
 describe('loadConfig', () => {
   it('gives defaults that point at the local stack', () => {
     const cfg = loadConfig(pieces, {});
-    expect(cfg.http).toEqual({ host: '0.0.0.0', port: 3003, trustProxy: ['loopback'] });
+    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 3003, trustProxy: ['loopback'], management: { host: '127.0.0.1', port: 9003 } });
     expect(cfg.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(cfg.kafka.groupId).toBe('order-service');
     expect(cfg.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, database: 'orders' });

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { READINESS_GATES } from './constants';
 import { HealthController } from './health.controller';
 import { HealthRegistry } from './health.registry';
+import { ReadinessCheck } from './readiness';
 import { CassandraHealthIndicator } from './indicators/cassandra.health';
 import { ElasticsearchHealthIndicator } from './indicators/elasticsearch.health';
 import { KafkaHealthIndicator } from './indicators/kafka.health';
@@ -19,9 +20,9 @@ const indicators = [
   CassandraHealthIndicator,
   ElasticsearchHealthIndicator,
 ];
-const state = [HealthRegistry, ShutdownState];
+const state = [HealthRegistry, ShutdownState, ReadinessCheck];
 
-/** /health/live and /health/ready, plus the pieces datastore modules use to join readiness */
+/** /health/live and /health/ready (the status only; ReadinessCheck has the details), plus the pieces datastore modules use to join readiness */
 @Global()
 @Module({
   // json style: a failing check logs one line per poll instead of a box per dependency

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, Logger as NestLogger, Module, Post } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import Fastify from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { currentCorrelationId, runWithCorrelation } from './correlation';
 import { instrumentHttp } from './metrics/http-metrics.hook';
+import { Metrics } from './metrics/metrics';
+import { serveMetrics } from './metrics/metrics.route';
 import { ObservabilityModule } from './observability.module';
 
 type Line = Record<string, unknown> & { msg?: string };
@@ -118,9 +121,13 @@ describe('ObservabilityModule', () => {
     expect(lines.find((l) => l.msg === 'no context')).not.toHaveProperty('correlationId');
   });
 
-  it('serves prometheus metrics with default and http duration series', async () => {
+  it('serves prometheus metrics with default and http duration series on another listener, not the app', async () => {
     await app.inject({ method: 'GET', url: '/things' });
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    const management = Fastify();
+    serveMetrics(management, app.get(Metrics));
+    const res = await management.inject({ method: 'GET', url: '/metrics' });
+    await management.close();
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('process_cpu_seconds_total');

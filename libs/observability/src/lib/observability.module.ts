@@ -4,7 +4,6 @@ import type { DestinationStream } from 'pino';
 import type { ServiceConfig } from '@ecom/config';
 import { CorrelationMiddleware } from './correlation.middleware';
 import { loggerParams } from './logger.params';
-import { MetricsController } from './metrics/metrics.controller';
 import { Metrics } from './metrics/metrics';
 
 export interface ObservabilityOptions {
@@ -12,7 +11,7 @@ export interface ObservabilityOptions {
   readonly logDestination?: DestinationStream;
 }
 
-/** json logging with correlation ids, plus prometheus metrics at /metrics */
+/** json logging with correlation ids, plus the prometheus registry (served by serveMetrics on the management listener) */
 @Module({})
 export class ObservabilityModule implements NestModule {
   static forRoot(service: ServiceConfig, options: ObservabilityOptions = {}): DynamicModule {
@@ -20,7 +19,6 @@ export class ObservabilityModule implements NestModule {
       module: ObservabilityModule,
       global: true,
       imports: [LoggerModule.forRoot(loggerParams(service, options.logDestination))],
-      controllers: [MetricsController],
       providers: [{ provide: Metrics, useFactory: () => new Metrics(service.name) }],
       exports: [Metrics],
     };

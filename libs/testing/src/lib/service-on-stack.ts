@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp, type ServiceOptions } from '@ecom/bootstrap';
+import { createServiceApp, managementServer, type ServiceOptions } from '@ecom/bootstrap';
 import type { ConfigPiece } from '@ecom/config';
 import { openApiGaps } from './openapi-gaps';
 import { readiness } from './readiness';
@@ -7,7 +7,7 @@ import { waitFor } from './wait-for';
 
 /**
  * the checks every service passes on the real stack: it boots, sets up its stores, reports
- * exactly `dependencies` up in /health/ready, and serves its OpenAPI document.
+ * exactly `dependencies` up in /health/ready (the management listener's details), and serves its OpenAPI document there.
  */
 export function describeServiceOnStack<const P extends readonly ConfigPiece[]>(
   service: ServiceOptions<P>,
@@ -33,8 +33,13 @@ export function describeServiceOnStack<const P extends readonly ConfigPiece[]>(
       expect(Object.values(ready.body.details).every((d) => d.status === 'up')).toBe(true);
     });
 
+    it('tells anonymous callers of the public port only that it is ready', async () => {
+      const res = await app.inject({ method: 'GET', url: '/health/ready' });
+      expect([res.statusCode, res.json()]).toEqual([200, { status: 'ok' }]);
+    });
+
     it('serves a complete OpenAPI document: every route with its responses, and the bearer scheme', async () => {
-      const res = await app.inject({ method: 'GET', url: '/docs-json' });
+      const res = await managementServer(app).inject({ method: 'GET', url: '/docs-json' });
       expect(res.statusCode).toBe(200);
       expect(res.json().info.title).toBe(service.openapi?.title);
       expect(openApiGaps(res.json())).toEqual([]);
