@@ -236,7 +236,7 @@ async function story() {
   show('saga', `${rejected.status}: ${rejected.reason}`);
 
   console.log();
-  ok('demo finished. Swagger UIs: http://localhost:3001/docs … 3005/docs; `npm stop` stops everything.');
+  ok('demo finished. Swagger UIs (management ports, local only): http://127.0.0.1:9001/docs … 9005/docs; `npm stop` stops everything.');
 }
 
 main(async () => {

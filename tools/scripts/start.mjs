@@ -23,7 +23,7 @@ import {
   tailLines,
   writePidFile,
 } from './lib/proc.mjs';
-import { SERVICES, portVar } from './lib/services.mjs';
+import { MANAGEMENT_PORT_OFFSET, SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
 import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
 import localKeys from './lib/local-keys.cjs';
@@ -62,22 +62,33 @@ async function planServices() {
     const pid = livePid(svc.pidFile);
     if (pid) {
       const port = readPidFile(svc.pidFile).port ?? svc.port;
-      plan.push({ ...svc, port, pid });
+      plan.push({ ...svc, port, managementPort: port + MANAGEMENT_PORT_OFFSET, pid });
       continue;
     }
     removeFile(svc.pidFile); // stale
-    if (await portTaken(svc.port)) {
-      throw new UserError(
-        `${svc.name}: port ${svc.port} is already taken by another process. Stop that process (\`ss -ltnp 'sport = :${svc.port}'\` shows it), or start on another port with ${portVar(svc.name)}=<port> npm start.`,
-      );
+    for (const port of [svc.port, svc.managementPort]) {
+      if (await portTaken(port)) {
+        throw new UserError(
+          `${svc.name}: port ${port} is already taken by another process. Stop that process (\`ss -ltnp 'sport = :${port}'\` shows it), or start on another port with ${portVar(svc.name)}=<port> npm start (its management port is that + ${MANAGEMENT_PORT_OFFSET}).`,
+        );
+      }
     }
     plan.push({ ...svc, pid: null });
   }
   return plan;
 }
 
+/**
+ * where the services listen: loopback, unless the gateway runs in docker (the stack's compose file),
+ * which reaches them through the host's bridge address (host.docker.internal). HTTP_HOST overrides it
+ */
+function listenHost(mode) {
+  if (process.env.HTTP_HOST) return process.env.HTTP_HOST;
+  return mode === 'docker' ? '0.0.0.0' : '127.0.0.1';
+}
+
 /** starts the planned services detached, each logging to its file; notes where this start's log begins */
-function launch(plan) {
+function launch(plan, mode) {
   for (const svc of plan) {
     svc.logFrom = fileSize(svc.log);
     if (svc.pid) {
@@ -97,7 +108,11 @@ function launch(plan) {
         // the local pair in .stack/keys, generated on first use, unless the environment names keys
         ...localKeyEnv(),
         NODE_ENV: 'development',
+        HTTP_HOST: listenHost(mode),
         HTTP_PORT: String(svc.port),
+        // metrics, docs and the readiness details: loopback only, whatever HTTP_HOST is
+        MANAGEMENT_HOST: process.env.MANAGEMENT_HOST || '127.0.0.1',
+        MANAGEMENT_PORT: String(svc.managementPort),
       },
     });
     closeSync(fd);
@@ -131,9 +146,20 @@ function downFrom(body) {
   return `down: ${[...down].map(([n, why]) => (typeof why === 'string' && why !== 'down' ? `${n} (${why.slice(0, 60)})` : n)).join(', ')}`;
 }
 
+/**
+ * readiness with each check's details: the management port's (the public one says only ok or error).
+ * a service started before it had one (left running) answers on its http port only
+ */
 async function probe(svc) {
+  const first = await probeAt(svc.managementPort);
+  if (first.ready || first.why !== 'not listening yet') return first;
+  const pub = await probeAt(svc.port);
+  return pub.ready || pub.why !== 'not listening yet' ? pub : first;
+}
+
+async function probeAt(port) {
   try {
-    const res = await fetch(`http://127.0.0.1:${svc.port}/health/ready`, {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`, {
       signal: AbortSignal.timeout(3000),
     });
     const body = await res.text();
@@ -223,13 +249,13 @@ main(async () => {
   ok(`stack up (${mode})`);
 
   await build();
-  launch(plan);
+  launch(plan, mode);
   await waitReady(plan, timeoutS);
 
   console.log();
   table([
-    ['service', 'url', 'docs', 'log'],
-    ...plan.map((s) => [s.name, `http://localhost:${s.port}`, `http://localhost:${s.port}/docs`, rel(s.log)]),
+    ['service', 'url', 'docs and metrics', 'log'],
+    ...plan.map((s) => [s.name, `http://127.0.0.1:${s.port}`, `http://127.0.0.1:${s.managementPort}/docs`, rel(s.log)]),
   ]);
   console.log();
   const gateway = `http://localhost:${process.env.GATEWAY_PORT || 8080}`;

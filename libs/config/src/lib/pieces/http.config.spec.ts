@@ -45,7 +45,7 @@ describe('httpConfig', () => {
     expect(problemsOf({ HTTP_TRUST_PROXY: '0' })).toEqual(['HTTP_TRUST_PROXY: a hop count must be 1 or more (got "0")']);
   });
 
-  it("gives fastify a hop count as a function of the hop: the peer and the hops - 1 entries before it are proxies", () => {
+  it('gives fastify a hop count as a function of the hop: the peer and the hops - 1 entries before it are proxies', () => {
     const one = fastifyTrustProxy({ hops: 1 });
     if (typeof one !== 'function') throw new Error('expected a function');
     // hop 0 is the peer (the ingress controller), hop 1 the last X-Forwarded-For entry: the client

@@ -39,8 +39,13 @@ export const httpConfig = (defaultPort: number) =>
       .superRefine((v, ctx) => {
         const management = v.MANAGEMENT_PORT ?? v.HTTP_PORT + MANAGEMENT_PORT_OFFSET;
         if (management > 65535)
-          ctx.addIssue({ code: 'custom', path: ['MANAGEMENT_PORT'], message: `must be set when HTTP_PORT + ${MANAGEMENT_PORT_OFFSET} is above 65535` });
-        else if (management === v.HTTP_PORT) ctx.addIssue({ code: 'custom', path: ['MANAGEMENT_PORT'], message: 'must differ from HTTP_PORT' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['MANAGEMENT_PORT'],
+            message: `must be set when HTTP_PORT + ${MANAGEMENT_PORT_OFFSET} is above 65535`,
+          });
+        else if (management === v.HTTP_PORT)
+          ctx.addIssue({ code: 'custom', path: ['MANAGEMENT_PORT'], message: 'must differ from HTTP_PORT' });
       }),
     (v) => ({
       host: v.HTTP_HOST,
