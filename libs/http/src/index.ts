@@ -3,3 +3,4 @@ export * from './lib/problem.filter';
 export * from './lib/validation-errors';
 export * from './lib/pagination';
 export * from './lib/json-depth';
+export * from './lib/json-text';
