@@ -57,6 +57,12 @@ function portsOf(name: string) {
   });
 }
 
+/** a gateway rate-limit file of deploy/gateway: NAME=value lines and # comments */
+function rateLimits(file: string): Record<string, string> {
+  const lines = readFileSync(join(ROOT, 'deploy/gateway', file), 'utf8').split('\n');
+  return Object.fromEntries(lines.map((l) => l.match(/^([A-Z][A-Z0-9_]*)=(.*)$/)).flatMap((m) => (m ? [[m[1], m[2]]] : [])));
+}
+
 const nativeModule = (server: string) => readFileSync(join(ROOT, 'tools/stack/servers', `${server}.sh`), 'utf8');
 
 /** a default from a native module, e.g. POSTGRES_PORT="${POSTGRES_PORT:-5432}" gives "5432" */
@@ -216,6 +222,33 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(env).sort()).toEqual(names.sort());
       expect(nativeModule('gateway')).toContain('deploy/gateway/gateway.conf.template');
     });
+
+    it('renders the rate limits of the native stack: deploy/gateway/rate-limits.local.env, value for value', () => {
+      const local = rateLimits('rate-limits.local.env');
+      expect(Object.keys(local).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(local)) expect([name, env[name]]).toEqual([name, value]);
+      expect(nativeModule('gateway')).toContain('deploy/gateway/rate-limits.local.env');
+    });
+
+    it.each(['rate-limits.env', 'rate-limits.local.env'])(
+      '%s: a rate, a burst and a Retry-After for each limit, the Retry-After 1 / rate rounded up',
+      (file) => {
+        const limits = rateLimits(file);
+        const names = Object.keys(limits).map((k) => k.replace(/^GATEWAY_|_(RATE|BURST|RETRY_AFTER)$/g, ''));
+        expect([...new Set(names)].sort()).toEqual(['LOGIN', 'REGISTER', 'SEARCH', 'WRITE']);
+        // every variable the template's limits use is in the file, and nothing else
+        const used = [...new Set([...template.matchAll(/\$\{(GATEWAY_[A-Z_]+_(RATE|BURST|RETRY_AFTER))\}/g)].map((m) => m[1]))];
+        expect(Object.keys(limits).sort()).toEqual(used.sort());
+        for (const limit of new Set(names)) {
+          const rate = limits[`GATEWAY_${limit}_RATE`].match(/^(\d+)r\/(s|m)$/);
+          expect([limit, rate]).not.toEqual([limit, null]);
+          if (!rate) continue;
+          expect([limit, limits[`GATEWAY_${limit}_BURST`]]).toEqual([limit, expect.stringMatching(/^\d+$/)]);
+          const seconds = Math.ceil((rate[2] === 'm' ? 60 : 1) / Number(rate[1]));
+          expect([limit, limits[`GATEWAY_${limit}_RETRY_AFTER`]]).toEqual([limit, String(seconds)]);
+        }
+      },
+    );
 
     it('routes each api prefix to its service, and each service health to its readiness', () => {
       const routes: Record<string, string> = {

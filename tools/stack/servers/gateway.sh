@@ -8,6 +8,15 @@ GATEWAY_VARS=(SERVICES_HOST GATEWAY_PORT USER_SERVICE_PORT PRODUCT_SERVICE_PORT 
 : "${SERVICES_HOST:=127.0.0.1}" "${USER_SERVICE_PORT:=3001}" "${PRODUCT_SERVICE_PORT:=3002}" "${ORDER_SERVICE_PORT:=3003}"
 : "${ANALYTICS_SERVICE_PORT:=3004}" "${NOTIFICATION_SERVICE_PORT:=3005}"
 
+# the rate limits: deploy/gateway/rate-limits.local.env, the local stack's (higher than production's,
+# see there), for each one the environment does not set
+GATEWAY_LIMITS="$REPO_ROOT/deploy/gateway/rate-limits.local.env"
+while IFS='=' read -r name value; do
+  [[ $name =~ ^GATEWAY_[A-Z_]+$ ]] || continue
+  GATEWAY_VARS+=("$name")
+  [ -n "${!name:-}" ] || printf -v "$name" '%s' "$value"
+done <"$GATEWAY_LIMITS"
+
 gateway_ports() { echo "$GATEWAY_PORT"; }
 gateway_timeout() { echo 20; }
 gateway_install() { ensure_apt /usr/sbin/nginx nginx; }

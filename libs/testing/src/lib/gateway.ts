@@ -6,6 +6,18 @@ import { ROOT } from './service-instance';
 
 const NGINX = '/usr/sbin/nginx';
 const TEMPLATE = join(ROOT, 'deploy/gateway/gateway.conf.template');
+/** the rate limits the local stack renders the gateway with (production's are in rate-limits.env) */
+export const LOCAL_RATE_LIMITS = join(ROOT, 'deploy/gateway/rate-limits.local.env');
+
+/** a gateway rate-limit file (deploy/gateway/rate-limits*.env): NAME=value lines, # comments */
+export function readRateLimits(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/^\s*([A-Z][A-Z0-9_]*)=(.*?)\s*$/);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
 
 export type ServicePorts = Record<'user' | 'product' | 'order' | 'analytics' | 'notification', number>;
 
@@ -19,7 +31,8 @@ export class Gateway {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(port: number, services: ServicePorts, dir: string): Promise<Gateway> {
+  /** `limits` replaces some of the local stack's rate limits, e.g. { GATEWAY_LOGIN_BURST: '2' } */
+  static async start(port: number, services: ServicePorts, dir: string, limits: Record<string, string> = {}): Promise<Gateway> {
     if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: the native stack installs it (npm run stack -- install gateway)`);
     mkdirSync(join(dir, 'tmp'), { recursive: true });
     // as root, nginx workers run as nobody: they must be able to write their temp files
@@ -32,9 +45,13 @@ export class Gateway {
       ORDER_SERVICE_PORT: String(services.order),
       ANALYTICS_SERVICE_PORT: String(services.analytics),
       NOTIFICATION_SERVICE_PORT: String(services.notification),
+      ...readRateLimits(LOCAL_RATE_LIMITS),
+      ...limits,
     };
     // like the nginx image's envsubst: only these names, so $nginx_variables stay
     const routes = readFileSync(TEMPLATE, 'utf8').replace(/\$\{([A-Z_]+)\}/g, (m, name: string) => vars[name] ?? m);
+    const missing = [...routes.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]);
+    if (missing.length > 0) throw new Error(`the gateway template needs values for ${[...new Set(missing)].join(', ')}`);
     writeFileSync(join(dir, 'gateway.conf'), routes);
     writeFileSync(join(dir, 'nginx.conf'), nginxMainConfig(dir, `  include ${dir}/gateway.conf;`));
     const child = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'inherit'] });
