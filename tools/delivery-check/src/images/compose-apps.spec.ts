@@ -88,7 +88,12 @@ function portsOf(s: ComposeService) {
 }
 
 const exposedPort = (name: string) =>
-  Number(instructions(readFileSync(dockerfilePath(name), 'utf8')).find((i) => i.keyword === 'EXPOSE')?.args);
+  // the first port EXPOSE names: the service's (the second, the management port, is not for clients)
+  Number(
+    instructions(readFileSync(dockerfilePath(name), 'utf8'))
+      .find((i) => i.keyword === 'EXPOSE')
+      ?.args.split(/\s+/)[0],
+  );
 const portVariable = (name: string) => `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
 
 describe(`docker-compose.yml, profile ${PROFILE}`, () => {

@@ -2,6 +2,7 @@
 // entry point, health check, signals) and that they stay one design, plus hadolint on each
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { httpConfig, loadConfig } from '@ecom/config';
 import { ROOT, tool } from '../support/tools';
 import { SERVICES, contextSources, distDir, dockerfilePath, execForm, instructions, type Instruction } from './images';
 
@@ -17,7 +18,7 @@ const last = (all: Instruction[], keyword: string) => only(all, keyword).at(-1);
 const fromImage = (i: Instruction) => i.args.split(/\s+/).filter((w) => !w.startsWith('--'))[0];
 const stageName = (i: Instruction) => i.args.match(/\s+AS\s+(\S+)$/i)?.[1];
 
-describe.each(SERVICES)('apps/$name/Dockerfile', ({ name, port }) => {
+describe.each(SERVICES)('apps/$name/Dockerfile', ({ name, port, managementPort }) => {
   it('exists', () => {
     expect(existsSync(dockerfilePath(name))).toBe(true);
   });
@@ -90,14 +91,24 @@ describe.each(SERVICES)('apps/$name/Dockerfile', ({ name, port }) => {
     expect(only(final, 'VOLUME')).toEqual([]);
   });
 
-  it('sets NODE_ENV=production and exposes the service port', () => {
+  it('sets NODE_ENV=production and exposes the service port and its management port', () => {
     const final = finalStage(parsed(name));
     expect(
       only(final, 'ENV')
         .map((e) => e.args)
         .join(' '),
     ).toMatch(/\bNODE_ENV=production\b/);
-    expect(only(final, 'EXPOSE').map((e) => e.args)).toEqual([String(port)]);
+    expect(only(final, 'EXPOSE').map((e) => e.args)).toEqual([`${port} ${managementPort}`]);
+  });
+
+  it('listens on every interface of its container: HTTP_HOST and MANAGEMENT_HOST set, since the services default to loopback', () => {
+    const env = only(finalStage(parsed(name)), 'ENV')
+      .map((e) => e.args)
+      .join(' ');
+    expect(env).toMatch(/(^|\s)HTTP_HOST=0\.0\.0\.0(\s|$)/);
+    expect(env).toMatch(/(^|\s)MANAGEMENT_HOST=0\.0\.0\.0(\s|$)/);
+    // and the default it overrides is loopback, so a local run is not on the network
+    expect(loadConfig([httpConfig(port)], {}).http).toMatchObject({ host: '127.0.0.1', management: { host: '127.0.0.1' } });
   });
 
   it('has a HEALTHCHECK that asks the service itself for liveness, with node (no curl in a slim image)', () => {
@@ -132,16 +143,18 @@ describe.each(SERVICES)('apps/$name/Dockerfile', ({ name, port }) => {
 
 describe('the five Dockerfiles', () => {
   // one design: a change to one is a change to all, so they may differ only in the name and the port
-  const normalized = (service: string, port: number) => read(service).replaceAll(service, '<service>').replaceAll(String(port), '<port>');
+  const normalized = ({ name, port, managementPort }: (typeof SERVICES)[number]) =>
+    read(name).replaceAll(name, '<service>').replaceAll(String(port), '<port>').replaceAll(String(managementPort), '<management-port>');
 
-  it('are identical apart from the service name and port', () => {
+  it('are identical apart from the service name and ports', () => {
     const [first, ...rest] = SERVICES;
     expect(SERVICES.map((s) => s.name)).toHaveLength(5);
-    for (const s of rest) expect(normalized(s.name, s.port)).toBe(normalized(first.name, first.port));
+    for (const s of rest) expect(normalized(s)).toBe(normalized(first));
   });
 
-  it('each have their own port', () => {
-    expect(new Set(SERVICES.map((s) => s.port)).size).toBe(SERVICES.length);
+  it('each have their own ports', () => {
+    const ports = SERVICES.flatMap((s) => [s.port, s.managementPort]);
+    expect(new Set(ports).size).toBe(ports.length);
   });
 });
 

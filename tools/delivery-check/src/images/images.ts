@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { httpConfig, loadConfig } from '@ecom/config';
 import { ROOT } from '../support/tools';
 
 export interface Service {
@@ -10,6 +11,8 @@ export interface Service {
   readonly name: string;
   /** the port it listens on by default: httpConfig(<port>) in its config */
   readonly port: number;
+  /** its management port (metrics, docs) by default: what httpConfig(<port>) derives from it */
+  readonly managementPort: number;
   /** apps/<name>/src/app/<short>.config.ts, the pieces of config the service reads */
   readonly configSource: string;
 }
@@ -23,7 +26,8 @@ export const SERVICES: readonly Service[] = readdirSync(join(ROOT, 'apps'))
     const configSource = readFileSync(configFile, 'utf8');
     const port = configSource.match(/httpConfig\((\d+)\)/)?.[1];
     if (!port) throw new Error(`${configFile} has no httpConfig(<port>)`);
-    return { name, port: Number(port), configSource };
+    const managementPort = loadConfig([httpConfig(Number(port))], {}).http.management.port;
+    return { name, port: Number(port), managementPort, configSource };
   });
 
 export interface Instruction {

@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, type ConfigPiece } from '@ecom/config';
+import { defineConfig, httpConfig, loadConfig, type ConfigPiece } from '@ecom/config';
 import { z } from 'zod';
 import { ROOT } from '../support/tools';
 import {
@@ -74,6 +74,20 @@ describe.each(services)('%s', (service) => {
     // what production can never do without, whichever stores the service has
     expect(required).toEqual(expect.arrayContaining(['NODE_ENV', 'JWT_PUBLIC_KEY', 'KAFKA_BROKERS', 'HTTP_TRUST_PROXY']));
     expect(missingVariables(required, providedVariables(container, withTemplates(prod)))).toEqual([]);
+  });
+
+  it('sets where it listens explicitly: the services default to loopback, which in a pod nobody reaches', () => {
+    expect(requiredInProduction(pieces).map((v) => v.name)).toEqual(expect.arrayContaining(['HTTP_HOST', 'MANAGEMENT_HOST']));
+    const { env } = environmentOf(container, withTemplates(prod), fill);
+    expect([env['HTTP_HOST'], env['MANAGEMENT_HOST']]).toEqual(['0.0.0.0', '0.0.0.0']);
+  });
+
+  it('listens for metrics on the port its manifest declares, and believes exactly one proxy hop', () => {
+    const { env } = environmentOf(container, withTemplates(prod), fill);
+    const http = loadConfig([httpConfig(1)], env).http;
+    const declared = (container.ports ?? []).find((p) => p.name === 'management')?.containerPort;
+    expect(http.management.port).toBe(declared);
+    expect(http.trustProxy).toEqual({ hops: 1 });
   });
 
   it('starts: its config loads from the environment the manifests give it, the secrets filled in', () => {
@@ -231,8 +245,24 @@ describe('the consistency checks fail when they should (negative)', () => {
     expect(networkTopology({ expected: expectedReach, ...TOPOLOGY })(ms)).toEqual([
       'Deployment/order-service: cannot reach kube-dns on 53 (udp and tcp)',
       'Deployment/order-service: the ingress controller (namespace ingress-nginx) cannot reach 3003',
-      'Deployment/order-service: Prometheus (namespace monitoring) cannot scrape 3003',
+      'Deployment/order-service: Prometheus (namespace monitoring) cannot scrape 9003',
       'StatefulSet/postgres: the ingress controller can reach 5432',
+    ]);
+  });
+
+  it('the network: the ingress controller let in to the management port, Prometheus to the public one', () => {
+    const ms = copy(prod) as K8sObject[];
+    const user = named<NetworkPolicyObject>(ms, 'NetworkPolicy', 'user-service');
+    // as the policy was: both namespaces, on both ports
+    for (const rule of user?.spec.ingress ?? []) {
+      rule.from = [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      ];
+    }
+    expect(networkTopology({ expected: expectedReach, ...TOPOLOGY })(ms)).toEqual([
+      'Deployment/user-service: the ingress controller can reach 9001 (management), not only the http port',
+      'Deployment/user-service: Prometheus (namespace monitoring) can reach the http port 3001; it scrapes the management port',
     ]);
   });
 });

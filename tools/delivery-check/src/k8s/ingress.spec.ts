@@ -103,4 +103,21 @@ describe('the ingress rule reports (negative)', () => {
       ]),
     );
   });
+
+  it('a route to the management port, by number or by name', () => {
+    const found = broken((ms) => {
+      const api = ingress(ms, 'ecom-api');
+      const users = paths(api).find((p) => p.path === '/api/users');
+      if (users?.backend.service) users.backend.service.port = { number: 9001 };
+      const orders = paths(api).find((p) => p.path === '/api/orders');
+      if (orders?.backend.service) orders.backend.service.port = { name: 'management' };
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'Ingress/ecom-api /api/users: routes to the management port of user-service (metrics, docs), which is not for clients',
+        'Ingress/ecom-api /api/orders: routes to the management port of order-service (metrics, docs), which is not for clients',
+      ]),
+    );
+    expect(new Set(found.filter((line) => line.includes('management port'))).size).toBe(2);
+  });
 });

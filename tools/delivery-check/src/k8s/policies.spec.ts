@@ -301,6 +301,16 @@ describe('each rule reports what it is for (negative)', () => {
     );
   });
 
+  it('service wiring: Prometheus sent to the public port for /metrics', () => {
+    const ms = broken((m) => {
+      const annotations = deployment(m, 'user-service').spec.template.metadata?.annotations;
+      if (annotations) annotations['prometheus.io/port'] = '3001';
+    });
+    expect(serviceWiring(ms)).toEqual([
+      'Deployment/user-service: prometheus.io/port 3001 must be its container port named management; /metrics is not on the public port',
+    ]);
+  });
+
   it('images: latest, no tag, a floating datastore tag, a dev tag in prod, a version docker-compose.yml does not run', () => {
     const ms = broken((m) => {
       container(deployment(m)).image = 'ecom/order-service:latest';

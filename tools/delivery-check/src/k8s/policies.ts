@@ -257,7 +257,13 @@ export const autoscaling =
     return out;
   };
 
-/** every Deployment has a Service that reaches a container port, and a ServiceAccount without a token; Prometheus scrapes it */
+/** the container port of a service's management listener (/metrics, /docs, the readiness details) */
+export const MANAGEMENT_PORT_NAME = 'management';
+
+/**
+ * every Deployment has a Service that reaches a container port, and a ServiceAccount without a token;
+ * Prometheus scrapes it on its management port, never the public one
+ */
 export const serviceWiring: Policy = (ms) => {
   const out: string[] = [];
   for (const d of deployments(ms)) {
@@ -282,6 +288,10 @@ export const serviceWiring: Policy = (ms) => {
     const port = Number(a['prometheus.io/port']);
     if (a['prometheus.io/scrape'] !== 'true' || a['prometheus.io/path'] !== '/metrics' || !ports.some((p) => p.containerPort === port))
       out.push(`${id(d)}: needs prometheus.io/scrape, /port (a container port) and /path (/metrics) annotations`);
+    else if (!ports.some((p) => p.containerPort === port && p.name === MANAGEMENT_PORT_NAME))
+      out.push(
+        `${id(d)}: prometheus.io/port ${port} must be its container port named ${MANAGEMENT_PORT_NAME}; /metrics is not on the public port`,
+      );
   }
   return out;
 };
@@ -534,8 +544,8 @@ function clientPort(ms: readonly K8sObject[], w: Workload): number | undefined {
 
 /**
  * exactly the expected connections between the workloads (both ends' policies agree, on the port the
- * Service names), dns for every service, the ingress controller and Prometheus in to the services,
- * and never in to a datastore
+ * Service names), dns for every service, the ingress controller in to the services' http port and
+ * nothing else, Prometheus in to their management port and nothing else, and neither in to a datastore
  */
 export const networkTopology =
   (opts: TopologyOptions): Policy =>
@@ -564,14 +574,22 @@ export const networkTopology =
       if (!allowed(ms, me, DNS, 53, 'UDP') || !allowed(ms, me, DNS, 53, 'TCP'))
         out.push(`${id(d)}: cannot reach kube-dns on 53 (udp and tcp)`);
       const controller: Endpoint = { name: 'ingress controller', namespace: opts.ingressNamespace, labels: {} };
-      for (const p of (me.ports ?? []).filter((x) => x.name === 'http')) {
-        if (!allowed(ms, controller, me, p.containerPort))
+      for (const p of me.ports ?? []) {
+        const reaches = allowed(ms, controller, me, p.containerPort);
+        if (p.name === 'http' && !reaches)
           out.push(`${id(d)}: the ingress controller (namespace ${opts.ingressNamespace}) cannot reach ${p.containerPort}`);
+        if (p.name !== 'http' && reaches)
+          out.push(`${id(d)}: the ingress controller can reach ${p.containerPort} (${p.name ?? 'unnamed'}), not only the http port`);
       }
       const scrape = d.spec.template.metadata?.annotations?.['prometheus.io/port'];
       const prometheus: Endpoint = { name: 'prometheus', namespace: opts.monitoringNamespace, labels: {} };
       if (scrape && !allowed(ms, prometheus, me, Number(scrape)))
         out.push(`${id(d)}: Prometheus (namespace ${opts.monitoringNamespace}) cannot scrape ${scrape}`);
+      for (const p of (me.ports ?? []).filter((x) => x.name === 'http'))
+        if (allowed(ms, prometheus, me, p.containerPort))
+          out.push(
+            `${id(d)}: Prometheus (namespace ${opts.monitoringNamespace}) can reach the http port ${p.containerPort}; it scrapes the management port`,
+          );
     }
     for (const s of statefulSets(ms)) {
       const me = endpointOf(s);
@@ -601,7 +619,11 @@ export const ingressRoutes =
     );
     for (const ing of ingresses) if (ing.spec.ingressClassName !== 'nginx') out.push(`${id(ing)}: ingressClassName must be nginx`);
     for (const r of routes) {
-      const found = paths.filter((p) => p.path === r.path);
+      // a path the gateway routes twice (`location = /api/users` and `location /api/users`) is two
+      // Ingress paths, each compared with the route of its own kind of match
+      const twice = routes.some((o) => o !== r && o.path === r.path);
+      const kind = r.match === 'exact' ? 'Exact' : 'Prefix';
+      const found = paths.filter((p) => p.path === r.path && (!twice || p.pathType === kind));
       if (found.length === 0) out.push(`no Ingress routes ${r.path} (${r.service})`);
       for (const p of found) {
         const where = `${id(p.ing)} ${p.path}`;
@@ -610,11 +632,12 @@ export const ingressRoutes =
         const backend = p.backend.service;
         if (backend?.name !== r.service) out.push(`${where}: goes to ${backend?.name ?? 'no service'}, the gateway to ${r.service}`);
         const svc = ofKind<ServiceObject>(ms, 'Service').find((s) => s.metadata.name === backend?.name && sameNamespace(s, p.ing));
-        if (
-          backend &&
-          (!svc || !(svc.spec.ports ?? []).some((sp) => sp.port === backend.port.number || (!!sp.name && sp.name === backend.port.name)))
-        )
-          out.push(`${where}: Service ${backend.name} has no port ${backend.port.number ?? backend.port.name}`);
+        const servicePort = (svc?.spec.ports ?? []).find(
+          (sp) => sp.port === backend?.port.number || (!!sp.name && sp.name === backend?.port.name),
+        );
+        if (backend && !servicePort) out.push(`${where}: Service ${backend.name} has no port ${backend.port.number ?? backend.port.name}`);
+        if (servicePort && (servicePort.name === MANAGEMENT_PORT_NAME || servicePort.targetPort === MANAGEMENT_PORT_NAME))
+          out.push(`${where}: routes to the management port of ${backend?.name} (metrics, docs), which is not for clients`);
         const rewrite = p.ing.metadata.annotations?.[REWRITE];
         if (rewrite !== r.rewriteTo) out.push(`${where}: rewrites to ${rewrite ?? 'nothing'}, the gateway to ${r.rewriteTo ?? 'nothing'}`);
         const unbuffered = p.ing.metadata.annotations?.[BUFFERING] === 'off';
