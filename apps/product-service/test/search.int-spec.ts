@@ -88,4 +88,29 @@ describe('product-service search (real mongodb, kafka, elasticsearch)', () => {
     await app.inject({ method: 'DELETE', url: `/api/products/${ids['teapot']}`, headers: { authorization: admin } });
     await waitFor('the teapot to leave the index', async () => (await search(`q=${run}`)).total === 2);
   });
+
+  it('escapes the text of highlights, keeping only its own <em> tags', async () => {
+    const marker = `esc${run}`;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/products',
+      headers: { authorization: admin },
+      payload: {
+        sku: `xss-${run}`,
+        name: `<img src=x onerror=alert(1)> ${marker}`,
+        description: `<script>alert("${marker}")</script> & more`,
+        price: { amount: 100, currency: 'EUR' },
+        stock: 1,
+        category: `xss-${run}`,
+        tags: [],
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const hit = await waitFor('the product in the index', async () => (await search(`q=${marker}`)).items[0]);
+    const shown = [...hit.highlights.name, ...hit.highlights.description].join(' ');
+    expect(shown).toContain(`<em>${marker}</em>`);
+    expect(shown).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(shown).toContain('&lt;script&gt;');
+    expect(shown.replace(/<\/?em>/g, '')).not.toMatch(/[<>]/);
+  });
 });

@@ -64,7 +64,8 @@ export class SearchProductsService {
         query: { bool: { must, filter } },
         // relevance first, then the id: a stable order across pages when scores tie
         sort: [{ _score: { order: 'desc' } }, { productId: { order: 'asc' } }],
-        highlight: { fields: { name: {}, description: {} } },
+        // the text around the <em> tags is html-escaped: a product name is no way into a shop's page
+        highlight: { encoder: 'html', fields: { name: {}, description: {} } },
         aggs: { category: { terms: { field: 'category', size: 20 } } },
       })
       .catch((e: unknown) => {
