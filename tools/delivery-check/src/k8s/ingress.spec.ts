@@ -16,7 +16,13 @@ describe('the gateway template', () => {
     expect(byPath['/api/auth']).toMatchObject({ match: 'prefix', service: 'user-service' });
     expect(byPath['/api/users/health']).toMatchObject({ upstream: 'user_service', service: 'user-service' });
     expect(byPath['/api/notifications/stream']).toMatchObject({ match: 'prefix', service: 'notification-service', unbuffered: true });
-    expect(routes).toHaveLength(12);
+    // the rate-limited routes, exact matches next to the prefixes they win over
+    expect(routes.filter((r) => r.match === 'exact' && !r.rewriteTo).map((r) => [r.path, r.service])).toEqual([
+      ['/api/auth/login', 'user-service'],
+      ['/api/users', 'user-service'],
+      ['/api/products/search', 'product-service'],
+    ]);
+    expect(routes).toHaveLength(15);
   });
 
   it('is read by a parser that skips comments, quoted braces and ${VARIABLES}, and refuses what it cannot read (negative)', () => {
