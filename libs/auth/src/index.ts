@@ -1,3 +1,4 @@
+export * from './lib/admin-health-details';
 export * from './lib/admin-only.decorator';
 export * from './lib/auth.module';
 export * from './lib/auth-user';
