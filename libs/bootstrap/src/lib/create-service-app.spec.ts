@@ -128,6 +128,20 @@ describe('createServiceApp', () => {
     expect((await post({ name: 'widget', quantity: 1 })).statusCode).toBe(201);
   });
 
+  it('answers 400 problem+json to text that is not text: bytes that are not UTF-8, control characters, half a surrogate pair', async () => {
+    const notUtf8 = await post(Buffer.concat([Buffer.from('{"name":"wid'), Buffer.from([0xc3, 0x28]), Buffer.from('get","quantity":1}')]));
+    expect(notUtf8.statusCode).toBe(400);
+    expect(notUtf8.headers['content-type']).toContain('application/problem+json');
+    expect(notUtf8.json().detail).toBe('the JSON body is not valid UTF-8');
+    const nul = await post('{"name":"wid\\u0000get","quantity":1}');
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().detail).toBe('the JSON body is not plain text: $.name holds a control character');
+    const surrogate = await post('{"name":"wid\\ud800get","quantity":1}');
+    expect(surrogate.json()).toMatchObject({ status: 400, detail: 'the JSON body is not plain text: $.name holds an unpaired surrogate (not Unicode text)' });
+    // line breaks and any script are text
+    expect((await post({ name: 'wid\nget 緑茶', quantity: 1 })).statusCode).toBe(201);
+  });
+
   it('answers a store outage with 503 problem+json and Retry-After, not 500, hiding the driver message', async () => {
     const res = await app.inject({ method: 'GET', url: '/things/outage' });
     expect(res.statusCode).toBe(503);

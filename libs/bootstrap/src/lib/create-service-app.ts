@@ -1,5 +1,14 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { fieldErrors, frameworkProblem, MAX_JSON_DEPTH, nestsDeeperThan, ProblemDetailsFilter, ValidationProblem } from '@ecom/http';
+import {
+  fieldErrors,
+  frameworkProblem,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parseJsonAsUtf8,
+  ProblemDetailsFilter,
+  unsafeTextIn,
+  ValidationProblem,
+} from '@ecom/http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -39,13 +48,19 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     // (cast: the option's type is generic over every server flavour; ours is plain http)
     frameworkErrors: frameworkProblem as never,
   });
-  // a body nested thousands deep overflows the validators' stack (a 500); refuse it first, as a 400
+  // bytes that are not UTF-8 would be stored as U+FFFD; refuse them before parsing
+  parseJsonAsUtf8(adapter.getInstance());
+  // before validation, for every route: a body nested thousands deep overflows the validators'
+  // stack (a 500), and a control character or half a surrogate pair has no place in any text field
   adapter.getInstance().addHook('preValidation', async (request, _reply) => {
     if (nestsDeeperThan(request.body, MAX_JSON_DEPTH))
       throw new BadRequestException(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    const unsafe = unsafeTextIn(request.body);
+    if (unsafe) throw new BadRequestException(`the JSON body is not plain text: ${unsafe}`);
   });
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false });
+  // bodyParser: false keeps the JSON parser above (nest would add its own) and drops form bodies, which no route takes
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(
     new ValidationPipe({
