@@ -24,7 +24,7 @@ export const httpConfig = (defaultPort: number) =>
         HTTP_HOST: text('127.0.0.1'),
         HTTP_PORT: port(defaultPort),
         // whose X-Forwarded-For to believe (the gateway, the ingress): proxy-addr names or cidrs, or a
-        // whole number of proxy hops (1: the ingress controller, which appends the peer it saw). the
+        // whole number of proxy hops (1: the ingress controller, whose last entry is the peer it saw). the
         // client ip drives rate limits, so it must not be taken from anyone who sends the header
         HTTP_TRUST_PROXY: text('loopback').refine((v) => !HOPS.test(v) || Number(v) >= 1, 'a hop count must be 1 or more'),
         // /metrics, /docs and the detailed readiness: never on the public listener
