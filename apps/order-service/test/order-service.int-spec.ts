@@ -1,4 +1,4 @@
 import { describeServiceOnStack } from '@ecom/testing';
 import { orderService } from '../src/app/order.service';
 
-describeServiceOnStack(orderService, ['consumer', 'kafka', 'postgres']);
+describeServiceOnStack(orderService, ['consumer', 'kafka', 'postgres', 'revocations']);

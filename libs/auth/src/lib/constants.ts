@@ -7,8 +7,8 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 export const IS_PUBLIC_KEY = 'ecom:auth:public';
 export const ROLES_KEY = 'ecom:auth:roles';
 
-// infrastructure routes that other shared libraries register: probes (libs/health) and the
-// prometheus scrape (libs/observability) must answer without a token, and those libraries cannot
-// carry @Public() without depending on this one. matched against the route pattern fastify
-// resolved, never the raw url. swagger's /docs routes are plain fastify routes that no guard sees.
-export const INFRASTRUCTURE_ROUTES: readonly RegExp[] = [/^\/health\//, /^\/metrics$/];
+// infrastructure routes that another shared library registers on the public listener: the probes
+// (libs/health) must answer without a token, and that library cannot carry @Public() without
+// depending on this one. matched against the route pattern fastify resolved, never the raw url.
+// /metrics and /docs live on the management listener, which has no guard and is never routed to.
+export const INFRASTRUCTURE_ROUTES: readonly RegExp[] = [/^\/health\//];
