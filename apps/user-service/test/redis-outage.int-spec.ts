@@ -1,7 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServiceApp } from '@ecom/bootstrap';
+import { REDIS } from '@ecom/datastores';
 import { readiness, tcpProxy, waitFor, type TcpProxy } from '@ecom/testing';
+import { loginLimitKeys } from '../src/app/login/login-rate-limiter';
 import { userService } from '../src/app/user.service';
 
 // the login limits live in redis. while redis is unreachable, login fails closed: 503 with
@@ -33,8 +36,17 @@ describe('user-service while redis is down (real redis behind a proxy this test 
     await redis?.close();
   });
 
-  it('logs in while redis answers', async () => {
+  // the failures each counter of this email and address holds, as the service keeps them in redis
+  const counts = async () => {
+    const redis = app.get<Redis>(REDIS);
+    return Promise.all(loginLimitKeys(email, ip).map(async (key) => Number((await redis.hget(key, 'n')) ?? 0)));
+  };
+
+  it('logs in while redis answers, and counts the failures', async () => {
     expect((await login()).statusCode).toBe(200);
+    for (const wrong of ['wrong-password-a', 'wrong-password-b']) expect((await login(wrong)).statusCode).toBe(401);
+    // one account from one address, the address, the account
+    expect(await counts()).toEqual([2, 2, 2]);
   });
 
   it('answers 503 with Retry-After to every login while redis is down, right or wrong password', async () => {
@@ -62,5 +74,13 @@ describe('user-service while redis is down (real redis behind a proxy this test 
       return r.statusCode === 200 && r;
     });
     expect(res.json()).toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('counted nothing of the logins refused while redis was down, and the login since started the address over on the account', async () => {
+    // the refused attempts wrote nothing; the successful one cleared the pair and left the other counters as they were
+    expect(await counts()).toEqual([0, 2, 2]);
+    const redis = app.get<Redis>(REDIS);
+    const [, address, account] = loginLimitKeys(email, ip);
+    for (const key of [address, account]) expect(await redis.pttl(key)).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
 import { MongoModule, RedisModule } from '@ecom/datastores';
@@ -6,6 +6,7 @@ import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
 import { AdminSeed } from './accounts/admin-seed';
 import { USER_MODEL, userSchema } from './accounts/user.schema';
 import { UsersRepository } from './accounts/users.repository';
+import { LOGIN_CHALLENGE, NoLoginChallenge, type LoginChallenge } from './login/login-challenge';
 import { LoginHttpController } from './login/login.http.controller';
 import { LoginRateLimiter } from './login/login-rate-limiter';
 import { LoginService } from './login/login.service';
@@ -31,4 +32,12 @@ const repositories = [UsersRepository];
   controllers: httpControllers,
   providers: [...services, ...repositories],
 })
-export class UserModule {}
+export class UserModule {
+  /**
+   * loginChallenge: the hook asked while an account is under attack (see LoginChallenge). the
+   * default asks for nothing; a deployment plugs its CAPTCHA in here
+   */
+  static forRoot({ loginChallenge = NoLoginChallenge }: { loginChallenge?: Type<LoginChallenge> } = {}): DynamicModule {
+    return { module: UserModule, providers: [{ provide: LOGIN_CHALLENGE, useClass: loginChallenge }] };
+  }
+}

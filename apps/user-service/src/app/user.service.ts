@@ -6,7 +6,7 @@ import { UserModule } from './user.module';
 /** everything bootstrapService needs; tests build the same app from it */
 export const userService = {
   name: SERVICE,
-  module: UserModule,
+  module: UserModule.forRoot(),
   config: userConfig,
   openapi: {
     title: 'User service',

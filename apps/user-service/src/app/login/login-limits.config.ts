@@ -1,14 +1,42 @@
 import { z } from 'zod';
 import { defineConfig, type ConfigValue } from '@ecom/config';
 
-const perWindow = (fallback: number) => z.coerce.number().int().positive('must be above 0').default(fallback);
+const count = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be above 0').default(fallback);
 
-/** login attempts allowed per client ip per minute, and per account per 15 minutes */
+/**
+ * how failed logins slow down. nothing locks an account: failures slow the address they come from,
+ * per account and across accounts, and an account failing from many addresses is "under attack",
+ * when the login challenge hook (a CAPTCHA, if the deployment plugs one in) is asked for
+ */
 export const loginLimitsConfig = () =>
   defineConfig(
     'loginLimits',
-    z.object({ LOGIN_LIMIT_PER_IP_PER_MINUTE: perWindow(30), LOGIN_LIMIT_PER_ACCOUNT_PER_15_MINUTES: perWindow(10) }),
-    (v) => ({ perIpPerMinute: v.LOGIN_LIMIT_PER_IP_PER_MINUTE, perAccountPer15Minutes: v.LOGIN_LIMIT_PER_ACCOUNT_PER_15_MINUTES }),
+    z
+      .object({
+        // failures of one account from one address before each further attempt waits
+        LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: count(5),
+        // failures from one address, whatever the accounts, before each further attempt waits
+        LOGIN_FAILURES_PER_ADDRESS: count(30),
+        // failures of one account, whatever the addresses, that put it under attack
+        LOGIN_ACCOUNT_UNDER_ATTACK_AFTER: count(10),
+        // how long a failure is remembered after the last one of the same counter
+        LOGIN_FAILURE_MEMORY_MINUTES: count(15),
+        // the first wait; each further failure doubles it, up to the longest
+        LOGIN_BACKOFF_BASE_SECONDS: count(1),
+        LOGIN_BACKOFF_MAX_SECONDS: count(300),
+      })
+      .superRefine((v, ctx) => {
+        if (v.LOGIN_BACKOFF_MAX_SECONDS < v.LOGIN_BACKOFF_BASE_SECONDS)
+          ctx.addIssue({ code: 'custom', path: ['LOGIN_BACKOFF_MAX_SECONDS'], message: 'must not be below LOGIN_BACKOFF_BASE_SECONDS' });
+      }),
+    (v) => ({
+      freeFailuresPerAccountAndAddress: v.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      freeFailuresPerAddress: v.LOGIN_FAILURES_PER_ADDRESS,
+      accountUnderAttackAfter: v.LOGIN_ACCOUNT_UNDER_ATTACK_AFTER,
+      memoryMs: v.LOGIN_FAILURE_MEMORY_MINUTES * 60_000,
+      backoff: { baseMs: v.LOGIN_BACKOFF_BASE_SECONDS * 1000, maxMs: v.LOGIN_BACKOFF_MAX_SECONDS * 1000 },
+    }),
   );
 
 export type LoginLimitsConfig = ConfigValue<ReturnType<typeof loginLimitsConfig>>;

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class LoginRequest {
   @ApiProperty({ example: 'ann@example.com' })
@@ -11,4 +11,15 @@ export class LoginRequest {
   @IsString()
   @MaxLength(128)
   password!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 4096,
+    description:
+      'Only when a login was refused with 401 and a `challenge` field: the token of the passed challenge ' +
+      "(for 'captcha', the CAPTCHA widget's response token). Ignored otherwise.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  challengeToken?: string;
 }
