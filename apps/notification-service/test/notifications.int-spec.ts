@@ -270,8 +270,17 @@ describe('notification-service notifications (real kafka, redis)', () => {
     await send([Topics.OrderConfirmed, before]);
     await waitFor('the notification', async () => (await list(auth)).total === 1, KAFKA_WAIT);
     await send([Topics.UserDeleted, envelope(Topics.UserDeleted, { userId: del }, at(1))]);
-    await waitFor('the notifications to go', async () => (await list(auth)).total === 0, KAFKA_WAIT);
-    expect(await redis.exists(store.keys.feed(del), store.keys.unread(del))).toBe(0);
+    // the user's own token can't look any more (it is revoked with the account), so look in redis
+    await waitFor(
+      'the notifications to go',
+      async () => (await redis.exists(store.keys.feed(del), store.keys.unread(del))) === 0,
+      KAFKA_WAIT,
+    );
+    const refused = await waitFor('the token to be refused', async () => {
+      const res = await call('GET', '/api/notifications', auth);
+      return res.statusCode === 401 && res;
+    });
+    expect(refused.json().detail).toBe('the bearer token is invalid (revoked)');
   });
 
   it(`keeps the newest ${CAP} per user, with a correct unread count and a ttl`, async () => {
