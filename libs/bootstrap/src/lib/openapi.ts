@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { withStandardResponses } from './openapi-responses';
 import type { OpenApiOptions } from './service-options';
 
 export const DOCS_PATH = 'docs';
@@ -15,7 +16,8 @@ export function openApiDocument(app: INestApplication, name: string, openapi: Op
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   let document: OpenAPIObject | undefined;
-  return () => (document ??= SwaggerModule.createDocument(app, config));
+  // with what every route can answer (400, 401, 413-415, 503) and every error's problem+json schema
+  return () => (document ??= withStandardResponses(SwaggerModule.createDocument(app, config)));
 }
 
 /**

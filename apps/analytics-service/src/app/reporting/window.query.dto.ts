@@ -30,7 +30,7 @@ export class WindowQuery {
 
   @IsInstant(
     'to',
-    'End, exclusive (widened up to a bucket boundary). Default: now, rounded up to the bucket. At most 400 days after `from`.',
+    'End, exclusive (widened up to a bucket boundary). Default: now, rounded up to the bucket. Must be after `from`, and at most 400 days after it.',
   )
   to?: string;
 }

@@ -23,6 +23,7 @@ export class TimeseriesQuery extends WindowQuery {
 
   @ApiPropertyOptional({
     example: 'EUR',
+    pattern: '^[A-Z]{3}$',
     description: `metric=revenue only: the ISO 4217 currency to sum (amounts in different currencies never add up). Default: ${DEFAULT_CURRENCY}`,
   })
   @IsOptional()

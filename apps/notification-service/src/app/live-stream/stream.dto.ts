@@ -3,6 +3,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class StreamQuery {
   @ApiPropertyOptional({
+    maxLength: 200,
     description:
       'a single-use stream token from POST /api/notifications/stream-tokens, valid 60 s; for clients that cannot send ' +
       'an Authorization header (the browser EventSource). Ignored when an Authorization header is sent.',

@@ -18,9 +18,9 @@ export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 1000;
 
 export class OrderItemRequest {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) productId!: string;
+  @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) productId!: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY })
   @IsInt({ message: 'quantity must be an integer' })
   @Min(1)
   @Max(MAX_QUANTITY)

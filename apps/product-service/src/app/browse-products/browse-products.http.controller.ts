@@ -8,7 +8,7 @@ import { ProductView } from '../catalog/product.view';
 import { ProductsRepository } from '../catalog/products.repository';
 
 export class ListProductsQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) category?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) category?: string;
 }
 
 @ApiTags('products')

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@n
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -24,6 +25,7 @@ export class ManageUsersHttpController {
   @Roles('admin')
   @Get()
   @ApiBadRequestResponse({ description: 'Bad page or limit' })
+  @ApiForbiddenResponse({ description: 'Admins only' })
   @ApiOkResponse({ description: '{ items: User[], page, limit, total }, oldest first' })
   async list(@Query() q: PageQuery): Promise<Page<UserView>> {
     const page = await this.manage.list(q);

@@ -1,16 +1,20 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PASSWORD_PATTERN } from '../register-user/register-user.request.dto';
+
+// left out is no change; null is no name or password, and is refused (IsOptional would let it through)
+const Optional = () => ValidateIf((_request, value) => value !== undefined);
 
 export class UpdateMeRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ minLength: 10, description: 'at least 10 characters, with a letter and a digit' })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 10, maxLength: 128, pattern: PASSWORD_PATTERN, description: 'at least 10 characters, with a letter and a digit' })
+  @Optional()
   @IsString()
   @MinLength(10, { message: 'password must be at least 10 characters' })
   @MaxLength(128)

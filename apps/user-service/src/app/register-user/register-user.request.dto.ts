@@ -2,6 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { EMAIL_PATTERN } from '@ecom/events';
 
+/** a letter and a digit, in either order (JSON Schema patterns are not anchored) */
+export const PASSWORD_PATTERN = '[A-Za-z][\\s\\S]*\\d|\\d[\\s\\S]*[A-Za-z]';
+
 export class RegisterUserRequest {
   @ApiProperty({ example: 'ann@example.com', format: 'email', pattern: EMAIL_PATTERN.source, maxLength: 254 })
   @IsString()
@@ -11,6 +14,8 @@ export class RegisterUserRequest {
 
   @ApiProperty({
     minLength: 10,
+    maxLength: 128,
+    pattern: PASSWORD_PATTERN,
     description: 'at least 10 characters, with a letter and a digit',
   })
   @IsString()
@@ -20,7 +25,7 @@ export class RegisterUserRequest {
   @Matches(/\d/, { message: 'password must contain a digit' })
   password!: string;
 
-  @ApiProperty({ example: 'Ann' })
+  @ApiProperty({ example: 'Ann', minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
