@@ -15,6 +15,7 @@ import { Logger } from 'nestjs-pino';
 import { fastifyTrustProxy, readEnv, type ConfigPiece, type Env } from '@ecom/config';
 import { correlationIdOf, instrumentHttp, type ObservabilityOptions } from '@ecom/observability';
 import { createManagementServer } from './management';
+import { answerMethodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
 import { loadServiceConfig } from './service-config';
 import { ServiceModule } from './service.module';
@@ -58,6 +59,8 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     const unsafe = unsafeTextIn(request.body);
     if (unsafe) throw new BadRequestException(`the JSON body is not plain text: ${unsafe}`);
   });
+  // a known path asked with another method: 405 with Allow, not 404
+  answerMethodNotAllowed(adapter.getInstance());
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   // bodyParser: false keeps the JSON parser above (nest would add its own) and drops form bodies, which no route takes
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
