@@ -8,6 +8,14 @@ const schema = z.object({
   /** the admin the local stack seeds (README); set both for another environment */
   E2E_ADMIN_EMAIL: z.email().default('admin@example.com'),
   E2E_ADMIN_PASSWORD: z.string().min(1).default('admin-password-local'),
+  /** where the services themselves listen (npm start), for the suites that go around the gateway */
+  E2E_SERVICES_HOST: z.string().min(1).default('127.0.0.1'),
+  /** npm start's own port overrides, e.g. USER_SERVICE_PORT=4001 */
+  USER_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  PRODUCT_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  ORDER_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+  ANALYTICS_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
+  NOTIFICATION_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3005),
 });
 
 function load() {
@@ -17,7 +25,18 @@ function load() {
     throw new Error(`platform-e2e: invalid environment: ${problems}`);
   }
   const v = parsed.data;
-  return { baseUrl: v.E2E_BASE_URL.replace(/\/$/, ''), admin: { email: v.E2E_ADMIN_EMAIL, password: v.E2E_ADMIN_PASSWORD } };
+  return {
+    baseUrl: v.E2E_BASE_URL.replace(/\/$/, ''),
+    admin: { email: v.E2E_ADMIN_EMAIL, password: v.E2E_ADMIN_PASSWORD },
+    servicesHost: v.E2E_SERVICES_HOST,
+    servicePorts: {
+      'user-service': v.USER_SERVICE_PORT,
+      'product-service': v.PRODUCT_SERVICE_PORT,
+      'order-service': v.ORDER_SERVICE_PORT,
+      'analytics-service': v.ANALYTICS_SERVICE_PORT,
+      'notification-service': v.NOTIFICATION_SERVICE_PORT,
+    },
+  };
 }
 
 export const settings = load();
