@@ -101,7 +101,8 @@ describe('the authorization matrix', () => {
     if (!live.get(service)?.has(operation)) throw new Error(`${service} no longer has ${operation}: remove its row`);
     const method = operation.split(' ')[0];
     const request = await row.request(f, caller);
-    const actor: DirectActor | Actor | undefined = request.as ?? (caller === 'anonymous' ? undefined : f[caller as Exclude<Caller, 'anonymous'>]);
+    const actor: DirectActor | Actor | undefined =
+      request.as ?? (caller === 'anonymous' ? undefined : f[caller as Exclude<Caller, 'anonymous'>]);
     const res = await callService(service, method, request.path, { token: actor?.token, body: request.body });
     // the status, and the body that says why, when it is not the expected one
     expect({ status: res.status, ...(res.status !== expected && { body: res.body }) }).toEqual({ status: expected });

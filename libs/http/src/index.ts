@@ -4,3 +4,4 @@ export * from './lib/validation-errors';
 export * from './lib/pagination';
 export * from './lib/json-depth';
 export * from './lib/json-text';
+export * from './lib/page.openapi';

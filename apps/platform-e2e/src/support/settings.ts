@@ -16,6 +16,8 @@ const schema = z.object({
   ORDER_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
   ANALYTICS_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3004),
   NOTIFICATION_SERVICE_PORT: z.coerce.number().int().min(1).max(65535).default(3005),
+  /** Schemathesis test cases per operation and phase (schemathesis.e2e-spec.ts) */
+  E2E_SCHEMATHESIS_MAX_EXAMPLES: z.coerce.number().int().min(1).default(50),
 });
 
 function load() {
@@ -29,6 +31,7 @@ function load() {
     baseUrl: v.E2E_BASE_URL.replace(/\/$/, ''),
     admin: { email: v.E2E_ADMIN_EMAIL, password: v.E2E_ADMIN_PASSWORD },
     servicesHost: v.E2E_SERVICES_HOST,
+    schemathesisMaxExamples: v.E2E_SCHEMATHESIS_MAX_EXAMPLES,
     servicePorts: {
       'user-service': v.USER_SERVICE_PORT,
       'product-service': v.PRODUCT_SERVICE_PORT,

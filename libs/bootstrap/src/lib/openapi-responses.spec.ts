@@ -7,7 +7,10 @@ import { thingsService } from './things.spec-helper';
 describe('the OpenAPI document of a service', () => {
   let app: NestFastifyApplication;
   type Responses = Record<string, { content?: Record<string, unknown> }>;
-  let doc: { paths: Record<string, { get: { responses: Responses }; post: { responses: Responses } }>; components: { schemas: Record<string, { required?: string[] }> } };
+  let doc: {
+    paths: Record<string, { get: { responses: Responses }; post: { responses: Responses } }>;
+    components: { schemas: Record<string, { required?: string[] }> };
+  };
 
   beforeAll(async () => {
     app = await createServiceApp(thingsService, { env: { LOG_LEVEL: 'silent' } });

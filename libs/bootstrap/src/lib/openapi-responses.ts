@@ -10,7 +10,11 @@ const PROBLEM_SCHEMA = {
   description: 'Every error, from every service and the gateway: RFC 9457 problem details.',
   required: ['type', 'title', 'status'],
   properties: {
-    type: { type: 'string', example: 'about:blank', description: `about:blank, or ${VALIDATION_PROBLEM_TYPE} when errors lists the invalid fields` },
+    type: {
+      type: 'string',
+      example: 'about:blank',
+      description: `about:blank, or ${VALIDATION_PROBLEM_TYPE} when errors lists the invalid fields`,
+    },
     title: { type: 'string', example: 'Not Found' },
     status: { type: 'integer', minimum: 400, maximum: 599, example: 404 },
     detail: { type: 'string' },

@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Public } from '@ecom/auth';
-import { PageQuery, pageOf, type Page } from '@ecom/http';
+import { ApiPageResponse, PageQuery, pageOf, type Page } from '@ecom/http';
 import { ProductCache } from '../catalog/product-cache';
 import { ProductView } from '../catalog/product.view';
 import { ProductsRepository } from '../catalog/products.repository';
@@ -22,7 +22,7 @@ export class BrowseProductsHttpController {
 
   @Get()
   @ApiBadRequestResponse({ description: 'Bad page, limit or category' })
-  @ApiOkResponse({ description: '{ items: Product[], page, limit, total }, oldest first' })
+  @ApiPageResponse(ProductView, 'Products, oldest first')
   async list(@Query() q: ListProductsQuery): Promise<Page<ProductView>> {
     const { items, total } = await this.products.list(q);
     return pageOf(items.map(ProductView.of), total, q);

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 // bounds that keep every figure a safe integer: an order's total is at most MAX_PRICE x 1,000 units x
 // 100 lines, 10^15 minor units
@@ -30,12 +43,21 @@ export class CreateProductRequest {
 
   @ApiProperty({ type: MoneyRequest }) @IsObject() @ValidateNested() @Type(() => MoneyRequest) price!: MoneyRequest;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_STOCK }) @IsInt({ message: 'stock must be an integer' }) @Min(0) @Max(MAX_STOCK) stock!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_STOCK })
+  @IsInt({ message: 'stock must be an integer' })
+  @Min(0)
+  @Max(MAX_STOCK)
+  stock!: number;
 
   @ApiProperty({ minLength: 1, maxLength: 100 }) @IsString() @MinLength(1) @MaxLength(100) category!: string;
 
   // no initializer: PartialType copies initializers, and a PATCH without tags would then clear them
-  @ApiPropertyOptional({ type: [String], maxItems: 20, items: { type: 'string', maxLength: 50 }, description: 'none when left out on create' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    items: { type: 'string', maxLength: 50 },
+    description: 'none when left out on create',
+  })
   // left out is none; null is refused (IsOptional would let it through)
   @ValidateIf((_request, value) => value !== undefined)
   @IsArray()

@@ -12,7 +12,17 @@ export class SearchProductsQuery extends PageQuery {
 
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) category?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'minor units' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPrice?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'minor units' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPrice?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'minor units' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) maxPrice?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'minor units' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  maxPrice?: number;
 }

@@ -10,7 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@ecom/auth';
-import { PageQuery, type Page } from '@ecom/http';
+import { ApiPageResponse, PageQuery, type Page } from '@ecom/http';
 import { UserView } from '../accounts/user.view';
 import { ManageUsersService } from './manage-users.service';
 import { UpdateMeRequest } from './update-me.request.dto';
@@ -26,7 +26,7 @@ export class ManageUsersHttpController {
   @Get()
   @ApiBadRequestResponse({ description: 'Bad page or limit' })
   @ApiForbiddenResponse({ description: 'Admins only' })
-  @ApiOkResponse({ description: '{ items: User[], page, limit, total }, oldest first' })
+  @ApiPageResponse(UserView, 'Users, oldest first')
   async list(@Query() q: PageQuery): Promise<Page<UserView>> {
     const page = await this.manage.list(q);
     return { ...page, items: page.items.map(UserView.of) };

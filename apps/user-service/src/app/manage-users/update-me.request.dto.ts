@@ -13,7 +13,12 @@ export class UpdateMeRequest {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ minLength: 10, maxLength: 128, pattern: PASSWORD_PATTERN, description: 'at least 10 characters, with a letter and a digit' })
+  @ApiPropertyOptional({
+    minLength: 10,
+    maxLength: 128,
+    pattern: PASSWORD_PATTERN,
+    description: 'at least 10 characters, with a letter and a digit',
+  })
   @Optional()
   @IsString()
   @MinLength(10, { message: 'password must be at least 10 characters' })
