@@ -228,11 +228,11 @@ describe('analytics-service reports (real kafka, cassandra)', () => {
     expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(fields);
   });
 
-  it('documents both routes with their response, 400, 401 and 403', async () => {
+  it('documents both routes with their response, 400, 401, 403 and 503', async () => {
     const doc = (await managementServer(app).inject({ method: 'GET', url: '/docs-json' })).json();
     for (const path of ['/api/analytics/summary', '/api/analytics/timeseries']) {
       const op = doc.paths[path].get;
-      expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403']);
+      expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/View$/);
       expect(op.security).toEqual([{ bearer: [] }]);
     }

@@ -9,6 +9,8 @@ export interface SseEvent {
 /** a live text/event-stream through the gateway; events collect in `events` until close() */
 export class SseStream {
   readonly events: SseEvent[] = [];
+  /** true once the server ended the stream (or close() was called) */
+  ended = false;
   private done: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -50,6 +52,8 @@ export class SseStream {
       }
     } catch (e) {
       if ((e as Error).name !== 'AbortError') throw e;
+    } finally {
+      this.ended = true;
     }
   }
 
