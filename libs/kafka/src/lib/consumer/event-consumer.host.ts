@@ -9,6 +9,7 @@ import { runWithCorrelation } from '@ecom/observability';
 import { EventProducer } from '../client/event-producer';
 import { TopicsReady } from '../client/topics-ready';
 import { KAFKA } from '../tokens';
+import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
 import { ConsumerStalls } from './consumer-stalls';
 import { EVENT_HANDLER } from './event-handler.decorator';
 import { processMessage } from './process-message';
@@ -80,17 +81,14 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async startWithRetry(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.start();
-        return;
-      } catch (e) {
-        this.log.warn({ attempt, err: (e as Error).message }, 'kafka consumer could not start, retrying');
+  private startWithRetry(): Promise<void> {
+    return startWithRetry(() => this.start(), {
+      stopping: () => this.stopping,
+      failed: async (attempt, e) => {
+        this.log.warn({ attempt, err: e.message }, 'kafka consumer could not start, retrying');
         await this.consumer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5_000)));
-      }
-    }
+      },
+    });
   }
 
   private async restart(crashed: Consumer): Promise<void> {
@@ -104,15 +102,16 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
     const groupId = this.names.group(cfg.groupId);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;
-    // kafkajs gives up for good on some errors (a group coordinator that stays away while the broker
-    // is down is one): it emits CRASH with restart=false and the service would stop consuming
-    // silently. a fresh consumer, started with the same retries as at boot, picks the group up again.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.stopping || this.consumer !== consumer) return;
-      this.log.error({ err: payload.error.message, groupId }, 'kafka consumer crashed for good; starting a new one');
-      this.stalls.notRunning(payload.error.message);
-      this.starting = this.restart(consumer);
-    });
+    // a consumer kafkajs gave up on is replaced by a fresh one, started with the same retries as at boot
+    whenAbandoned(
+      consumer,
+      () => !this.stopping && this.consumer === consumer,
+      (e) => {
+        this.log.error({ err: e.message, groupId }, 'kafka consumer crashed for good; starting a new one');
+        this.stalls.notRunning(e.message);
+        this.starting = this.restart(consumer);
+      },
+    );
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.handlers.keys()].map((t) => this.names.physical(t)), fromBeginning: true });
     await consumer.run({

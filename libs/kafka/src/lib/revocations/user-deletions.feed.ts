@@ -16,6 +16,7 @@ import { parseEnvelope, TopicNames, Topics } from '@ecom/events';
 import { HealthRegistry } from '@ecom/health';
 import { RevokedUsers } from '@ecom/auth';
 import { TopicsReady } from '../client/topics-ready';
+import { startWithRetry, whenAbandoned } from '../consumer/consumer-lifecycle';
 import { KAFKA } from '../tokens';
 
 /** the name of the readiness check; a service lists it in its readiness gates */
@@ -73,18 +74,15 @@ export class UserDeletionsFeed implements OnModuleInit, OnApplicationBootstrap, 
     await this.consumer?.disconnect();
   }
 
-  private async startWithRetry(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.start();
-        return;
-      } catch (e) {
-        this.lastError = (e as Error).message;
-        this.log.warn({ attempt, err: this.lastError }, 'user.deleted feed could not start, retrying');
+  private startWithRetry(): Promise<void> {
+    return startWithRetry(() => this.start(), {
+      stopping: () => this.stopping,
+      failed: async (attempt, e) => {
+        this.lastError = e.message;
+        this.log.warn({ attempt, err: e.message }, 'user.deleted feed could not start, retrying');
         await this.consumer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5_000)));
-      }
-    }
+      },
+    });
   }
 
   private async start(): Promise<void> {
@@ -99,15 +97,18 @@ export class UserDeletionsFeed implements OnModuleInit, OnApplicationBootstrap, 
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    // kafkajs gives up for good on some errors while the broker is away; start over with a new group
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.stopping || this.consumer !== consumer) return;
-      this.lastError = payload.error.message;
-      this.starting = consumer
-        .disconnect()
-        .catch(() => undefined)
-        .then(() => this.startWithRetry());
-    });
+    // a consumer kafkajs gave up on is replaced, with a new group
+    whenAbandoned(
+      consumer,
+      () => !this.stopping && this.consumer === consumer,
+      (e) => {
+        this.lastError = e.message;
+        this.starting = consumer
+          .disconnect()
+          .catch(() => undefined)
+          .then(() => this.startWithRetry());
+      },
+    );
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const caughtUp = () => {
