@@ -1,4 +1,4 @@
-import { ConfigValidationError, loadConfig } from './define-config';
+import { configProblems, ConfigValidationError, loadConfig } from './define-config';
 import { httpConfig } from './pieces/http.config';
 import { kafkaConfig } from './pieces/kafka.config';
 import { generateKeyPairSync } from 'node:crypto';
@@ -11,16 +11,6 @@ import { mongodbConfig } from './pieces/mongodb.config';
 import { cassandraConfig } from './pieces/cassandra.config';
 
 const pieces = [httpConfig(3003), kafkaConfig('order-service'), postgresConfig('orders')] as const;
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
 
 describe('loadConfig', () => {
   it('gives defaults that point at the local stack', () => {
@@ -39,7 +29,7 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty KAFKA_BROKERS as an error, not as the default', () => {
-    const problems = problemsOf(() => loadConfig(pieces, { KAFKA_BROKERS: '' }));
+    const problems = configProblems(pieces, { KAFKA_BROKERS: '' });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^KAFKA_BROKERS: must list at least one host:port/);
   });
@@ -89,7 +79,7 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
     };
 
     it('has no built-in key: without one it refuses to start and says how to get one', () => {
-      const problems = elsewhere(() => problemsOf(() => loadConfig(jwt, {})));
+      const problems = elsewhere(() => configProblems(jwt, {}));
       expect(problems).toHaveLength(2);
       expect(problems[0]).toMatch(/^jwtVerify: JWT_PUBLIC_KEY is not set: .*JWT_PUBLIC_KEY_FILE.*npm start/);
       expect(problems[1]).toMatch(/^jwtSign: JWT_PRIVATE_KEY is not set: .*JWT_PRIVATE_KEY_FILE/);
@@ -97,12 +87,12 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
 
     it('refuses the published development key whatever NODE_ENV says', () => {
       for (const NODE_ENV of [undefined, 'development', 'test', 'Production', 'production']) {
-        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { NODE_ENV, JWT_PUBLIC_KEY: PUBLISHED }))).toEqual([
+        expect(configProblems([jwtVerifyConfig()], { NODE_ENV, JWT_PUBLIC_KEY: PUBLISHED })).toEqual([
           expect.stringMatching(/^jwtVerify: JWT_PUBLIC_KEY holds a published key, which anyone can sign with/),
         ]);
       }
       // among others, too: a rotation must not smuggle it back in
-      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: `${pair().pub}${PUBLISHED}` }))).toHaveLength(1);
+      expect(configProblems([jwtVerifyConfig()], { JWT_PUBLIC_KEY: `${pair().pub}${PUBLISHED}` })).toHaveLength(1);
     });
 
     it('accepts an own pair, with literal \\n escapes, and a ttl up to an hour', () => {
@@ -113,7 +103,7 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
       expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
       expect(cfg.jwtSign.ttlSeconds).toBe(3600);
       expect(loadConfig(jwt, { JWT_PUBLIC_KEY: pub, JWT_PRIVATE_KEY: priv }).jwtSign.ttlSeconds).toBe(900);
-      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: pub, JWT_PRIVATE_KEY: priv, JWT_TTL_SECONDS: '86400' }))).toEqual([
+      expect(configProblems(jwt, { JWT_PUBLIC_KEY: pub, JWT_PRIVATE_KEY: priv, JWT_TTL_SECONDS: '86400' })).toEqual([
         'JWT_TTL_SECONDS: must be at most 3600 (the longest any service accepts) (got "86400")',
       ]);
     });
@@ -125,10 +115,10 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
         writeFileSync(join(dir, 'priv.pem'), priv);
         const cfg = loadConfig(jwt, { JWT_PUBLIC_KEY_FILE: join(dir, 'pub.pem'), JWT_PRIVATE_KEY_FILE: join(dir, 'priv.pem') });
         expect(cfg.jwtSign.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(priv);
-        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: pub, JWT_PUBLIC_KEY_FILE: join(dir, 'pub.pem') }))).toEqual([
+        expect(configProblems([jwtVerifyConfig()], { JWT_PUBLIC_KEY: pub, JWT_PUBLIC_KEY_FILE: join(dir, 'pub.pem') })).toEqual([
           'jwtVerify: set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE, not both',
         ]);
-        expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY_FILE: join(dir, 'missing.pem') }))).toEqual([
+        expect(configProblems([jwtVerifyConfig()], { JWT_PUBLIC_KEY_FILE: join(dir, 'missing.pem') })).toEqual([
           `jwtVerify: JWT_PUBLIC_KEY_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`,
         ]);
       });
@@ -149,7 +139,7 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
       const next = pair();
       const cfg = loadConfig(jwt, { JWT_PUBLIC_KEY: `${old.pub}\n${next.pub}`, JWT_PRIVATE_KEY: next.priv });
       expect(cfg.jwtVerify.publicKeys).toHaveLength(2);
-      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: old.pub, JWT_PRIVATE_KEY: next.priv }))).toEqual([
+      expect(configProblems(jwt, { JWT_PUBLIC_KEY: old.pub, JWT_PRIVATE_KEY: next.priv })).toEqual([
         'jwtSign: JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY',
       ]);
     });
@@ -158,29 +148,27 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
       const a = pair();
       const b = pair();
       const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      expect(problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.pub, JWT_PRIVATE_KEY: b.priv }))).toEqual([
+      expect(configProblems(jwt, { JWT_PUBLIC_KEY: a.pub, JWT_PRIVATE_KEY: b.priv })).toEqual([
         'jwtSign: JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY',
       ]);
-      const problems = problemsOf(() => loadConfig(jwt, { JWT_PUBLIC_KEY: a.priv, JWT_PRIVATE_KEY: 'not a key' }));
+      const problems = configProblems(jwt, { JWT_PUBLIC_KEY: a.priv, JWT_PRIVATE_KEY: 'not a key' });
       expect(problems).toEqual([
         'jwtVerify: JWT_PUBLIC_KEY must be one or more Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)',
         'jwtSign: JWT_PRIVATE_KEY must be an Ed25519 private key in PEM (-----BEGIN PRIVATE KEY-----)',
       ]);
       expect(problems.join('\n')).not.toContain(a.priv.split('\n')[1]);
       expect(problems.join('\n')).not.toContain('not a key');
-      expect(problemsOf(() => loadConfig([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa }))[0]).toMatch(
+      expect(configProblems([jwtVerifyConfig()], { JWT_PUBLIC_KEY: rsa })[0]).toMatch(
         /JWT_PUBLIC_KEY must be one or more Ed25519 public keys/,
       );
     });
   });
 
   it('validates urls and identifiers', () => {
-    const problems = problemsOf(() =>
-      loadConfig([mongodbConfig('users'), cassandraConfig('analytics')], {
-        MONGODB_URI: 'http://nope',
-        CASSANDRA_KEYSPACE: 'Bad-Name',
-      }),
-    );
+    const problems = configProblems([mongodbConfig('users'), cassandraConfig('analytics')], {
+      MONGODB_URI: 'http://nope',
+      CASSANDRA_KEYSPACE: 'Bad-Name',
+    });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CASSANDRA_KEYSPACE', 'MONGODB_URI']);
   });
 });

@@ -57,6 +57,17 @@ export function loadConfig<const P extends readonly ConfigPiece[]>(pieces: P, en
   return out as ConfigOf<P>;
 }
 
+/** what loadConfig reports for an environment, by variable; [] when it loads */
+export function configProblems(pieces: readonly ConfigPiece[], env: Env): readonly string[] {
+  try {
+    loadConfig(pieces, env);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigValidationError) return e.problems;
+    throw e;
+  }
+}
+
 /** the nest side: one registerAs namespace per piece, injectable with @Inject(configToken(piece)) */
 export function registerPieces(values: Record<string, unknown>) {
   return Object.entries(values).map(([key, value]) => registerAs(key, () => value as Record<string, unknown>));

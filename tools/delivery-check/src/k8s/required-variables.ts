@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type ConfigPiece, type Env } from '@ecom/config';
+import { configProblems, type ConfigPiece, type Env } from '@ecom/config';
+
+export { configProblems };
 import type { z } from 'zod';
 import { ROOT } from '../support/tools';
 
@@ -34,23 +36,6 @@ export const LOCAL_ADDRESS = /\blocalhost\b|\b127\.0\.0\.1\b|\bloopback\b|\[::1\
 export interface RequiredVariable {
   readonly name: string;
   readonly reasons: readonly string[];
-}
-
-function validationProblems(e: unknown): readonly string[] | undefined {
-  const problems = (e as { problems?: unknown } | undefined)?.problems;
-  return e instanceof Error && e.name === 'ConfigValidationError' && Array.isArray(problems) ? (problems as string[]) : undefined;
-}
-
-/** what loadConfig reports for an environment, [] when it loads */
-export function configProblems(pieces: readonly ConfigPiece[], env: Env): readonly string[] {
-  try {
-    loadConfig(pieces, env);
-    return [];
-  } catch (e) {
-    const problems = validationProblems(e);
-    if (!problems) throw e;
-    return problems;
-  }
 }
 
 /** runs fn from an empty directory: config finds none of the local stack's files there, as in a pod */

@@ -1,15 +1,5 @@
-import { ConfigValidationError, loadConfig } from '@ecom/config';
+import { configProblems, ConfigValidationError, loadConfig } from '@ecom/config';
 import { adminSeedConfig, LOCAL_ADMIN } from './admin-seed.config';
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
 
 describe('adminSeedConfig', () => {
   it('uses the documented local admin by default on a local stack', () => {
@@ -18,7 +8,7 @@ describe('adminSeedConfig', () => {
 
   it('has no default anywhere else, whatever NODE_ENV says, and says what to set', () => {
     for (const env of [{}, { NODE_ENV: 'staging' }, { NODE_ENV: 'Production' }]) {
-      const problems = problemsOf(() => loadConfig([adminSeedConfig({ localStack: false })], env));
+      const problems = configProblems([adminSeedConfig({ localStack: false })], env);
       expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD']);
       expect(problems.join('\n')).toContain('must be set');
     }
@@ -26,13 +16,11 @@ describe('adminSeedConfig', () => {
 
   it('refuses the local defaults in production, even when given explicitly, naming both variables', () => {
     for (const localStack of [true, false]) {
-      const problems = problemsOf(() =>
-        loadConfig([adminSeedConfig({ localStack })], {
-          NODE_ENV: 'production',
-          ADMIN_EMAIL: LOCAL_ADMIN.email,
-          ADMIN_PASSWORD: LOCAL_ADMIN.password,
-        }),
-      );
+      const problems = configProblems([adminSeedConfig({ localStack })], {
+        NODE_ENV: 'production',
+        ADMIN_EMAIL: LOCAL_ADMIN.email,
+        ADMIN_PASSWORD: LOCAL_ADMIN.password,
+      });
       expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD']);
     }
   });
@@ -43,8 +31,8 @@ describe('adminSeedConfig', () => {
       email: 'ops@shop.example',
       password: 'a-long-secret-42',
     });
-    expect(
-      problemsOf(() => loadConfig([adminSeedConfig({ localStack: false })], { ADMIN_EMAIL: 'ops@shop.example', ADMIN_PASSWORD: 'short' })),
-    ).toEqual([expect.stringMatching(/^ADMIN_PASSWORD.*at least 10 characters/)]);
+    expect(configProblems([adminSeedConfig({ localStack: false })], { ADMIN_EMAIL: 'ops@shop.example', ADMIN_PASSWORD: 'short' })).toEqual([
+      expect.stringMatching(/^ADMIN_PASSWORD.*at least 10 characters/),
+    ]);
   });
 });

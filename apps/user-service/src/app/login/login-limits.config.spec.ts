@@ -1,15 +1,5 @@
-import { ConfigValidationError, loadConfig } from '@ecom/config';
+import { configProblems, ConfigValidationError, loadConfig } from '@ecom/config';
 import { loginLimitsConfig } from './login-limits.config';
-
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
 
 describe('loginLimitsConfig', () => {
   it('slows down after 5 failures per account and address and 30 per address, from 1 s to 5 min, remembered 15 min', () => {
@@ -41,19 +31,17 @@ describe('loginLimitsConfig', () => {
   });
 
   it('refuses counts that are not whole numbers above 0, and a cap below the base, naming each variable', () => {
-    const problems = problemsOf(() =>
-      loadConfig([loginLimitsConfig()], {
-        LOGIN_FAILURES_PER_ADDRESS: '0',
-        LOGIN_FAILURE_MEMORY_MINUTES: '1.5',
-        LOGIN_ACCOUNT_UNDER_ATTACK_AFTER: 'many',
-      }),
-    );
+    const problems = configProblems([loginLimitsConfig()], {
+      LOGIN_FAILURES_PER_ADDRESS: '0',
+      LOGIN_FAILURE_MEMORY_MINUTES: '1.5',
+      LOGIN_ACCOUNT_UNDER_ATTACK_AFTER: 'many',
+    });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'LOGIN_ACCOUNT_UNDER_ATTACK_AFTER',
       'LOGIN_FAILURES_PER_ADDRESS',
       'LOGIN_FAILURE_MEMORY_MINUTES',
     ]);
-    const cap = problemsOf(() => loadConfig([loginLimitsConfig()], { LOGIN_BACKOFF_BASE_SECONDS: '10', LOGIN_BACKOFF_MAX_SECONDS: '5' }));
+    const cap = configProblems([loginLimitsConfig()], { LOGIN_BACKOFF_BASE_SECONDS: '10', LOGIN_BACKOFF_MAX_SECONDS: '5' });
     expect(cap).toEqual([expect.stringMatching(/^LOGIN_BACKOFF_MAX_SECONDS: must not be below LOGIN_BACKOFF_BASE_SECONDS/)]);
   });
 });
