@@ -27,8 +27,10 @@ import { MANAGEMENT_PORT_OFFSET, SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
 import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
 import localKeys from './lib/local-keys.cjs';
+import localLimits from './lib/local-limits.cjs';
 
 const { localKeyEnv } = localKeys;
+const { localRateLimitEnv } = localLimits;
 
 function readTimeout() {
   const i = process.argv.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
@@ -107,6 +109,8 @@ function launch(plan, mode) {
         ...process.env,
         // the local pair in .stack/keys, generated on first use, unless the environment names keys
         ...localKeyEnv(),
+        // the local stack's rate limits, far above production's (deploy/gateway/rate-limits.local.env)
+        ...localRateLimitEnv(),
         NODE_ENV: 'development',
         HTTP_HOST: listenHost(mode),
         HTTP_PORT: String(svc.port),

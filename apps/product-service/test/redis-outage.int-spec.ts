@@ -7,7 +7,7 @@ import { bearerFor, readiness, tcpProxy, waitFor, type TcpProxy } from '@ecom/te
 import { productService } from '../src/app/product.service';
 
 // the product cache is not a dependency: while redis is unreachable, reads go to mongodb and
-// writes succeed, and a write made during the outage replaces the cached entry once redis is back,
+// writes succeed (their rate limit, counted in redis, lets them pass uncounted), and a write made during the outage replaces the cached entry once redis is back,
 // so the old version is never served afterwards.
 
 describe('product-service while redis is down (real redis behind a proxy this test cuts)', () => {

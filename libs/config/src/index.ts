@@ -10,3 +10,4 @@ export * from './lib/pieces/redis.config';
 export * from './lib/pieces/cassandra.config';
 export * from './lib/pieces/elasticsearch.config';
 export * from './lib/pieces/auth.config';
+export * from './lib/pieces/rate-limits.config';

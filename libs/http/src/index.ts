@@ -5,3 +5,4 @@ export * from './lib/pagination';
 export * from './lib/json-depth';
 export * from './lib/json-text';
 export * from './lib/page.openapi';
+export * from './lib/rate-limits';

@@ -30,8 +30,8 @@ const services = Object.fromEntries(Object.entries(compose.services ?? {}).filte
 const service = (name: string): ComposeService => services[name] ?? {};
 
 /** the environment of a compose service as strings, whichever of the two syntaxes it uses */
-function envOf(name: string): Record<string, string> {
-  const env = service(name).environment ?? {};
+function envOf(name: string, of: ComposeService = service(name)): Record<string, string> {
+  const env = of.environment ?? {};
   if (Array.isArray(env)) {
     return Object.fromEntries(env.map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')]));
   }
@@ -58,10 +58,13 @@ function portsOf(name: string) {
 }
 
 /** a gateway rate-limit file of deploy/gateway: NAME=value lines and # comments */
-function rateLimits(file: string): Record<string, string> {
+function limitsFile(file: string): Record<string, string> {
   const lines = readFileSync(join(ROOT, 'deploy/gateway', file), 'utf8').split('\n');
   return Object.fromEntries(lines.map((l) => l.match(/^([A-Z][A-Z0-9_]*)=(.*)$/)).flatMap((m) => (m ? [[m[1], m[2]]] : [])));
 }
+
+/** the gateway's limits of a file (GATEWAY_*); the services' own are RATE_LIMIT_* */
+const rateLimits = (file: string) => Object.fromEntries(Object.entries(limitsFile(file)).filter(([k]) => k.startsWith('GATEWAY_')));
 
 const nativeModule = (server: string) => readFileSync(join(ROOT, 'tools/stack/servers', `${server}.sh`), 'utf8');
 
@@ -228,6 +231,15 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(local).length).toBeGreaterThan(0);
       for (const [name, value] of Object.entries(local)) expect([name, env[name]]).toEqual([name, value]);
       expect(nativeModule('gateway')).toContain('deploy/gateway/rate-limits.local.env');
+    });
+
+    it("gives the apps the services' own local limits: the RATE_LIMIT_* of rate-limits.local.env, value for value", () => {
+      const local = Object.entries(limitsFile('rate-limits.local.env')).filter(([k]) => k.startsWith('RATE_LIMIT_'));
+      expect(local.map(([k]) => k).sort()).toEqual(['RATE_LIMIT_REGISTER', 'RATE_LIMIT_SEARCH', 'RATE_LIMIT_WRITE']);
+      for (const app of ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service']) {
+        const appEnv = envOf(app, compose.services?.[app] ?? {});
+        for (const [name, value] of local) expect([app, name, appEnv[name]]).toEqual([app, name, value]);
+      }
     });
 
     it.each(['rate-limits.env', 'rate-limits.local.env'])(

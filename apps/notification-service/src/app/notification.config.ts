@@ -1,4 +1,4 @@
-import { jwtVerifyConfig, httpConfig, kafkaConfig, redisConfig, serviceConfig } from '@ecom/config';
+import { jwtVerifyConfig, httpConfig, kafkaConfig, rateLimitsConfig, redisConfig, serviceConfig } from '@ecom/config';
 import { notificationsConfig } from './notifications/notifications.config';
 
 export const SERVICE = 'notification-service';
@@ -10,4 +10,5 @@ export const notificationConfig = [
   jwtVerifyConfig(),
   redisConfig('notification'),
   notificationsConfig(),
+  rateLimitsConfig(),
 ] as const;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { RedisModule } from '@ecom/datastores';
+import { RedisModule, RedisRateLimitCounts } from '@ecom/datastores';
+import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
 import { InboxHttpController } from './inbox/inbox.http.controller';
 import { NotificationStreams } from './live-stream/notification-streams';
@@ -16,7 +17,7 @@ const services = [NotificationStreams, StreamAuth, StreamTokens];
 const repositories = [NotificationsStore];
 
 @Module({
-  imports: [AuthModule.forRoot(), RedisModule, KafkaModule],
+  imports: [AuthModule.forRoot(), RedisModule, RateLimitsModule.forRoot(RedisRateLimitCounts), KafkaModule],
   controllers: [...httpControllers, ...messageControllers],
   providers: [...services, ...repositories],
 })

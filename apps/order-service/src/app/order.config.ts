@@ -1,4 +1,4 @@
-import { jwtVerifyConfig, httpConfig, kafkaConfig, postgresConfig, serviceConfig } from '@ecom/config';
+import { jwtVerifyConfig, httpConfig, kafkaConfig, postgresConfig, rateLimitsConfig, serviceConfig } from '@ecom/config';
 
 export const SERVICE = 'order-service';
 
@@ -8,4 +8,5 @@ export const orderConfig = [
   kafkaConfig(SERVICE),
   jwtVerifyConfig(),
   postgresConfig('ecom'),
+  rateLimitsConfig(),
 ] as const;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { PostgresModule } from '@ecom/datastores';
+import { PostgresModule, PostgresRateLimitCounts } from '@ecom/datastores';
+import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule, PgOutboxModule } from '@ecom/kafka';
 import { BrowseOrdersHttpController } from './browse-orders/browse-orders.http.controller';
 import { CancelOrderHttpController } from './cancel-order/cancel-order.http.controller';
@@ -24,6 +25,7 @@ const repositories = [OrdersRepository];
     PostgresModule.forRoot({ entities: [OrderEntity, OrderLineEntity], migrations: orderMigrations }),
     KafkaModule,
     PgOutboxModule,
+    RateLimitsModule.forRoot(PostgresRateLimitCounts),
   ],
   controllers: [...httpControllers, ...messageControllers],
   providers: [...services, ...repositories],

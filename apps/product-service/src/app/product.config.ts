@@ -1,4 +1,4 @@
-import { jwtVerifyConfig, elasticsearchConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+import { jwtVerifyConfig, elasticsearchConfig, httpConfig, kafkaConfig, mongodbConfig, rateLimitsConfig, redisConfig, serviceConfig } from '@ecom/config';
 
 export const SERVICE = 'product-service';
 
@@ -10,4 +10,5 @@ export const productConfig = [
   mongodbConfig('products'),
   redisConfig('product'),
   elasticsearchConfig('products'),
+  rateLimitsConfig(),
 ] as const;

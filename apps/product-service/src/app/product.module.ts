@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
-import { ElasticsearchModule, MongoModule, RedisModule } from '@ecom/datastores';
+import { ElasticsearchModule, MongoModule, RedisModule, RedisRateLimitCounts } from '@ecom/datastores';
+import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
 import { BrowseProductsHttpController } from './browse-products/browse-products.http.controller';
 import { ProductCache } from './catalog/product-cache';
@@ -32,6 +33,7 @@ const repositories = [ProductsRepository, ReservationsRepository];
       { name: RESERVATION_MODEL, schema: reservationSchema },
     ]),
     RedisModule,
+    RateLimitsModule.forRoot(RedisRateLimitCounts),
     ElasticsearchModule.forRoot([productSearchIndex]),
     KafkaModule,
     MongoOutboxModule,

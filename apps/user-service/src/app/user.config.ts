@@ -1,4 +1,4 @@
-import { jwtVerifyConfig, jwtSignConfig, httpConfig, kafkaConfig, mongodbConfig, redisConfig, serviceConfig } from '@ecom/config';
+import { jwtVerifyConfig, jwtSignConfig, httpConfig, kafkaConfig, mongodbConfig, rateLimitsConfig, redisConfig, serviceConfig } from '@ecom/config';
 
 import { adminSeedConfig } from './accounts/admin-seed.config';
 import { loginLimitsConfig } from './login/login-limits.config';
@@ -15,4 +15,5 @@ export const userConfig = [
   redisConfig('user'),
   adminSeedConfig(),
   loginLimitsConfig(),
+  rateLimitsConfig(),
 ] as const;

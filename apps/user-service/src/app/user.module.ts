@@ -1,7 +1,8 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
-import { MongoModule, RedisModule } from '@ecom/datastores';
+import { MongoModule, RedisModule, RedisRateLimitCounts } from '@ecom/datastores';
+import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
 import { AdminSeed } from './accounts/admin-seed';
 import { USER_MODEL, userSchema } from './accounts/user.schema';
@@ -26,6 +27,7 @@ const repositories = [UsersRepository];
     MongoModule.forRoot(),
     MongooseModule.forFeature([{ name: USER_MODEL, schema: userSchema }]),
     RedisModule,
+    RateLimitsModule.forRoot(RedisRateLimitCounts),
     KafkaModule,
     MongoOutboxModule,
   ],

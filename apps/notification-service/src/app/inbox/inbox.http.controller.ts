@@ -12,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
-import { PageQuery, pageOf } from '@ecom/http';
+import { PageQuery, pageOf, RateLimit } from '@ecom/http';
 import { NotificationPageView } from '../notifications/notification.view';
 import { NotificationsStore } from '../notifications/notifications.store';
 import { problem, ProblemView } from '../problem.view';
@@ -34,6 +34,7 @@ export class InboxHttpController {
     return { ...pageOf(items, total, q), items, unread };
   }
 
+  @RateLimit('write')
   @Post(':id/read')
   @HttpCode(204)
   @ApiOperation({ summary: 'Marks one notification read; marking it again changes nothing' })

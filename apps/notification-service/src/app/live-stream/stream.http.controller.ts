@@ -23,6 +23,7 @@ import { SseStream } from './sse';
 import { StreamAuth } from './stream-auth';
 import { StreamQuery, StreamTokenView } from './stream.dto';
 import { StreamTokens } from './stream-tokens';
+import { RateLimit } from '@ecom/http';
 
 const EVENT = 'notification';
 const frameOf = (n: NotificationView) => ({ id: n.id, event: EVENT, data: JSON.stringify(n) });
@@ -43,6 +44,7 @@ export class NotificationStreamHttpController {
     private readonly config: ConfigService,
   ) {}
 
+  @RateLimit('write')
   @Post('stream-tokens')
   @HttpCode(201)
   @ApiOperation({

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse,
 import { CurrentUser, type AuthUser } from '@ecom/auth';
 import { OrderView } from '../orders/order.view';
 import { CancelOrderService } from './cancel-order.service';
+import { RateLimit } from '@ecom/http';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -10,6 +11,7 @@ import { CancelOrderService } from './cancel-order.service';
 export class CancelOrderHttpController {
   constructor(private readonly cancelOrder: CancelOrderService) {}
 
+  @RateLimit('write')
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: OrderView, description: 'CANCELLED; the reserved stock goes back to the catalog' })

@@ -1,5 +1,6 @@
+import { RateLimitCounts1764500000000 } from '@ecom/datastores';
 import { EventsOutbox1763700000000 } from '@ecom/kafka';
 import { Orders1763800000000 } from './1763800000000-orders';
 
 // in order; typeorm records each one it ran in the migrations table
-export const orderMigrations = [EventsOutbox1763700000000, Orders1763800000000];
+export const orderMigrations = [EventsOutbox1763700000000, Orders1763800000000, RateLimitCounts1764500000000];

@@ -14,6 +14,7 @@ import { OrderView } from '../orders/order.view';
 import { idempotencyKeyProblem } from './order-request';
 import { PlaceOrderRequest } from './place-order.request.dto';
 import { PlaceOrderService } from './place-order.service';
+import { RateLimit } from '@ecom/http';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ import { PlaceOrderService } from './place-order.service';
 export class PlaceOrderHttpController {
   constructor(private readonly placeOrder: PlaceOrderService) {}
 
+  @RateLimit('write')
   @Post()
   @HttpCode(202)
   @ApiHeader({

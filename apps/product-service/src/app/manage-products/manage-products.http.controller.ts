@@ -12,6 +12,7 @@ import { AdminOnly } from '@ecom/auth';
 import { ProductView } from '../catalog/product.view';
 import { CreateProductRequest, UpdateProductRequest } from './product.request.dto';
 import { ManageProductsService } from './manage-products.service';
+import { RateLimit } from '@ecom/http';
 
 @ApiTags('products')
 @AdminOnly()
@@ -19,6 +20,7 @@ import { ManageProductsService } from './manage-products.service';
 export class ManageProductsHttpController {
   constructor(private readonly manage: ManageProductsService) {}
 
+  @RateLimit('write')
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: ProductView })
@@ -28,6 +30,7 @@ export class ManageProductsHttpController {
     return ProductView.of(await this.manage.create(body));
   }
 
+  @RateLimit('write')
   @Patch(':id')
   @ApiBadRequestResponse({ description: 'Invalid fields, listed, or nothing to change' })
   @ApiOkResponse({ type: ProductView })
@@ -36,6 +39,7 @@ export class ManageProductsHttpController {
     return ProductView.of(await this.manage.update(id, body));
   }
 
+  @RateLimit('write')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; a product.deleted event follows' })

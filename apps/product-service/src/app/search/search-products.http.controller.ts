@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@ecom/auth';
 import { SearchProductsQuery } from './search-products.query.dto';
 import { SearchProductsService, type SearchResult } from './search-products.service';
+import { RateLimit } from '@ecom/http';
 
 @ApiTags('products')
 @Public()
@@ -11,6 +12,7 @@ export class SearchProductsHttpController {
   constructor(private readonly searching: SearchProductsService) {}
 
   // a static path: the router prefers it to :id
+  @RateLimit('search')
   @Get('search')
   @ApiOkResponse({ description: '{ items (with score and highlights), page, limit, total, facets.category }' })
   @ApiBadRequestResponse({ description: 'Invalid query parameters, listed' })

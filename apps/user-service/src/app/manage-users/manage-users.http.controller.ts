@@ -10,7 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@ecom/auth';
-import { ApiPageResponse, PageQuery, type Page } from '@ecom/http';
+import { ApiPageResponse, PageQuery, type Page, RateLimit } from '@ecom/http';
 import { UserView } from '../accounts/user.view';
 import { ManageUsersService } from './manage-users.service';
 import { UpdateMeRequest } from './update-me.request.dto';
@@ -33,6 +33,7 @@ export class ManageUsersHttpController {
   }
 
   // a static path: the router prefers it to :id whatever the order
+  @RateLimit('write')
   @Patch('me')
   @ApiBadRequestResponse({ description: 'Invalid fields, listed (a weak password, an empty name)' })
   @ApiOkResponse({ type: UserView })
@@ -47,6 +48,7 @@ export class ManageUsersHttpController {
     return UserView.of(await this.manage.get(caller, id));
   }
 
+  @RateLimit('write')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; a user.deleted event follows' })

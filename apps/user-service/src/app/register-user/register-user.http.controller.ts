@@ -4,6 +4,7 @@ import { Public } from '@ecom/auth';
 import { UserView } from '../accounts/user.view';
 import { RegisterUserRequest } from './register-user.request.dto';
 import { RegisterUserService } from './register-user.service';
+import { RateLimit } from '@ecom/http';
 
 @ApiTags('users')
 @Controller('api/users')
@@ -11,6 +12,7 @@ export class RegisterUserHttpController {
   constructor(private readonly registration: RegisterUserService) {}
 
   @Public()
+  @RateLimit('register')
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: UserView })
