@@ -6,3 +6,4 @@ export * from './lib/json-depth';
 export * from './lib/json-text';
 export * from './lib/page.openapi';
 export * from './lib/rate-limits';
+export * from './lib/no-store';

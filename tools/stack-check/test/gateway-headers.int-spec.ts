@@ -19,6 +19,8 @@ describe('the gateway, as the edge', () => {
     backend = createServer((req, res) => {
       received = req.headers;
       res.setHeader('content-type', 'application/json');
+      // a service's own caching header, as libs/http noStoreByDefault or a route sets it
+      if (req.url === '/api/orders/own-header') res.setHeader('cache-control', 'private, max-age=5');
       res.end('{}');
     });
     await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
@@ -71,6 +73,8 @@ describe('the gateway, as the edge', () => {
     for (const path of ['/api/users/me', '/api/orders', '/api/notifications/stream', '/api/auth/login', '/api/analytics/summary'])
       expect((await fetch(`${gateway.url}${path}`)).headers.get('cache-control')).toBe('no-store');
     expect((await fetch(`${gateway.url}/api/products/p-1`)).headers.get('cache-control')).toBeNull();
+    // a service's own header is kept, not doubled with the gateway's
+    expect((await fetch(`${gateway.url}/api/orders/own-header`)).headers.get('cache-control')).toBe('private, max-age=5');
   });
 
   // a raw request, so the client library can't tidy up what nginx is meant to refuse

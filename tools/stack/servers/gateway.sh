@@ -19,7 +19,13 @@ done <"$GATEWAY_LIMITS"
 
 gateway_ports() { echo "$GATEWAY_PORT"; }
 gateway_timeout() { echo 20; }
-gateway_install() { ensure_apt /usr/sbin/nginx nginx; }
+# headers-more, which ingress-nginx builds in: the tests load it to run the ingress controller's
+# snippets (deploy/k8s/ingress-controller) on this nginx. the gateway itself does not use it
+HEADERS_MORE_MODULE=/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so
+gateway_install() {
+  ensure_apt /usr/sbin/nginx nginx
+  [ -f "$HEADERS_MORE_MODULE" ] || ensure_apt "$HEADERS_MORE_MODULE" libnginx-mod-http-headers-more-filter
+}
 
 # substitutes only the names above, like the nginx image's envsubst, so $nginx_variables stay
 gateway_render() {

@@ -21,6 +21,13 @@ describe('createServiceApp', () => {
     expect(res.headers['x-correlation-id']).toBe('trace-1');
   });
 
+  it('answers no-store unless the route says otherwise: on data, on problems, and not over a route of its own', async () => {
+    expect((await app.inject({ method: 'GET', url: '/things' })).headers['cache-control']).toBe('no-store');
+    expect((await app.inject({ method: 'GET', url: '/things/boom' })).headers['cache-control']).toBe('no-store');
+    expect((await app.inject({ method: 'GET', url: '/nowhere' })).headers['cache-control']).toBe('no-store');
+    expect((await app.inject({ method: 'GET', url: '/things/cacheable' })).headers['cache-control']).toBe('public, max-age=60');
+  });
+
   it('is live, and ready with an empty registry until shutdown begins', async () => {
     expect((await app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });

@@ -7,6 +7,7 @@ import {
   parseJsonAsUtf8,
   ProblemDetailsFilter,
   unsafeTextIn,
+  noStoreByDefault,
   ValidationProblem,
 } from '@ecom/http';
 import { NestFactory } from '@nestjs/core';
@@ -61,6 +62,8 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   });
   // a known path asked with another method: 405 with Allow, not 404
   answerMethodNotAllowed(adapter.getInstance());
+  // personal data is never stored by a browser or a shared cache, whatever proxy is in front
+  noStoreByDefault(adapter.getInstance());
   // abortOnError: false so a failing provider reaches our error handler instead of process.abort()
   // bodyParser: false keeps the JSON parser above (nest would add its own) and drops form bodies, which no route takes
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });

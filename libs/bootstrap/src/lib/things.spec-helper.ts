@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Injectable, Module, type OnModuleDestroy, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, Injectable, Module, type OnModuleDestroy, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Min, MinLength } from 'class-validator';
@@ -40,6 +40,13 @@ class ThingsController {
   @Get()
   list() {
     return [{ name: 'fast' }];
+  }
+
+  /** a route whose answer may be cached says so itself */
+  @Get('cacheable')
+  @Header('Cache-Control', 'public, max-age=60')
+  cacheable() {
+    return { cacheable: true };
   }
 
   @Get('slow')

@@ -61,7 +61,7 @@ const CONNECTIONS: Record<string, (env: Record<string, string>) => string[]> = {
   elasticsearchConfig: (env) => [endpointOfUrl(loadConfig([elasticsearchConfig('x')], env).elasticsearch.node)],
 };
 // the shared pieces that connect nowhere
-const LOCAL_PIECES = ['serviceConfig', 'httpConfig', 'jwtVerifyConfig', 'jwtSignConfig'];
+const LOCAL_PIECES = ['serviceConfig', 'httpConfig', 'jwtVerifyConfig', 'jwtSignConfig', 'rateLimitsConfig'];
 
 /** the shared pieces (from @ecom/config) a service's config lists */
 function sharedPieces(configSource: string): string[] {

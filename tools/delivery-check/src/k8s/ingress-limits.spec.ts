@@ -12,8 +12,10 @@ import {
   gatewayRoutes,
   parseGatewayLimits,
   parseGatewayRoutes,
+  RATE_LIMITS,
+  readEnvFile,
 } from './gateway-routes';
-import { controllerConfig, ingressHeaders, ingressLimitOf, ingressLimits } from './ingress-limits';
+import { controllerConfig, controllerRetryAfter, ingressHeaders, ingressLimitOf, ingressLimits } from './ingress-limits';
 import {
   copy,
   KUBERNETES_VERSION,
@@ -33,6 +35,7 @@ const headers = gatewayFixedHeaders(template);
 const CONTROLLER = 'deploy/k8s/ingress-controller/controller-config.yaml';
 const controllerText = readFileSync(join(ROOT, CONTROLLER), 'utf8');
 const controller = parse(controllerText) as ConfigMapObject;
+const productionEnv = readEnvFile(readFileSync(join(ROOT, RATE_LIMITS), 'utf8'));
 
 describe('the gateway, as delivery-check reads it', () => {
   it('limits login, registration and search with zones of their own, and every other route with the write limit', () => {
@@ -119,6 +122,10 @@ describe('the controller settings', () => {
     expect(r.code).toBe(0);
   });
 
+  it("answer a rate limit's 429 with the Retry-After of that limit in rate-limits.env", () => {
+    expect(controllerRetryAfter(productionEnv)(controller)).toEqual([]);
+  });
+
   it('are the controller ConfigMap of a default ingress-nginx install', () => {
     expect(controller).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' } });
   });
@@ -203,6 +210,24 @@ describe('the ingress protection reports (negative)', () => {
     ]);
     expect(ingressHeaders(headers)(prod.filter((m) => m.metadata.name !== 'ecom-response-headers'))).toEqual([
       "no ConfigMap ecom-response-headers with the gateway's headers",
+    ]);
+  });
+
+  it("a controller whose 429 says another limit's Retry-After, or keeps nginx's own page", () => {
+    const c = copy(controller);
+    c.data = { ...c.data, 'http-snippet': c.data!['http-snippet'].replace('/api/users 12;', '/api/users 1;') };
+    expect(controllerRetryAfter(productionEnv)(c)).toEqual(['ConfigMap/ingress-nginx-controller: a 429 on /api/users says Retry-After 1, GATEWAY_REGISTER_RETRY_AFTER is 12']);
+    const noErrorPage = copy(controller);
+    noErrorPage.data = { ...noErrorPage.data, 'server-snippet': '' };
+    expect(controllerRetryAfter(productionEnv)(noErrorPage)).toEqual([
+      "ConfigMap/ingress-nginx-controller: its server-snippet does not send the controller's 429 to @ecom_too_many",
+    ]);
+    delete noErrorPage.data['http-snippet'];
+    expect(controllerRetryAfter(productionEnv)(noErrorPage)).toEqual([
+      'ConfigMap/ingress-nginx-controller: its http-snippet maps no $uri to $ecom_retry_after',
+    ]);
+    expect(controllerRetryAfter({ ...productionEnv, GATEWAY_SEARCH_RETRY_AFTER: '2' })(controller)).toEqual([
+      'ConfigMap/ingress-nginx-controller: a 429 on /api/products/search says Retry-After 1, GATEWAY_SEARCH_RETRY_AFTER is 2',
     ]);
   });
 

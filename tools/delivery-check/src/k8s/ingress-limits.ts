@@ -119,3 +119,32 @@ export const controllerConfig =
       if (k.startsWith('global-rate-limit')) out.push(`${id(controller)}: ${k} was removed from ingress-nginx (v1.12.0)`);
     return out;
   };
+
+/** a path of each limit, and the variable of rate-limits.env that holds its Retry-After */
+const RETRY_AFTER_OF: Record<string, string> = {
+  '/api/auth/login': 'GATEWAY_LOGIN_RETRY_AFTER',
+  '/api/users': 'GATEWAY_REGISTER_RETRY_AFTER',
+  '/api/products/search': 'GATEWAY_SEARCH_RETRY_AFTER',
+  '/api/orders': 'GATEWAY_WRITE_RETRY_AFTER',
+};
+
+/**
+ * the controller's own 429 says the Retry-After of the limit that refused: its http-snippet maps
+ * $uri to $ecom_retry_after (exact paths, then default), and each path's value is rate-limits.env's
+ */
+export const controllerRetryAfter =
+  (env: Record<string, string>) =>
+  (controller: ConfigMapObject): string[] => {
+    const snippet = controller.data?.['http-snippet'] ?? '';
+    const map = /map \$uri \$ecom_retry_after \{([^}]*)\}/.exec(snippet);
+    if (!map) return [`${id(controller)}: its http-snippet maps no $uri to $ecom_retry_after`];
+    const entries = new Map([...map[1].matchAll(/^\s*(\S+)\s+(\S+);/gm)].map((m) => [m[1], m[2]]));
+    const out: string[] = [];
+    for (const [path, variable] of Object.entries(RETRY_AFTER_OF)) {
+      const value = entries.get(path) ?? entries.get('default');
+      if (value !== env[variable]) out.push(`${id(controller)}: a 429 on ${path} says Retry-After ${value ?? 'nothing'}, ${variable} is ${env[variable]}`);
+    }
+    if (!/error_page 429 = @ecom_too_many;/.test(controller.data?.['server-snippet'] ?? ''))
+      out.push(`${id(controller)}: its server-snippet does not send the controller's 429 to @ecom_too_many`);
+    return out;
+  };

@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { nginxMainConfig, ROOT, waitFor } from '@ecom/testing';
+
+// the ingress controller's snippets (deploy/k8s/ingress-controller/controller-config.yaml) on a real
+// nginx, laid out as ingress-nginx renders them: the add-headers ConfigMap as http-level
+// more_set_headers, the http-snippet in http, the server-snippet in the server, X-Request-ID as
+// $req_id, and a rate-limited location per limited Ingress. what the controller refuses itself
+// answers in the services' error shape; what a service answers passes untouched.
+
+const NGINX = '/usr/sbin/nginx';
+const HEADERS_MORE = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
+
+const controller = parse(readFileSync(join(ROOT, 'deploy/k8s/ingress-controller/controller-config.yaml'), 'utf8')) as {
+  data: Record<string, string>;
+};
+const responseHeaders = (
+  parseAllDocuments(readFileSync(join(ROOT, 'deploy/k8s/base/ingress-headers.yaml'), 'utf8')).map((d) => d.toJS()) as {
+    metadata: { name: string };
+    data: Record<string, string>;
+  }[]
+).find((d) => d.metadata.name === 'ecom-response-headers')!.data;
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(p));
+    });
+  });
+
+describe('the ingress controller, its own refusals (real nginx with the controller snippets)', () => {
+  let backend: Server;
+  let nginx: ChildProcess;
+  let port: number;
+  let dir: string;
+  let reached = 0;
+
+  beforeAll(async () => {
+    for (const file of [NGINX, HEADERS_MORE])
+      if (!existsSync(file)) throw new Error(`${file} is missing: the native stack installs it (npm run stack -- install gateway)`);
+    backend = createServer((req, res) => {
+      reached++;
+      req.resume();
+      if (req.url === '/api/own-refusal') {
+        // a service's own 429: its body and its Retry-After
+        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '42' });
+        res.end('{"title":"from the service"}');
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+    const upstream = (backend.address() as AddressInfo).port;
+    port = await freePort();
+    dir = mkdtempSync(join(tmpdir(), 'ingress-'));
+    mkdirSync(join(dir, 'tmp'));
+    chmodSync(join(dir, 'tmp'), 0o777);
+    const headers = Object.entries(responseHeaders)
+      .map(([k, v]) => `  more_set_headers ${JSON.stringify(`${k}: ${v}`)};`)
+      .join('\n');
+    const location = (path: string, zone?: string) =>
+      `    location ${path} { ${zone ? `limit_req zone=${zone} burst=1 nodelay; ` : ''}client_max_body_size 1m; proxy_pass http://backend; }`;
+    const http = `
+  limit_req_status ${controller.data['limit-req-status-code']};
+${headers}
+  map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }
+${controller.data['http-snippet']}
+  limit_req_zone $binary_remote_addr zone=login:1m rate=1r/m;
+  limit_req_zone $binary_remote_addr zone=register:1m rate=1r/m;
+  upstream backend { server 127.0.0.1:${upstream}; }
+  server {
+    listen 127.0.0.1:${port};
+${controller.data['server-snippet']}
+${location('= /api/auth/login', 'login')}
+${location('= /api/users', 'register')}
+${location('/api/')}
+  }`;
+    writeFileSync(join(dir, 'nginx.conf'), `load_module ${HEADERS_MORE};\n${nginxMainConfig(dir, http)}`);
+    // nginx logs every refusal; its log is shown only when it does not start
+    let log = '';
+    nginx = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    nginx.stderr?.on('data', (d) => (log += d));
+    await waitFor('the ingress nginx to listen', async () => {
+      if (nginx.exitCode !== null) throw new Error(`nginx exited (${nginx.exitCode}):\n${log}`);
+      try {
+        await send('GET', '/api/products');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  });
+
+  afterAll(async () => {
+    nginx?.kill('SIGQUIT');
+    await new Promise((r) => backend?.close(r));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = (method: string, path: string, opts: { body?: string; headers?: Record<string, string> } = {}) =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', ...opts.headers }, agent: false },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(opts.body ?? (method === 'GET' ? undefined : '{}'));
+    });
+
+  /** a refusal of the controller's own: problem+json, no-store, and the security headers of every answer */
+  const expectOwnRefusal = (res: Answer, status: number, instance: string, correlationId: string) => {
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['cache-control']).toBe('no-store');
+    for (const [name, value] of Object.entries(responseHeaders)) expect([name, res.headers[name.toLowerCase()]]).toEqual([name, value]);
+    expect(JSON.parse(res.body)).toMatchObject({ type: 'about:blank', status, instance, correlationId });
+  };
+
+  it("refuses a login over the limit with 429 problem+json and the login limit's Retry-After, and never passes it on", async () => {
+    expect((await send('POST', '/api/auth/login')).status).toBe(200);
+    expect((await send('POST', '/api/auth/login')).status).toBe(200);
+    const before = reached;
+    const refused = await send('POST', '/api/auth/login', { headers: { 'x-request-id': 'req-login-1' } });
+    expectOwnRefusal(refused, 429, '/api/auth/login', 'req-login-1');
+    expect(JSON.parse(refused.body).title).toBe('Too Many Requests');
+    expect(refused.headers['retry-after']).toBe('6');
+    expect(reached).toBe(before);
+  });
+
+  it("gives a registration refusal the registration limit's Retry-After, and starts a correlation id when none is sent", async () => {
+    await send('POST', '/api/users');
+    await send('POST', '/api/users');
+    const refused = await send('POST', '/api/users');
+    expect(refused.headers['retry-after']).toBe('12');
+    expectOwnRefusal(refused, 429, '/api/users', JSON.parse(refused.body).correlationId);
+    expect(JSON.parse(refused.body).correlationId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('refuses a body over 1 MB with 413 problem+json', async () => {
+    const before = reached;
+    const res = await send('POST', '/api/orders', { body: `"${'x'.repeat(1_100_000)}"`, headers: { 'x-request-id': 'req-big-1' } });
+    expectOwnRefusal(res, 413, '/api/orders', 'req-big-1');
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(reached).toBe(before);
+  });
+
+  it("passes a service's own 429 through untouched: its body, its Retry-After, and the security headers", async () => {
+    const res = await send('GET', '/api/own-refusal');
+    expect(res.status).toBe(429);
+    expect(res.body).toBe('{"title":"from the service"}');
+    expect(res.headers['retry-after']).toBe('42');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('never echoes the query, where a stream token may be', async () => {
+    await send('POST', '/api/users');
+    const refused = await send('POST', '/api/users?token=secret');
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body).instance).toBe('/api/users');
+    expect(refused.body).not.toContain('secret');
+  });
+});
