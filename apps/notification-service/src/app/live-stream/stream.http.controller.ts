@@ -14,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Public, type AuthUser } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import type { NotificationView } from '../notifications/notification.view';
 import type { NotificationsConfig } from '../notifications/notifications.config';
 import { NotificationsStore } from '../notifications/notifications.store';
@@ -23,7 +24,6 @@ import { SseStream } from './sse';
 import { StreamAuth } from './stream-auth';
 import { StreamQuery, StreamTokenView } from './stream.dto';
 import { StreamTokens } from './stream-tokens';
-import { RateLimit } from '@ecom/http';
 
 const EVENT = 'notification';
 const frameOf = (n: NotificationView) => ({ id: n.id, event: EVENT, data: JSON.stringify(n) });

@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import { OrderView } from '../orders/order.view';
 import { CancelOrderService } from './cancel-order.service';
-import { RateLimit } from '@ecom/http';
 
 @ApiTags('orders')
 @ApiBearerAuth()

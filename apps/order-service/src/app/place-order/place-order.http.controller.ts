@@ -10,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, type AuthUser } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import { OrderView } from '../orders/order.view';
 import { idempotencyKeyProblem } from './order-request';
 import { PlaceOrderRequest } from './place-order.request.dto';
 import { PlaceOrderService } from './place-order.service';
-import { RateLimit } from '@ecom/http';
 
 @ApiTags('orders')
 @ApiBearerAuth()

@@ -9,10 +9,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminOnly } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import { ProductView } from '../catalog/product.view';
 import { CreateProductRequest, UpdateProductRequest } from './product.request.dto';
 import { ManageProductsService } from './manage-products.service';
-import { RateLimit } from '@ecom/http';
 
 @ApiTags('products')
 @AdminOnly()

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import { SearchProductsQuery } from './search-products.query.dto';
 import { SearchProductsService, type SearchResult } from './search-products.service';
-import { RateLimit } from '@ecom/http';
+import { SearchResultView } from './search-result.view';
 
 @ApiTags('products')
 @Public()
@@ -14,7 +15,7 @@ export class SearchProductsHttpController {
   // a static path: the router prefers it to :id
   @RateLimit('search')
   @Get('search')
-  @ApiOkResponse({ description: '{ items (with score and highlights), page, limit, total, facets.category }' })
+  @ApiOkResponse({ type: SearchResultView, description: 'A page of hits, best first, with the category counts of all hits' })
   @ApiBadRequestResponse({ description: 'Invalid query parameters, listed' })
   search(@Query() q: SearchProductsQuery): Promise<SearchResult> {
     return this.searching.search(q);

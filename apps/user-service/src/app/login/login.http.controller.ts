@@ -9,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Public, type AccessToken } from '@ecom/auth';
+import { AccessTokenView } from './access-token.view';
 import { ChallengeRequiredFilter } from './login-challenge';
 import { LoginProblemView, loginProblem } from './login.problem.view';
 import { LoginRequest } from './login.request.dto';
@@ -25,9 +26,7 @@ export class LoginHttpController {
   @UseFilters(ChallengeRequiredFilter)
   @ApiBadRequestResponse(loginProblem('A missing or malformed email, password or challengeToken, listed'))
   @HttpCode(200)
-  @ApiOkResponse({
-    description: '{ accessToken, tokenType: "Bearer", expiresIn }',
-  })
+  @ApiOkResponse({ type: AccessTokenView, description: 'The access token of the account' })
   @ApiUnauthorizedResponse(
     loginProblem(
       'Wrong email or password (the same answer for an unknown email). Or, for an account under attack (many failed ' +

@@ -2,12 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class LoginRequest {
-  @ApiProperty({ example: 'ann@example.com' })
+  // no pattern: an address that cannot be an account's is answered like a wrong password (401), so
+  // a login never tells which addresses are registered
+  @ApiProperty({ example: 'ann@example.com', maxLength: 254, description: 'The email the account was registered with' })
   @IsString()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: 128, description: 'Checked as it is; the registration rules apply only when a password is set' })
   @IsString()
   @MaxLength(128)
   password!: string;

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@ecom/auth';
+import { RateLimit } from '@ecom/http';
 import { UserView } from '../accounts/user.view';
 import { RegisterUserRequest } from './register-user.request.dto';
 import { RegisterUserService } from './register-user.service';
-import { RateLimit } from '@ecom/http';
 
 @ApiTags('users')
 @Controller('api/users')

@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ProductView } from '../catalog/product.view';
+
+/** one hit: the product as the index holds it, its relevance, and the matching fragments */
+export class SearchHitView extends ProductView {
+  @ApiProperty({ description: "Elasticsearch's relevance score; hits come highest first" })
+  score!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { name: ['<em>green</em> tea'] },
+    description:
+      'Per matched field (name, description), fragments with the matched words in <em>; the rest of the text is HTML-escaped',
+  })
+  highlights!: Record<string, string[]>;
+}
+
+class CategoryCountView {
+  @ApiProperty({ example: 'tea' }) value!: string;
+  @ApiProperty({ type: 'integer', minimum: 1 }) count!: number;
+}
+
+class SearchFacetsView {
+  @ApiProperty({ type: [CategoryCountView], description: 'How many hits each category has, over all pages' })
+  category!: CategoryCountView[];
+}
+
+/** a page of hits with the facets of all of them */
+export class SearchResultView {
+  @ApiProperty({ type: [SearchHitView] }) items!: SearchHitView[];
+  @ApiProperty({ type: 'integer', minimum: 1 }) page!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) limit!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Hits in all, not only on this page' }) total!: number;
+  @ApiProperty({ type: SearchFacetsView }) facets!: SearchFacetsView;
+}
