@@ -10,3 +10,4 @@ export * from './lib/service-instance';
 export * from './lib/nginx-config';
 export * from './lib/tcp-proxy';
 export * from './lib/gateway';
+export * from './lib/http-probe';

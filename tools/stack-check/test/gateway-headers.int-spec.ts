@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gateway } from '@ecom/testing';
+import { freePort, Gateway } from '@ecom/testing';
 
 // the gateway's template (deploy/gateway) on the real nginx, in front of a server that echoes the
 // headers it receives: what a client sends is not what the services are told
@@ -26,13 +26,7 @@ describe('the gateway, as the edge', () => {
     await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
     const port = (backend.address() as AddressInfo).port;
     dir = mkdtempSync(join(tmpdir(), 'gateway-'));
-    const free = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as AddressInfo).port;
-        probe.close(() => resolve(p));
-      });
-    });
-    gateway = await Gateway.start(free, { user: port, product: port, order: port, analytics: port, notification: port }, dir);
+    gateway = await Gateway.start(await freePort(), { user: port, product: port, order: port, analytics: port, notification: port }, dir);
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gateway } from '@ecom/testing';
+import { freePort, Gateway, rawRequest, type RawAnswer } from '@ecom/testing';
 
 // the gateway's rate limits (deploy/gateway), on the real nginx, rendered with small numbers so a
 // test reaches them in a few requests: the rates are per minute, so nothing refills while it runs
@@ -22,20 +22,6 @@ const LIMITS = {
   GATEWAY_SEARCH_BURST: '2',
   GATEWAY_SEARCH_RETRY_AFTER: '63',
 };
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const p = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(p));
-    });
-  });
 
 describe('the gateway, rate limits', () => {
   let backend: Server;
@@ -78,26 +64,7 @@ describe('the gateway, rate limits', () => {
 
   /** a request from a chosen local address: every 127/8 address is this machine's own */
   const send = (via: Gateway, method: string, path: string, opts: { from?: string; headers?: Record<string, string> } = {}) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: via.port,
-          method,
-          path,
-          localAddress: opts.from ?? '127.0.0.1',
-          headers: { 'content-type': 'application/json', ...opts.headers },
-          agent: false,
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end(method === 'GET' ? undefined : '{}');
-    });
+    rawRequest(via.port, method, path, opts);
 
   const statuses = async (n: number, method: string, path: string, opts: { from?: string; headers?: Record<string, string> } = {}) => {
     const out: number[] = [];
@@ -106,7 +73,7 @@ describe('the gateway, rate limits', () => {
   };
 
   /** a 429 or 503 of the gateway's own: problem+json, a Retry-After in seconds, every security header */
-  const expectOwnRefusal = (res: Answer, status: number, retryAfter: string, instance: string) => {
+  const expectOwnRefusal = (res: RawAnswer, status: number, retryAfter: string, instance: string) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.headers['retry-after']).toBe(retryAfter);

@@ -26,26 +26,46 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
 }
 
-export async function api<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
-  const res = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-      ...(opts.token && { authorization: `Bearer ${opts.token}` }),
-      ...opts.headers,
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  seen.push({ method, path, status: res.status });
-  const text = await res.text();
-  let body: unknown = text;
+/**
+ * one request to `baseUrl` (the gateway, or a service's own port): JSON in and out, text kept when
+ * the answer is not JSON, and a stream (text/event-stream) answered by its head only
+ */
+export async function request<T = any>(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 30_000);
   try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not json: keep the text
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(opts.body !== undefined && { 'content-type': 'application/json' }),
+        ...(opts.token && { authorization: `Bearer ${opts.token}` }),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: abort.signal,
+    });
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      abort.abort();
+      return { status: res.status, headers: res.headers, body: undefined as T };
+    }
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not json: keep the text
+    }
+    return { status: res.status, headers: res.headers, body: body as T };
+  } finally {
+    clearTimeout(timer);
   }
-  return { status: res.status, headers: res.headers, body: body as T };
+}
+
+/** one request through the gateway, remembered in `seen` */
+export async function api<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  const answer = await request<T>(BASE_URL, method, path, opts);
+  seen.push({ method, path, status: answer.status });
+  return answer;
 }
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;

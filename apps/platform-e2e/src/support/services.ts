@@ -1,5 +1,6 @@
 // the five services themselves, around the gateway: where each listens, and its OpenAPI document
 import { randomUUID } from 'node:crypto';
+import { request, type Answer, type CallOptions } from './api';
 import { settings } from './settings';
 
 export const SERVICE_NAMES = ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service'] as const;
@@ -62,47 +63,9 @@ export function operationsOf(service: ServiceName, doc: OpenApiDoc): Operation[]
   );
 }
 
-export interface DirectAnswer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: any;
-}
-
 /** one request to a service's own port; a stream (text/event-stream) is answered by its head only */
-export async function callService(
-  service: ServiceName,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<DirectAnswer> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 30_000);
-  try {
-    const res = await fetch(`${serviceUrl(service)}${path}`, {
-      method,
-      headers: {
-        ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-        ...(opts.token && { authorization: `Bearer ${opts.token}` }),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: abort.signal,
-    });
-    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
-      abort.abort();
-      return { status: res.status, headers: res.headers, body: undefined };
-    }
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not json: keep the text
-    }
-    return { status: res.status, headers: res.headers, body };
-  } finally {
-    clearTimeout(timer);
-  }
+export function callService(service: ServiceName, method: string, path: string, opts: CallOptions = {}): Promise<Answer> {
+  return request(serviceUrl(service), method, path, opts);
 }
 
 export interface DirectActor {
