@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { nginxMainConfig, ROOT, waitFor } from '@ecom/testing';
+import { freePort, nginxMainConfig, rawRequest, ROOT, waitFor, type RawAnswer } from '@ecom/testing';
 
 // the ingress controller's snippets (deploy/k8s/ingress-controller/controller-config.yaml) on a real
 // nginx, laid out as ingress-nginx renders them: the add-headers ConfigMap as http-level
@@ -19,26 +19,13 @@ const HEADERS_MORE = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module
 const controller = parse(readFileSync(join(ROOT, 'deploy/k8s/ingress-controller/controller-config.yaml'), 'utf8')) as {
   data: Record<string, string>;
 };
-const responseHeaders = (
+const headersConfigMap = (
   parseAllDocuments(readFileSync(join(ROOT, 'deploy/k8s/base/ingress-headers.yaml'), 'utf8')).map((d) => d.toJS()) as {
     metadata: { name: string };
     data: Record<string, string>;
   }[]
-).find((d) => d.metadata.name === 'ecom-response-headers')!.data;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const p = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(p));
-    });
-  });
+).find((d) => d.metadata.name === 'ecom-response-headers');
+const responseHeaders = headersConfigMap?.data ?? {};
 
 describe('the ingress controller, its own refusals (real nginx with the controller snippets)', () => {
   let backend: Server;
@@ -48,11 +35,18 @@ describe('the ingress controller, its own refusals (real nginx with the controll
   let reached = 0;
 
   beforeAll(async () => {
+    expect(Object.keys(responseHeaders).length).toBeGreaterThan(0);
     for (const file of [NGINX, HEADERS_MORE])
       if (!existsSync(file)) throw new Error(`${file} is missing: the native stack installs it (npm run stack -- install gateway)`);
     backend = createServer((req, res) => {
       reached++;
       req.resume();
+      if (req.url === '/api/own-outage') {
+        // a service's own 503: a store is down
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '2' });
+        res.end('{"title":"store down"}');
+        return;
+      }
       if (req.url === '/api/own-refusal') {
         // a service's own 429: its body and its Retry-After
         res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '42' });
@@ -81,12 +75,14 @@ ${controller.data['http-snippet']}
   limit_req_zone $binary_remote_addr zone=login:1m rate=1r/m;
   limit_req_zone $binary_remote_addr zone=register:1m rate=1r/m;
   upstream backend { server 127.0.0.1:${upstream}; }
+  upstream nobody { server 127.0.0.1:${await freePort()}; }
   server {
     listen 127.0.0.1:${port};
 ${controller.data['server-snippet']}
 ${location('= /api/auth/login', 'login')}
 ${location('= /api/users', 'register')}
 ${location('/api/')}
+    location /api/analytics/ { proxy_connect_timeout 2s; proxy_pass http://nobody; }
   }`;
     writeFileSync(join(dir, 'nginx.conf'), `load_module ${HEADERS_MORE};\n${nginxMainConfig(dir, http)}`);
     // nginx logs every refusal; its log is shown only when it does not start
@@ -111,21 +107,10 @@ ${location('/api/')}
   });
 
   const send = (method: string, path: string, opts: { body?: string; headers?: Record<string, string> } = {}) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', ...opts.headers }, agent: false },
-        (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end(opts.body ?? (method === 'GET' ? undefined : '{}'));
-    });
+    rawRequest(port, method, path, opts);
 
   /** a refusal of the controller's own: problem+json, no-store, and the security headers of every answer */
-  const expectOwnRefusal = (res: Answer, status: number, instance: string, correlationId: string) => {
+  const expectOwnRefusal = (res: RawAnswer, status: number, instance: string, correlationId: string) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -167,6 +152,14 @@ ${location('/api/')}
     expect(res.body).toBe('{"title":"from the service"}');
     expect(res.headers['retry-after']).toBe('42');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it("answers a service it cannot reach with 503 problem+json and Retry-After, and passes a service's own 503 as sent", async () => {
+    const down = await send('GET', '/api/analytics/summary', { headers: { 'x-request-id': 'req-down-1' } });
+    expectOwnRefusal(down, 503, '/api/analytics/summary', 'req-down-1');
+    expect(down.headers['retry-after']).toBe('5');
+    const outage = await send('GET', '/api/own-outage');
+    expect([outage.status, outage.body, outage.headers['retry-after']]).toEqual([503, '{"title":"store down"}', '2']);
   });
 
   it('never echoes the query, where a stream token may be', async () => {
