@@ -8,7 +8,7 @@
 //   npm run faults [-- --orders=400 --rate=20 --down=20 --only=postgres,order-service]
 // (npm test runs a reduced form: postgres and product-service, 120 orders each)
 import process from 'node:process';
-import { checkPrerequisites, ensureDependencies, run } from './lib/proc.mjs';
+import { onProjectNode, run } from './lib/proc.mjs';
 import { withStack } from './lib/stack.mjs';
 import { UserError, main, setPrefix, step } from './lib/ui.mjs';
 
@@ -34,8 +34,8 @@ main(async () => {
     FAULTS: option('only', 'all', (v) => /^[a-z,-]+$/.test(v)),
     NX_TUI: 'false',
   };
-  checkPrerequisites();
-  await ensureDependencies();
+  const rerun = await onProjectNode();
+  if (rerun !== undefined) return rerun;
   return withStack(step, async () => {
     step(
       `fault suite: ${env.FAULTS === 'all' ? 'every fault' : env.FAULTS}, ${env.FAULT_ORDERS} orders at ${env.FAULT_RATE}/s each, ${env.FAULT_DOWN_SECONDS} s down; about a minute per fault`,

@@ -6,7 +6,7 @@
 //   npm run rollout [-- --requests=20000]     (npm test runs the same check with 1,500 per service)
 // needs the built services (built here) and the stack (started here if it is not up, and stopped again).
 import process from 'node:process';
-import { checkPrerequisites, ensureDependencies, run } from './lib/proc.mjs';
+import { onProjectNode, run } from './lib/proc.mjs';
 import { withStack } from './lib/stack.mjs';
 import { UserError, main, setPrefix, step } from './lib/ui.mjs';
 
@@ -20,8 +20,8 @@ function requests() {
 main(async () => {
   setPrefix('rollout');
   const n = requests();
-  checkPrerequisites();
-  await ensureDependencies();
+  const rerun = await onProjectNode();
+  if (rerun !== undefined) return rerun;
   return withStack(step, async () => {
     step(`rolling updates with ${n} requests per service; this takes a few minutes`);
     const { code } = await run('npx', ['nx', 'run', 'rollout-check:rollout', '--outputStyle=stream', '--skip-nx-cache'], {

@@ -9,8 +9,7 @@ import process from 'node:process';
 import {
   LOG_DIR,
   ROOT,
-  checkPrerequisites,
-  ensureDependencies,
+  onProjectNode,
   ensureDirs,
   fileSize,
   livePid,
@@ -241,8 +240,8 @@ main(async () => {
     warn('interrupted: whatever was started so far keeps running; `npm stop` stops it.');
     process.exit(130);
   });
-  checkPrerequisites();
-  await ensureDependencies();
+  const rerun = await onProjectNode();
+  if (rerun !== undefined) return rerun;
   const timeoutS = readTimeout();
   ensureDirs();
   const plan = await planServices();

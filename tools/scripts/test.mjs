@@ -8,7 +8,7 @@
 //      services it started are stopped again (services that were running already are used as they are)
 // the last line of output is "<N> passed, <M> failed", summed over jest's "Tests:" lines of both.
 import process from 'node:process';
-import { checkPrerequisites, ensureDependencies, livePid, quiet, run } from './lib/proc.mjs';
+import { livePid, onProjectNode, quiet, run } from './lib/proc.mjs';
 import { SERVICES } from './lib/services.mjs';
 import { chooseMode, clearMode, recordMode, recordedMode, stackDown, stackStatus, stackUp } from './lib/stack.mjs';
 import { bold, error, green, main, ok, red, seconds, setPrefix, step, warn } from './lib/ui.mjs';
@@ -147,8 +147,6 @@ function summary(success, started, problems) {
 }
 
 async function runAll(problems) {
-  checkPrerequisites();
-  await ensureDependencies();
   if (ci) step('CI detected: no prompts, no colors');
 
   const mode = await chooseMode();
@@ -196,6 +194,8 @@ async function runAll(problems) {
 
 main(async () => {
   setPrefix('test');
+  const rerun = await onProjectNode();
+  if (rerun !== undefined) return rerun;
   const started = Date.now();
   const problems = [];
   try {

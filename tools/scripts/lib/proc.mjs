@@ -14,16 +14,50 @@ export const RUN_DIR = join(STACK_HOME, 'run');
 export const LOG_DIR = join(STACK_HOME, 'logs');
 export const rel = (p) => relative(process.cwd(), p) || '.';
 
+// what the scripts need to install the project and hand over to its own Node (below)
 const NODE_MIN = [20, 19];
 
-/** the checks every npm script makes first: a new enough node, and installed dependencies */
+/**
+ * the one Node the project runs on: the version of the `node` package in package.json's
+ * devDependencies (the npm registry's package of Node itself, installed to node_modules/.bin/node),
+ * the same as the images' base (tools/delivery-check checks .nvmrc, engines, the Dockerfile, the
+ * workflow and @types/node agree)
+ */
+export const PROJECT_NODE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.node;
+const PROJECT_NODE_BIN = join(ROOT, 'node_modules', '.bin', 'node');
+const REEXEC_MARK = 'ECOM_ON_PROJECT_NODE';
+
+/** a Node new enough to install the project and start its own */
 export function checkPrerequisites() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
     throw new UserError(
-      `Node ${process.versions.node} is too old: this project needs Node >= ${NODE_MIN.join('.')} (package.json "engines"). Install a newer Node (e.g. \`nvm install 20\`) and run again.`,
+      `Node ${process.versions.node} is too old to install this project: it needs Node >= ${NODE_MIN.join('.')} for that, then runs on its own Node ${PROJECT_NODE}. Install a newer Node (e.g. \`nvm install\`, which reads .nvmrc) and run again.`,
     );
   }
+}
+
+/**
+ * what every npm script does first: checks the Node it was started with, installs the dependencies
+ * (the project's Node among them), and runs the script again on the project's Node when it is not
+ * on it already. returns that run's exit code, for the caller to return; undefined to go on.
+ */
+export async function onProjectNode() {
+  checkPrerequisites();
+  await ensureDependencies();
+  if (process.versions.node === PROJECT_NODE) {
+    console.log(`[node] Node ${process.versions.node}`);
+    return undefined;
+  }
+  if (process.env[REEXEC_MARK] || !existsSync(PROJECT_NODE_BIN)) {
+    throw new UserError(
+      `node_modules/.bin/node is not Node ${PROJECT_NODE} (package.json devDependencies.node): delete node_modules and run again`,
+    );
+  }
+  console.log(`[node] started on Node ${process.versions.node}; running on the project's Node ${PROJECT_NODE} (node_modules/.bin/node)`);
+  const env = { ...process.env, [REEXEC_MARK]: '1', PATH: `${dirname(PROJECT_NODE_BIN)}:${process.env.PATH ?? ''}` };
+  const { code } = await run(PROJECT_NODE_BIN, process.argv.slice(1), { env, stdin: 'inherit' });
+  return code;
 }
 
 /**
@@ -59,12 +93,12 @@ export function ensureDirs() {
  * runs a command from the repo root, output shown as it comes. with capture: true the output is
  * also collected (and returned as `output`). resolves { code } (code 1 when it could not start).
  */
-export function run(cmd, args, { env = process.env, capture = false } = {}) {
+export function run(cmd, args, { env = process.env, capture = false, stdin = 'ignore' } = {}) {
   return new Promise((done) => {
     const child = spawn(cmd, args, {
       cwd: ROOT,
       env,
-      stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
+      stdio: [stdin, capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
     });
     let output = '';
     if (capture) {
