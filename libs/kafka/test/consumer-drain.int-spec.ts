@@ -1,11 +1,11 @@
 import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { AppConfigModule, kafkaConfig, loadConfig, readEnv, serviceConfig } from '@ecom/config';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
 import { waitFor } from '@ecom/testing';
 import { EventHandler, EventProducer, KafkaModule } from '../src';
+import { consumerApp } from './consumer-app';
 
 // shutdown lets a running handler finish and commits its offset, so the next instance of the
 // service does not see the event again
@@ -45,10 +45,7 @@ class SlowModule {}
 async function consumerService(): Promise<INestApplicationContext> {
   const name = `it-drain-${run}`;
   const values = loadConfig([serviceConfig(name), kafkaConfig(name)], readEnv());
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot(values), HealthModule, KafkaModule, SlowModule],
-  }).compile();
-  return moduleRef.init();
+  return consumerApp([AppConfigModule.forRoot(values), HealthModule, KafkaModule, SlowModule]);
 }
 
 describe('kafka consumer shutdown (real kafka)', () => {

@@ -1,5 +1,4 @@
 import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -20,6 +19,7 @@ import {
   REPLAY_HEADERS,
   replayDeadLetters,
 } from '../src';
+import { consumerApp } from './consumer-app';
 
 // an event whose handler fails lands in the dead-letter topic; once the handler is fixed, a replay
 // applies it exactly once, however often it is replayed, because the consumer de-duplicates on the
@@ -75,9 +75,7 @@ describe('dead letters: list and replay (real kafka)', () => {
       KAFKA_MAX_RETRIES: '1',
       KAFKA_RETRY_BACKOFF_MS: '20',
     });
-    app = await (
-      await Test.createTestingModule({ imports: [AppConfigModule.forRoot(values), HealthModule, KafkaModule, Handlers] }).compile()
-    ).init();
+    app = await consumerApp([AppConfigModule.forRoot(values), HealthModule, KafkaModule, Handlers]);
     kafka = app.get<Kafka>(KAFKA);
     names = app.get(TopicNames);
   });

@@ -1,6 +1,5 @@
 import { Controller, Inject, Injectable, Module, type INestApplicationContext, type OnModuleInit } from '@nestjs/common';
 import { InjectModel, MongooseModule } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import { Schema, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +21,7 @@ import {
   withEvents,
   type OutboxFields,
 } from '../src';
+import { consumerApp } from './consumer-app';
 
 // the mongodb outbox on the real wire server and kafka, with a redis-idempotent consumer:
 // events staged in the document they describe, also while the relay is clearing sent ones.
@@ -84,12 +84,8 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
   beforeAll(async () => {
     const name = `it-accounts-${run}`;
     const values = loadConfig([serviceConfig(name), kafkaConfig(name), mongodbConfig(`it_outbox_${run}`), redisConfig(name)], readEnv());
-    const build = async () =>
-      (
-        await Test.createTestingModule({
-          imports: [AppConfigModule.forRoot(values), HealthModule, MongoModule.forRoot(), RedisModule, KafkaModule, AccountsModule],
-        }).compile()
-      ).init();
+    const build = () =>
+      consumerApp([AppConfigModule.forRoot(values), HealthModule, MongoModule.forRoot(), RedisModule, KafkaModule, AccountsModule]);
     // one after the other: the local wire server fails a collection created twice at the same moment
     app = await build();
     replica = await build();

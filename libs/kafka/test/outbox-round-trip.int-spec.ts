@@ -1,5 +1,4 @@
 import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -20,6 +19,7 @@ import {
   PgOutboxModule,
   PgOutboxRelay,
 } from '../src';
+import { consumerApp } from './consumer-app';
 
 // two "services" on the real stack: one writes order events through the postgres outbox, the
 // other consumes them in its own group and records its effect idempotently.
@@ -58,17 +58,14 @@ async function service(name: string, database: string, extra: { controllers?: un
   });
   @Module({ controllers: (extra.controllers ?? []) as never[] })
   class Handlers {}
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      AppConfigModule.forRoot(values),
-      HealthModule,
-      PostgresModule.forRoot({ entities: [], migrations: [EventsOutbox1763700000000] }),
-      KafkaModule,
-      PgOutboxModule,
-      Handlers,
-    ],
-  }).compile();
-  return moduleRef.init();
+  return consumerApp([
+    AppConfigModule.forRoot(values),
+    HealthModule,
+    PostgresModule.forRoot({ entities: [], migrations: [EventsOutbox1763700000000] }),
+    KafkaModule,
+    PgOutboxModule,
+    Handlers,
+  ]);
 }
 
 describe('outbox → kafka → idempotent consumer (real postgres and kafka)', () => {

@@ -80,6 +80,8 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   app.useGlobalFilters(new ProblemDetailsFilter());
   instrumentHttp(app);
   await app.init();
+  // the message handlers, served through nest's pipeline by the service's transport (kafka's startEventConsumers)
+  await opts.messages?.(app);
   createManagementServer(app, openApiDocument(app, opts.name, opts.openapi));
   return app;
 }

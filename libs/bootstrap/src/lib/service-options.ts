@@ -1,4 +1,4 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import type { ConfigOf, ConfigPiece, HttpConfig, ServiceConfig } from '@ecom/config';
 
 export interface OpenApiOptions {
@@ -21,6 +21,11 @@ export interface ServiceOptions<P extends readonly ConfigPiece[] = readonly Conf
    * balancer, since taking every replica out cannot bring a store back. default: every check.
    */
   readonly readiness?: readonly string[];
+  /**
+   * serves the service's message handlers once the app is initialised: startEventConsumers of
+   * @ecom/kafka for @EventHandler methods. a service without handlers leaves it out.
+   */
+  readonly messages?: (app: INestApplication) => Promise<void>;
 }
 
 export interface CoreConfig {

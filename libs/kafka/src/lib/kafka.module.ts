@@ -1,6 +1,5 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DiscoveryModule } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
 import { createKafka } from './client/create-kafka';
@@ -9,7 +8,7 @@ import { KafkaHealth } from './client/kafka-health';
 import { TopicNames } from '@ecom/events';
 import { TopicsReady } from './client/topics-ready';
 import { ConsumerStalls } from './consumer/consumer-stalls';
-import { EventConsumerHost } from './consumer/event-consumer.host';
+import { KafkaEventsServer } from './consumer/kafka-events.server';
 import { UserDeletionsFeed } from './revocations/user-deletions.feed';
 import { KAFKA, KAFKA_HEALTH_ADMIN } from './tokens';
 
@@ -24,12 +23,12 @@ class ProducerLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * the kafka client, topic creation, the producer, @EventHandler consumers, kafka readiness, and
+ * the kafka client, topic creation, the producer, the transport that serves @EventHandler methods
+ * (KafkaEventsServer; startEventConsumers starts it), kafka readiness, and
  * the feed that revokes deleted users' tokens (when the service has AuthModule)
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
   providers: [
     { provide: KAFKA, useFactory: (c: ConfigService) => createKafka(kafkaConfig(c)), inject: [ConfigService] },
     {
@@ -42,10 +41,10 @@ class ProducerLifecycle implements OnApplicationShutdown {
     { provide: ProducerLifecycle, useFactory: (p: EventProducer) => new ProducerLifecycle(p), inject: [EventProducer] },
     TopicsReady,
     ConsumerStalls,
-    EventConsumerHost,
+    KafkaEventsServer,
     KafkaHealth,
     UserDeletionsFeed,
   ],
-  exports: [KAFKA, TopicNames, EventProducer, TopicsReady, EventConsumerHost, ConsumerStalls],
+  exports: [KAFKA, TopicNames, EventProducer, TopicsReady, KafkaEventsServer, ConsumerStalls],
 })
 export class KafkaModule {}

@@ -176,10 +176,10 @@ describe('the delivery workflow', () => {
   describe('affected', () => {
     const j = job('affected');
 
-    it('checks out the whole history and installs with npm ci on Node 22, with the npm cache', () => {
+    it("checks out the whole history and installs with npm ci on the project's Node (.nvmrc), with the npm cache", () => {
       expect(step(j, uses('actions/checkout'), 'actions/checkout').with?.['fetch-depth']).toBe(0);
       const node = step(j, uses('actions/setup-node'), 'actions/setup-node');
-      expect(node.with).toMatchObject({ 'node-version': 22, cache: 'npm' });
+      expect(node.with).toMatchObject({ 'node-version-file': '.nvmrc', cache: 'npm' });
       expect(stepIndex(j, runs(/^npm ci\b/))).toBeGreaterThan(-1);
     });
 

@@ -1,15 +1,17 @@
-import { SetMetadata } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import type { EventEnvelope, EventsMap, TopicName } from '@ecom/events';
+import type { EventContext } from './event-context';
 
-export const EVENT_HANDLER = Symbol('ecom:event-handler');
-
-export type EventHandlerFn<T extends TopicName> = (event: EventEnvelope<EventsMap[T]>) => Promise<void>;
+export type EventHandlerFn<T extends TopicName> = (event: EventEnvelope<EventsMap[T]>, context: EventContext) => Promise<void>;
 
 /**
- * marks a method of a message controller as the handler of one topic. the method gets a
- * validated envelope; throwing makes the message retry, then go to the dead-letter topic.
+ * @EventPattern(topic) of @nestjs/microservices, typed: the method's first parameter must be the
+ * envelope of that topic's payload, or it does not compile. KafkaEventsServer feeds it through
+ * nest's pipeline (guards, interceptors, pipes, exception filters) with the validated envelope and
+ * an EventContext; throwing makes the message retry, wait out an outage, or go to the dead-letter
+ * topic (processMessage).
  */
 export function EventHandler<T extends TopicName>(topic: T) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn<T>>) =>
-    SetMetadata(EVENT_HANDLER, topic)(target, key, descriptor);
+  return <F extends EventHandlerFn<T>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>) =>
+    EventPattern(topic)(target, key, descriptor);
 }

@@ -1,23 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Consumer, Kafka } from 'kafkajs';
-import { type EventEnvelope, TopicNames, Topics } from '@ecom/events';
+import { TopicNames, Topics } from '@ecom/events';
 import { HealthRegistry } from '@ecom/health';
 import type { EventProducer } from '../client/event-producer';
 import type { TopicsReady } from '../client/topics-ready';
 import { ConsumerStalls } from './consumer-stalls';
-import { EventConsumerHost } from './event-consumer.host';
-import { EventHandler } from './event-handler.decorator';
-
-class Handlers {
-  @EventHandler(Topics.OrderPlaced)
-  async onPlaced(_event: EventEnvelope<unknown>): Promise<void> {
-    return undefined;
-  }
-}
+import { KafkaEventsServer } from './kafka-events.server';
 
 /** the part of a kafkajs consumer the host touches; CRASH is emitted by the test */
 class FakeConsumer extends EventEmitter {
@@ -45,39 +36,37 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function setup() {
+function setup({ handler = true } = {}) {
   const consumers: FakeConsumer[] = [];
   const kafka = { consumer: () => consumers[consumers.push(new FakeConsumer()) - 1] } as unknown as Kafka;
-  const discovery = { getControllers: () => [{ instance: new Handlers() }], getProviders: () => [] } as unknown as DiscoveryService;
   const config = new ConfigService({ kafka: { groupId: 'test-group', maxRetries: 1, retryBackoffMs: 1 } });
   const registry = new HealthRegistry();
   const stalls = new ConsumerStalls(registry, new HealthIndicatorService());
   stalls.onModuleInit();
-  const host = new EventConsumerHost(
+  const host = new KafkaEventsServer(
     kafka,
     {} as EventProducer,
     { ready: async () => undefined } as unknown as TopicsReady,
-    discovery,
-    new MetadataScanner(),
-    new Reflector(),
     config,
     new TopicNames(''),
     registry,
     stalls,
   );
+  // what nest does with an @EventHandler(Topics.OrderPlaced) method
+  if (handler) host.addHandler(Topics.OrderPlaced, async () => undefined, true);
   const [health] = registry.all();
   return { host, consumers, health };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('EventConsumerHost', () => {
+describe('KafkaEventsServer', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
 
   it('starts a new consumer when kafkajs gives up on the old one, and reports it meanwhile', async () => {
     const { host, consumers, health } = setup();
-    host.onApplicationBootstrap();
+    host.listen(() => undefined);
     await settle();
     expect(consumers).toHaveLength(1);
     expect(consumers[0].running).toBe(true);
@@ -103,11 +92,26 @@ describe('EventConsumerHost', () => {
 
   it('does not restart a consumer that crashes while the service shuts down', async () => {
     const { host, consumers } = setup();
-    host.onApplicationBootstrap();
+    host.listen(() => undefined);
     await settle();
     await host.beforeApplicationShutdown();
+    // nest closes the microservice after the shutdown hooks: nothing left to do
+    await host.close();
     consumers[0].crash(false);
     await settle();
     expect(consumers).toHaveLength(1);
+  });
+
+  it('refuses a pattern that is not a topic, and starts nothing without handlers', async () => {
+    const { host, consumers } = setup();
+    host.addHandler('orders.placed', async () => undefined, true);
+    expect(() => host.listen(() => undefined)).toThrow('@EventPattern orders.placed is not a topic of @ecom/events (Topics)');
+    const idle = setup({ handler: false });
+    let listening = false;
+    idle.host.listen(() => (listening = true));
+    await settle();
+    expect(listening).toBe(true);
+    expect(idle.consumers).toHaveLength(0);
+    expect(consumers).toHaveLength(0);
   });
 });

@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type INestApplication, type INestMicroservice } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Server, type CustomTransportStrategy, type MicroserviceOptions } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaConfig } from '@ecom/config';
+import { type EventEnvelope, isTopicName, type TopicName, TopicNames } from '@ecom/events';
+import { HealthRegistry } from '@ecom/health';
+import { EventProducer } from '../client/event-producer';
+import { TopicsReady } from '../client/topics-ready';
+import { KAFKA } from '../tokens';
+import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
+import { ConsumerStalls } from './consumer-stalls';
+import { EventContext } from './event-context';
+import { MessageCorrelationInterceptor, MessageErrorFilter } from './message-pipeline';
+import { processMessage } from './process-message';
+
+/**
+ * the service's kafka consumer as a transport strategy of @nestjs/microservices: nest registers
+ * every @EventHandler (an @EventPattern) with it and wraps each in its pipeline, so guards,
+ * interceptors, pipes and exception filters run for messages as they do for requests. one consumer
+ * group per service. offsets are committed only after processMessage returns, i.e. after the
+ * handler succeeded or the message sits in the dead-letter topic. while a store is down, the
+ * partition's current message waits (heartbeating, so the group keeps the partition) and the
+ * others flow. started with startEventConsumers(app).
+ */
+@Injectable()
+export class KafkaEventsServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
+  private readonly log = new Logger(KafkaEventsServer.name);
+  private consumer?: Consumer;
+  private stopping = false;
+  private inFlight = 0;
+  private starting?: Promise<void>;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly producer: EventProducer,
+    private readonly topicsReady: TopicsReady,
+    private readonly config: ConfigService,
+    private readonly names: TopicNames,
+    private readonly health: HealthRegistry,
+    private readonly stalls: ConsumerStalls,
+  ) {
+    super();
+  }
+
+  /** topics this service consumes: the patterns of its @EventHandler methods */
+  subscribedTopics(): TopicName[] {
+    const patterns = [...this.getHandlers().keys()];
+    const unknown = patterns.filter((p) => !isTopicName(p));
+    if (unknown.length) throw new Error(`@EventPattern ${unknown.join(', ')} is not a topic of @ecom/events (Topics)`);
+    return patterns as TopicName[];
+  }
+
+  /** called by nest once the handlers are registered; kafka may still be starting, so this does not wait for it */
+  listen(callback: () => void): void {
+    if (this.subscribedTopics().length > 0) {
+      this.stalls.activate();
+      // the service comes up and reports not-ready until the consumer runs
+      this.starting = this.startWithRetry();
+    }
+    callback();
+  }
+
+  /** before the stores close (nest closes microservices after the shutdown hooks) */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  /** lets the running handlers finish and commits their offsets; once */
+  async close(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.starting;
+    await this.consumer?.stop();
+    await this.consumer?.disconnect();
+    if (this.inFlight > 0) this.log.warn({ inFlight: this.inFlight }, 'handlers still running after consumer stop');
+  }
+
+  on(): never {
+    throw new Error('KafkaEventsServer reports its state through the health checks, not events');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('the kafka consumer has not started');
+    return this.consumer as T;
+  }
+
+  /** one event through nest's pipeline for its handler; rejects with the handler's own error */
+  private async dispatch(topic: TopicName, partition: number, message: KafkaMessage, event: EventEnvelope): Promise<void> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`no handler for ${topic}`);
+    const result: unknown = await handler(event, new EventContext([topic, partition, message]));
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+
+  private startWithRetry(): Promise<void> {
+    return startWithRetry(() => this.start(), {
+      stopping: () => this.stopping,
+      failed: async (attempt, e) => {
+        this.log.warn({ attempt, err: e.message }, 'kafka consumer could not start, retrying');
+        await this.consumer?.disconnect().catch(() => undefined);
+      },
+    });
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    await this.startWithRetry();
+  }
+
+  private async start(): Promise<void> {
+    const cfg = this.config.getOrThrow<KafkaConfig>('kafka');
+    const topics = this.subscribedTopics();
+    await this.topicsReady.ready();
+    const groupId = this.names.group(cfg.groupId);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    // a consumer kafkajs gave up on is replaced by a fresh one, started with the same retries as at boot
+    whenAbandoned(
+      consumer,
+      () => !this.stopping && this.consumer === consumer,
+      (e) => {
+        this.log.error({ err: e.message, groupId }, 'kafka consumer crashed for good; starting a new one');
+        this.stalls.notRunning(e.message);
+        this.starting = this.restart(consumer);
+      },
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: topics.map((t) => this.names.physical(t)), fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ topic: physical, partition, message, heartbeat }) => {
+        const topic = this.names.logical(physical);
+        if (!topic || !isTopicName(topic) || !this.getHandlerByPattern(topic)) throw new Error(`no handler for ${physical}`);
+        this.inFlight++;
+        try {
+          await processMessage(
+            { topic, partition, message },
+            {
+              groupId: cfg.groupId,
+              maxRetries: cfg.maxRetries,
+              backoffMs: cfg.retryBackoffMs,
+              handle: (event) => this.dispatch(topic, partition, message, event),
+              sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+              stopping: () => this.stopping,
+              dependenciesHealthy: () => this.health.dependenciesHealthy(),
+              heartbeat,
+              stalled: (error) => this.stalls.update(topic, partition, error),
+              log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
+            },
+          );
+        } finally {
+          this.inFlight--;
+        }
+      },
+    });
+    this.stalls.notRunning(null);
+    this.log.log({ groupId, topics, topicPrefix: this.names.prefix || undefined }, 'consuming');
+  }
+}
+
+/**
+ * serves the app's @EventHandler methods with its KafkaEventsServer (KafkaModule), as a hybrid
+ * app's microservice, with the correlation interceptor and the error filter every message needs.
+ * an app without KafkaModule has no handlers to serve: nothing happens.
+ */
+export async function startEventConsumers(app: INestApplication): Promise<void> {
+  let strategy: KafkaEventsServer;
+  try {
+    strategy = app.get(KafkaEventsServer, { strict: false });
+  } catch {
+    return;
+  }
+  // the handlers are registered when the microservice starts, after its global enhancers are set.
+  // the app's own (the http problem filter, the validation pipe) are not inherited. the app ran its
+  // lifecycle hooks already, so the microservice must not run them again on the shared container
+  const messages = app.connectMicroservice<MicroserviceOptions>({ strategy }, { inheritAppConfig: false, deferInitialization: true });
+  messages.useGlobalInterceptors(new MessageCorrelationInterceptor());
+  messages.useGlobalFilters(new MessageErrorFilter());
+  (messages as INestMicroservice & { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
+  await app.startAllMicroservices();
+}

@@ -1,0 +1,107 @@
+import {
+  Catch,
+  Controller,
+  Injectable,
+  Module,
+  UseFilters,
+  UseInterceptors,
+  type ArgumentsHost,
+  type CallHandler,
+  type ExecutionContext,
+  type INestApplication,
+  type NestInterceptor,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { Observable, throwError } from 'rxjs';
+import { AppConfigModule, kafkaConfig, loadConfig, readEnv, serviceConfig } from '@ecom/config';
+import { createEnvelope, deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
+import { HealthModule } from '@ecom/health';
+import { currentCorrelationId } from '@ecom/observability';
+import { findMessage, waitFor } from '@ecom/testing';
+import { DLT_HEADERS, EventContext, EventHandler, EventProducer, HEADER_EVENT_ID, KAFKA, KafkaModule, UnprocessableEvent } from '../src';
+import { consumerApp } from './consumer-app';
+
+// kafka messages go through nest's pipeline like requests do: an interceptor and an exception filter
+// of the handler run, the handler sees the event's correlation id (the shared message interceptor),
+// and the error a filter passes on still decides what the consumer does (here: dead-letter at once)
+
+const run = randomUUID().slice(0, 8);
+const intercepted: { eventId: string; topic: string; offset: string }[] = [];
+const caught: unknown[] = [];
+const handled: { eventId: string; correlationId: string | undefined }[] = [];
+
+@Injectable()
+class RecordingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const event = context.switchToRpc().getData<EventEnvelope<EventsMap['order.placed']>>();
+    const where = context.switchToRpc().getContext<EventContext>();
+    if (event.payload.orderId.endsWith(run)) intercepted.push({ eventId: event.id, topic: where.getTopic(), offset: where.getMessage().offset });
+    return next.handle();
+  }
+}
+
+@Catch()
+class RecordingFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    caught.push(exception);
+    return throwError(() => exception);
+  }
+}
+
+@Controller()
+class OrderPlacedMessageController {
+  @EventHandler(Topics.OrderPlaced)
+  @UseInterceptors(RecordingInterceptor)
+  @UseFilters(RecordingFilter)
+  async onOrderPlaced(@Payload() event: EventEnvelope<EventsMap['order.placed']>): Promise<void> {
+    if (!event.payload.orderId.endsWith(run)) return; // other tests of the run share the topic
+    if (event.payload.userId === 'cannot-be-done') throw new UnprocessableEvent('no such customer');
+    handled.push({ eventId: event.id, correlationId: currentCorrelationId() });
+  }
+}
+
+@Module({ controllers: [OrderPlacedMessageController] })
+class Handlers {}
+
+const placed = (orderId: string, userId: string) =>
+  createEnvelope(Topics.OrderPlaced, { orderId, userId, lines: [{ productId: 'p-1', quantity: 1 }] }, { key: `o-${run}`, correlationId: `corr-${orderId}` });
+
+describe('kafka messages through the nest pipeline (real kafka)', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const name = `it-pipeline-${run}`;
+    const values = loadConfig([serviceConfig(name), kafkaConfig(name)], { ...readEnv(), KAFKA_GROUP_ID: name, KAFKA_RETRY_BACKOFF_MS: '20' });
+    app = await consumerApp([AppConfigModule.forRoot(values), HealthModule, KafkaModule, Handlers]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("runs the handler's interceptor, with the event's correlation id in force inside the handler", async () => {
+    const event = placed(`ok-${run}`, 'u-1');
+    await app.get(EventProducer).sendBatch([{ topic: Topics.OrderPlaced, envelope: event }]);
+    await waitFor('the event to be handled', () => handled.some((h) => h.eventId === event.id), { timeoutMs: 60_000 });
+    expect(handled.find((h) => h.eventId === event.id)).toEqual({ eventId: event.id, correlationId: `corr-ok-${run}` });
+    expect(intercepted.find((i) => i.eventId === event.id)).toMatchObject({ topic: Topics.OrderPlaced, offset: expect.stringMatching(/^\d+$/) });
+  });
+
+  it("runs the handler's exception filter, and the error it passes on still sends the event to the dead-letter topic", async () => {
+    const event = placed(`bad-${run}`, 'cannot-be-done');
+    await app.get(EventProducer).sendBatch([{ topic: Topics.OrderPlaced, envelope: event }]);
+    const dead = await findMessage(
+      app.get<Kafka>(KAFKA),
+      deadLetterTopic(Topics.OrderPlaced),
+      (m) => m.headers?.[HEADER_EVENT_ID]?.toString() === event.id,
+      60_000,
+    );
+    expect(dead.headers?.[DLT_HEADERS.reason]?.toString()).toBe('unprocessable');
+    expect(dead.headers?.[DLT_HEADERS.error]?.toString()).toBe('no such customer');
+    expect(caught.some((e) => e instanceof UnprocessableEvent && e.message === 'no such customer')).toBe(true);
+    expect(handled.some((h) => h.eventId === event.id)).toBe(false);
+  });
+});
