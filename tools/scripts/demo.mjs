@@ -51,6 +51,11 @@ const CATALOG = [
   },
 ];
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{ token?: string, body?: unknown, headers?: Record<string, string> }} [options]
+ */
 async function call(method, path, { token, body, headers = {} } = {}) {
   const res = await fetch(`${BASE}${path}`, {
     method,

@@ -27,7 +27,8 @@ STACK_USER="${STACK_USER:-ecomstack}"
 STACK_HOST="127.0.0.1"
 export STACK_HOME STACK_CACHE
 
-# every server in start order; the order matters only for speed (slow jvms first)
+# every server in start order; the order matters only for speed (slow jvms first). read by stack.sh
+# shellcheck disable=SC2034
 STACK_SERVERS=(postgres redis kafka cassandra elasticsearch mongodb gateway)
 
 if [ -t 1 ]; then c_dim=$'\e[2m'; c_red=$'\e[31m'; c_grn=$'\e[32m'; c_off=$'\e[0m'; else c_dim=; c_red=; c_grn=; c_off=; fi
@@ -184,11 +185,11 @@ running_pid() {
 }
 
 stop_server() {
-  local name=$1 pid i
+  local name=$1 pid
   pid=$(running_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
   step "stopping $name (pid $pid)"
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     [ -d "/proc/$pid" ] || break
     sleep 0.5
   done

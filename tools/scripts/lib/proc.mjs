@@ -93,6 +93,12 @@ export function ensureDirs() {
  * runs a command from the repo root, output shown as it comes. with capture: true the output is
  * also collected (and returned as `output`). resolves { code } (code 1 when it could not start).
  */
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, capture?: boolean, stdin?: 'ignore' | 'inherit' }} [options]
+ * @returns {Promise<{ code: number, output: string, error?: Error }>}
+ */
 export function run(cmd, args, { env = process.env, capture = false, stdin = 'ignore' } = {}) {
   return new Promise((done) => {
     const child = spawn(cmd, args, {
@@ -101,7 +107,7 @@ export function run(cmd, args, { env = process.env, capture = false, stdin = 'ig
       stdio: [stdin, capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
     });
     let output = '';
-    if (capture) {
+    if (capture && child.stdout && child.stderr) {
       child.stdout.on('data', (d) => {
         process.stdout.write(d);
         output += d;
