@@ -71,13 +71,11 @@ export async function ensureDependencies() {
     existsSync(join(ROOT, 'node_modules', '.bin', 'nx')) && existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
   console.log('[deps] installing npm dependencies from package-lock.json (npm ci)');
-  let { code, output } = await run('npm', ['ci', '--no-audit', '--no-fund'], { capture: true });
+  const { code, output } = await run('npm', ['ci', '--no-audit', '--no-fund'], { capture: true });
   if (code !== 0 && /EUSAGE/.test(output)) {
-    // npm 11.16+ omits optional packages it cannot resolve (other platforms' binaries) from the
-    // lockfile it writes, then `npm ci` rejects that same lockfile (npm/cli#9846). `npm install`
-    // still installs the locked versions.
-    console.log('[deps] npm ci rejected the lockfile (a known npm bug with optional packages); using npm install');
-    ({ code } = await run('npm', ['install', '--no-audit', '--no-fund']));
+    throw new UserError(
+      'npm ci refused package-lock.json: it is out of step with package.json (see above). Run `npm install` to update it, then commit both.',
+    );
   }
   if (code !== 0) {
     throw new UserError(`npm ci failed (exit ${code}); see its output above. Check that the npm registry is reachable, then run again.`);
