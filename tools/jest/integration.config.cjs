@@ -16,9 +16,6 @@ module.exports = function integrationConfig(projectDir) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
     testTimeout: 120_000,
-    // the drivers (kafkajs, cassandra, mongodb) keep timers and sockets alive a moment after
-    // close(); jest waits for them, where nx's old jest executor exited once the run was over
-    forceExit: true,
     globalSetup: `${__dirname}/run-stores.setup.cjs`,
     globalTeardown: `${__dirname}/run-stores.teardown.cjs`,
     transform: {

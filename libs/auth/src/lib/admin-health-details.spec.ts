@@ -2,7 +2,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { createServiceApp } from '@ecom/bootstrap';
-import { readEnv } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
 import { accountService } from './guarded.spec-helper';
 import { TokenSigner } from './token-signer';
@@ -14,7 +13,7 @@ describe('the readiness details on the public port', () => {
   const tokenFor = async (role: 'customer' | 'admin') => (await app.get(TokenSigner).sign({ sub: `${role}-1`, role })).accessToken;
 
   beforeAll(async () => {
-    app = await createServiceApp(accountService, { env: { ...readEnv(), LOG_LEVEL: 'silent' } });
+    app = await createServiceApp(accountService, { env: { LOG_LEVEL: 'silent' } });
     app.get(HealthRegistry).register(() => new HealthIndicatorService().check('mongodb').up({ version: '7.0.14' }));
   });
   afterAll(() => app.close());

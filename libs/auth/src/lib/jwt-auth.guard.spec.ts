@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, managementServer } from '@ecom/bootstrap';
-import { httpConfig, jwtVerifyConfig, readEnv, serviceConfig } from '@ecom/config';
+import { httpConfig, jwtVerifyConfig, serviceConfig } from '@ecom/config';
 import { AuthModule } from './auth.module';
 import { accountService } from './guarded.spec-helper';
 import { TokenSigner } from './token-signer';
@@ -15,7 +15,7 @@ describe('JwtAuthGuard', () => {
   const tokenFor = async (role: 'customer' | 'admin') => (await app.get(TokenSigner).sign({ sub: `${role}-1`, role })).accessToken;
 
   beforeAll(async () => {
-    app = await createServiceApp(accountService, { env: { ...readEnv(), LOG_LEVEL: 'silent' } });
+    app = await createServiceApp(accountService, { env: { LOG_LEVEL: 'silent' } });
   });
   afterAll(() => app.close());
 
@@ -97,7 +97,7 @@ describe('AuthModule.forRoot', () => {
     ({ name: 'x-service', module, config: [serviceConfig('x-service'), httpConfig(3996), jwtVerifyConfig()] }) as const;
 
   it('verifies without a signer in every service but user-service', async () => {
-    const app = await createServiceApp(service(VerifyOnlyModule), { env: { ...readEnv(), LOG_LEVEL: 'silent' } });
+    const app = await createServiceApp(service(VerifyOnlyModule), { env: { LOG_LEVEL: 'silent' } });
     try {
       expect(app.get(TokenVerifier)).toBeInstanceOf(TokenVerifier);
       expect(() => app.get(TokenSigner)).toThrow();
@@ -107,7 +107,7 @@ describe('AuthModule.forRoot', () => {
   });
 
   it('refuses to start a signer without its config piece, naming the piece', async () => {
-    await expect(createServiceApp(service(SigningModule), { env: { ...readEnv(), LOG_LEVEL: 'silent' } })).rejects.toThrow(
+    await expect(createServiceApp(service(SigningModule), { env: { LOG_LEVEL: 'silent' } })).rejects.toThrow(
       "AuthModule needs jwtSignConfig() in the service's config",
     );
   });
