@@ -5,7 +5,7 @@ import { get, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServiceApp, gracefulShutdown } from '@ecom/bootstrap';
 import { readEnv } from '@ecom/config';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap, type TopicName } from '@ecom/events';
 import { EventProducer, TopicsReady } from '@ecom/kafka';
 import { bearerFor, waitFor } from '@ecom/testing';

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServiceApp } from '@ecom/bootstrap';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { Topics } from '@ecom/events';
 import { KAFKA } from '@ecom/kafka';
 import { bearerFor, findMessage } from '@ecom/testing';

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServiceApp } from '@ecom/bootstrap';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { bearerFor, readiness, tcpProxy, waitFor, type TcpProxy } from '@ecom/testing';
 import { productService } from '../src/app/product.service';
 

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServiceApp, managementServer } from '@ecom/bootstrap';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { waitFor } from '@ecom/testing';
 import { LOCAL_ADMIN } from '../src/app/accounts/admin-seed.config';
 import { backoffAfter, retryAfterSeconds } from '../src/app/login/login-backoff';

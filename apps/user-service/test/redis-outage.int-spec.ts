@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServiceApp } from '@ecom/bootstrap';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { readiness, tcpProxy, waitFor, type TcpProxy } from '@ecom/testing';
 import { loginLimitKeys } from '../src/app/login/login-rate-limiter';
 import { userService } from '../src/app/user.service';

@@ -5,7 +5,7 @@ import { createEnvelope, Topics, type EventEnvelope, type EventsMap } from '@eco
 import { HealthModule } from '@ecom/health';
 import { waitFor } from '@ecom/testing';
 import { EventHandler, EventProducer, KafkaModule } from '../src';
-import { consumerApp } from './consumer-app';
+import { consumerApp } from '../testing';
 
 // shutdown lets a running handler finish and commits its offset, so the next instance of the
 // service does not see the event again

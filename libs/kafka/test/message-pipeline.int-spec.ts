@@ -22,7 +22,7 @@ import { HealthModule } from '@ecom/health';
 import { currentCorrelationId } from '@ecom/observability';
 import { findMessage, waitFor } from '@ecom/testing';
 import { DLT_HEADERS, EventContext, EventHandler, EventProducer, HEADER_EVENT_ID, KAFKA, KafkaModule, UnprocessableEvent } from '../src';
-import { consumerApp } from './consumer-app';
+import { consumerApp } from '../testing';
 
 // kafka messages go through nest's pipeline like requests do: an interceptor and an exception filter
 // of the handler run, the handler sees the event's correlation id (the shared message interceptor),

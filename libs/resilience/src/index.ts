@@ -1,3 +1,4 @@
 export * from './lib/constants';
 export * from './lib/is-transient';
 export * from './lib/store-unavailable';
+export * from './lib/with-retry';

@@ -11,3 +11,4 @@ export * from './lib/nginx-config';
 export * from './lib/tcp-proxy';
 export * from './lib/gateway';
 export * from './lib/http-probe';
+export * from './lib/never';

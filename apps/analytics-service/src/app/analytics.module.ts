@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { CassandraModule } from '@ecom/datastores';
+import { CassandraModule } from '@ecom/store-cassandra';
 import { KafkaModule } from '@ecom/kafka';
 import { analyticsSchema } from './analytics.schema';
 import { FactsRepository } from './facts/facts.repository';

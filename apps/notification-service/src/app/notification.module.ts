@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { RedisModule, RedisRateLimitCounts } from '@ecom/datastores';
+import { RedisModule, RedisRateLimitCounts } from '@ecom/store-redis';
 import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
 import { InboxHttpController } from './inbox/inbox.http.controller';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { PostgresModule, PostgresRateLimitCounts } from '@ecom/datastores';
+import { PostgresModule, PostgresRateLimitCounts } from '@ecom/store-postgres';
 import { RateLimitsModule } from '@ecom/http';
-import { KafkaModule, PgOutboxModule } from '@ecom/kafka';
+import { KafkaModule } from '@ecom/kafka';
+import { PgOutboxModule } from '@ecom/store-postgres';
 import { BrowseOrdersHttpController } from './browse-orders/browse-orders.http.controller';
 import { CancelOrderHttpController } from './cancel-order/cancel-order.http.controller';
 import { CancelOrderService } from './cancel-order/cancel-order.service';

@@ -1,4 +1,4 @@
-import type { IndexDefinition } from '@ecom/datastores';
+import type { IndexDefinition } from '@ecom/store-elasticsearch';
 
 // the search distribution here has no analysis-common plugin, so only the built-in
 // standard analyzer is used; keyword fields serve exact filters and sorting

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
-import { ElasticsearchModule, MongoModule, RedisModule, RedisRateLimitCounts } from '@ecom/datastores';
+import { ElasticsearchModule } from '@ecom/store-elasticsearch';
+import { MongoModule } from '@ecom/store-mongo';
+import { RedisModule, RedisRateLimitCounts } from '@ecom/store-redis';
 import { RateLimitsModule } from '@ecom/http';
-import { KafkaModule, MongoOutboxModule } from '@ecom/kafka';
+import { KafkaModule } from '@ecom/kafka';
+import { MongoOutboxModule } from '@ecom/store-mongo';
 import { BrowseProductsHttpController } from './browse-products/browse-products.http.controller';
 import { ProductCache } from './catalog/product-cache';
 import { PRODUCT_MODEL, productSchema } from './catalog/product.schema';

@@ -5,6 +5,7 @@ import type { KafkaConfig } from '@ecom/config';
 import { createKafka } from './client/create-kafka';
 import { EventProducer } from './client/event-producer';
 import { KafkaHealth } from './client/kafka-health';
+import { KafkaHealthIndicator } from './client/kafka-health.indicator';
 import { TopicNames } from '@ecom/events';
 import { TopicsReady } from './client/topics-ready';
 import { ConsumerStalls } from './consumer/consumer-stalls';
@@ -29,7 +30,7 @@ class ProducerLifecycle implements OnApplicationShutdown {
  */
 @Global()
 @Module({
-  providers: [
+  providers: [KafkaHealthIndicator, 
     { provide: KAFKA, useFactory: (c: ConfigService) => createKafka(kafkaConfig(c)), inject: [ConfigService] },
     {
       provide: KAFKA_HEALTH_ADMIN,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client, types } from 'cassandra-driver';
-import { CASSANDRA } from '@ecom/datastores';
+import { CASSANDRA } from '@ecom/store-cassandra';
 import type { EventFacts } from './event-facts';
 import type { DaySlice } from './time-buckets';
 

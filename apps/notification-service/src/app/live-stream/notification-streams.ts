@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RevokedUsers } from '@ecom/auth';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import type { Notification } from '../notifications/notification';
 import { NotificationKeys } from '../notifications/notification-keys';
 import { NotificationView } from '../notifications/notification.view';

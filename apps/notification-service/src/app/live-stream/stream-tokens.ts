@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { REDIS } from '@ecom/datastores';
+import { REDIS } from '@ecom/store-redis';
 import { NotificationKeys } from '../notifications/notification-keys';
 import type { StreamTokenView } from './stream.dto';
 

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { AuthUser } from '@ecom/auth';
 import { Topics } from '@ecom/events';
-import { PgOutbox } from '@ecom/kafka';
+import { PgOutbox } from '@ecom/store-postgres';
 import { canSee } from '../orders/order-access';
 import { IllegalTransitionError, nextStatus } from '../orders/order-status';
 import { OrderEntity } from '../orders/order.entity';

@@ -1,5 +1,5 @@
-import { RateLimitCounts1764500000000 } from '@ecom/datastores';
-import { EventsOutbox1763700000000 } from '@ecom/kafka';
+import { RateLimitCounts1764500000000 } from '@ecom/store-postgres';
+import { EventsOutbox1763700000000 } from '@ecom/store-postgres';
 import { Orders1763800000000 } from './1763800000000-orders';
 
 // in order; typeorm records each one it ran in the migrations table

@@ -2,7 +2,7 @@ import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@ecom/auth';
 import { Topics } from '@ecom/events';
-import { PgOutbox } from '@ecom/kafka';
+import { PgOutbox } from '@ecom/store-postgres';
 import { OrderEntity, OrderLineEntity } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';
 import { fingerprint, mergeItems } from './order-request';

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Topics, type EventEnvelope, type StockRejected, type StockReserved } from '@ecom/events';
-import { claimEvent, PgOutbox, UnprocessableEvent, type Publish } from '@ecom/kafka';
+import { claimEvent, PgOutbox, type Publish } from '@ecom/store-postgres';
+import { UnprocessableEvent } from '@ecom/kafka';
 import { nextStatus, type OrderTransition } from '../orders/order-status';
 import { OrderEntity, OrderLineEntity } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { REDIS, ensureRedisConnected } from '@ecom/datastores';
+import { REDIS, ensureRedisConnected } from '@ecom/store-redis';
 import { isTransient } from '@ecom/resilience';
 import type { ProductDocument } from './product.schema';
 

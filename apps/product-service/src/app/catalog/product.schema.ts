@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Money } from '@ecom/events';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/kafka';
+import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
 
 export interface ProductDocument extends OutboxFields {
   _id: string;

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PageQuery } from '@ecom/http';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/kafka';
+import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
 
 export type NewProduct = Pick<ProductDocument, '_id' | 'sku' | 'name' | 'description' | 'price' | 'stock' | 'category' | 'tags'>;

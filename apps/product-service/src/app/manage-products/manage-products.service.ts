@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@ecom/events';
-import { MongoOutbox } from '@ecom/kafka';
+import { MongoOutbox } from '@ecom/store-mongo';
 import { ProductCache } from '../catalog/product-cache';
 import type { ProductDocument } from '../catalog/product.schema';
 import { upsertedPayload } from '../catalog/product.view';

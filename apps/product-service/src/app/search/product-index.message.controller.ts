@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Client } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@ecom/config';
-import { ELASTICSEARCH, indexName } from '@ecom/datastores';
+import { ELASTICSEARCH, indexName } from '@ecom/store-elasticsearch';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { EventHandler } from '@ecom/kafka';
 import { productSearchIndex } from '../product-search.index';

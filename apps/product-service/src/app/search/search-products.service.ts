@@ -3,7 +3,7 @@ import { errors } from '@elastic/elasticsearch';
 import { ConfigService } from '@nestjs/config';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@ecom/config';
-import { ELASTICSEARCH, indexName } from '@ecom/datastores';
+import { ELASTICSEARCH, indexName } from '@ecom/store-elasticsearch';
 import type { ProductUpserted } from '@ecom/events';
 import { offsetOf } from '@ecom/http';
 import { productSearchIndex } from '../product-search.index';

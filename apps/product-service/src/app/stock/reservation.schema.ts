@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Money } from '@ecom/events';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/kafka';
+import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
 
 /**
  * reserving: stock is being taken item by item -> reserved: every item is held for the order.

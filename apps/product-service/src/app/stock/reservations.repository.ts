@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/kafka';
+import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { RESERVATION_MODEL, type ReservationDocument, type ReservationLine, type ReservationState } from './reservation.schema';
 
 /** the only place that touches stock reservations; each state change carries its event */

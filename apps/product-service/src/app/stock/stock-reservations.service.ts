@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Topics, type OrderCancelled, type OrderPlaced } from '@ecom/events';
-import { MongoOutbox } from '@ecom/kafka';
+import { MongoOutbox } from '@ecom/store-mongo';
 import { ProductCache } from '../catalog/product-cache';
 import type { ProductDocument } from '../catalog/product.schema';
 import { upsertedPayload } from '../catalog/product.view';

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Role } from '@ecom/auth';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/kafka';
+import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
 
 export interface UserDocument extends OutboxFields {
   _id: string;

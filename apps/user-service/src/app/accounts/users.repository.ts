@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PageQuery } from '@ecom/http';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/kafka';
+import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { USER_MODEL, emailKeyOf, type UserDocument } from './user.schema';
 
 export type NewUser = Pick<UserDocument, '_id' | 'email' | 'name' | 'passwordHash' | 'role'>;

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { REDIS, ensureRedisConnected } from '@ecom/datastores';
+import { REDIS, ensureRedisConnected } from '@ecom/store-redis';
 import { accountKeyOf, addressKeyOf, backoffSchedule, retryAfterSeconds } from './login-backoff';
 import type { LoginLimitsConfig } from './login-limits.config';
 

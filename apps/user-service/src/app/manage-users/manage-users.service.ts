@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import type { AuthUser } from '@ecom/auth';
 import { Topics } from '@ecom/events';
 import { pageOf, type Page, type PageQuery } from '@ecom/http';
-import { MongoOutbox } from '@ecom/kafka';
+import { MongoOutbox } from '@ecom/store-mongo';
 import { hashPassword } from '../accounts/password';
 import type { UserDocument } from '../accounts/user.schema';
 import { UsersRepository } from '../accounts/users.repository';

@@ -2,7 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@ecom/auth';
 import { Topics } from '@ecom/events';
-import { MongoOutbox } from '@ecom/kafka';
+import { MongoOutbox } from '@ecom/store-mongo';
 import { hashPassword } from '../accounts/password';
 import type { UserDocument } from '../accounts/user.schema';
 import { DuplicateEmailError, UsersRepository } from '../accounts/users.repository';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { HealthRegistry, KafkaHealthIndicator } from '@ecom/health';
+import { HealthRegistry } from '@ecom/health';
+import { KafkaHealthIndicator } from './kafka-health.indicator';
 import { HEALTH_TIMEOUT_MS } from '../constants';
 import { KAFKA_HEALTH_ADMIN } from '../tokens';
 

@@ -1,0 +1,2 @@
+export * from './lib/cassandra.module';
+export * from './lib/cassandra.health';

@@ -1,0 +1,67 @@
+import { DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Client } from 'cassandra-driver';
+import type { CassandraConfig } from '@ecom/config';
+import { HealthRegistry } from '@ecom/health';
+import { CassandraHealthIndicator } from './cassandra.health';
+import { withStartupRetry } from '@ecom/resilience';
+import { applyDdl, assertIdempotentDdl } from './apply-schema';
+
+export const CASSANDRA = Symbol('ecom:cassandra');
+const SCHEMA = Symbol('ecom:cassandra-schema');
+
+@Injectable()
+class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(CASSANDRA) private readonly client: Client,
+    @Inject(SCHEMA) private readonly schema: readonly string[],
+    private readonly config: ConfigService,
+    private readonly registry: HealthRegistry,
+    private readonly indicator: CassandraHealthIndicator,
+  ) {}
+
+  /**
+   * keyspace and tables are created explicitly at start-up, by every replica: each statement is
+   * IF NOT EXISTS and is followed by a wait for schema agreement (see applyDdl)
+   */
+  async onModuleInit(): Promise<void> {
+    const cfg = this.config.getOrThrow<CassandraConfig>('cassandra');
+    await withStartupRetry('cassandra', cfg.contactPoints.join(','), () => this.client.connect(), 120_000);
+    await applyDdl(
+      this.client,
+      `create keyspace if not exists ${cfg.keyspace} with replication = {'class': 'SimpleStrategy', 'replication_factor': ${cfg.replicationFactor}}`,
+    );
+    await this.client.execute(`use ${cfg.keyspace}`);
+    for (const statement of this.schema) await applyDdl(this.client, statement);
+    this.registry.register(() => this.indicator.isHealthy('cassandra', this.client));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.shutdown();
+  }
+}
+
+@Module({})
+export class CassandraModule {
+  /** schema: CREATE TABLE IF NOT EXISTS statements, run in the service's keyspace */
+  static forRoot(schema: readonly string[]): DynamicModule {
+    schema.forEach(assertIdempotentDdl);
+    return {
+      module: CassandraModule,
+      global: true,
+      providers: [CassandraHealthIndicator, 
+        { provide: SCHEMA, useValue: schema },
+        {
+          provide: CASSANDRA,
+          inject: [ConfigService],
+          useFactory: (c: ConfigService) => {
+            const cfg = c.getOrThrow<CassandraConfig>('cassandra');
+            return new Client({ contactPoints: cfg.contactPoints, localDataCenter: cfg.localDataCenter });
+          },
+        },
+        CassandraSetup,
+      ],
+      exports: [CASSANDRA],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/elasticsearch.module';
+export * from './lib/elasticsearch.health';

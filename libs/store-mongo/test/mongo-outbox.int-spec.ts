@@ -1,0 +1,149 @@
+import { Controller, Inject, Injectable, Module, type INestApplicationContext, type OnModuleInit } from '@nestjs/common';
+import { InjectModel, MongooseModule } from '@nestjs/mongoose';
+import type { Redis } from 'ioredis';
+import { Schema, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { AppConfigModule, kafkaConfig, loadConfig, mongodbConfig, readEnv, redisConfig, serviceConfig } from '@ecom/config';
+import { MongoModule } from '@ecom/store-mongo';
+import { REDIS, RedisModule } from '@ecom/store-redis';
+import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
+import { HealthModule } from '@ecom/health';
+import { waitFor } from '@ecom/testing';
+import { EventHandler, EventProducer, KafkaModule } from '@ecom/kafka';
+import { MongoOutbox, MongoOutboxModule, MongoOutboxRelay, newDocumentOutbox, outboxSchemaFields, withEvents, type OutboxFields } from '../src';
+import { runOnceInRedis } from '@ecom/store-redis';
+import { consumerApp } from '@ecom/kafka/testing';
+
+// the mongodb outbox on the real wire server and kafka, with a redis-idempotent consumer:
+// events staged in the document they describe, also while the relay is clearing sent ones.
+
+const run = randomUUID().replace(/-/g, '').slice(0, 8);
+const received: string[] = [];
+const countKey = (userId: string) => `it:${run}:registrations:${userId}`;
+
+interface Account extends OutboxFields {
+  userId: string;
+  logins: number;
+}
+const accountSchema = new Schema<Account>({
+  userId: { type: String, required: true, unique: true },
+  logins: { type: Number, default: 0 },
+  ...outboxSchemaFields,
+});
+
+@Injectable()
+class Accounts implements OnModuleInit {
+  constructor(
+    @InjectModel('Account') readonly model: Model<Account>,
+    private readonly relay: MongoOutboxRelay,
+  ) {}
+  onModuleInit(): void {
+    this.relay.watch(this.model as never);
+  }
+}
+
+@Controller()
+class UserRegisteredMessageController {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  @EventHandler(Topics.UserRegistered)
+  async onUserRegistered(event: EventEnvelope<EventsMap['user.registered']>): Promise<void> {
+    if (!event.payload.userId.endsWith(run)) return;
+    received.push(event.id);
+    // keys inside the commands are not prefixed by ioredis, so they carry the run id themselves
+    await runOnceInRedis(this.redis, `processed:${event.id}`, [['INCR', countKey(event.payload.userId)]]);
+  }
+}
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: 'Account', schema: accountSchema }]), MongoOutboxModule],
+  controllers: [UserRegisteredMessageController],
+  providers: [Accounts],
+})
+class AccountsModule {}
+
+describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)', () => {
+  let app: INestApplicationContext;
+  let replica: INestApplicationContext; // a second process of the same service: its own relay
+  let accounts: Model<Account>;
+  let outbox: MongoOutbox;
+  let redis: Redis;
+  let raw: Redis; // without the key prefix, to read what the commands wrote
+  const registered = (userId: string) => ({ userId, email: `${userId}@example.com`, name: 'Test', role: 'customer' as const });
+  const count = async (userId: string) => Number((await raw.get(countKey(userId))) ?? 0);
+
+  beforeAll(async () => {
+    const name = `it-accounts-${run}`;
+    const values = loadConfig([serviceConfig(name), kafkaConfig(name), mongodbConfig(`it_outbox_${run}`), redisConfig(name)], readEnv());
+    const build = () =>
+      consumerApp([AppConfigModule.forRoot(values), HealthModule, MongoModule.forRoot(), RedisModule, KafkaModule, AccountsModule]);
+    // one after the other: the local wire server fails a collection created twice at the same moment
+    app = await build();
+    replica = await build();
+    accounts = app.get(Accounts).model;
+    outbox = app.get(MongoOutbox);
+    redis = app.get<Redis>(REDIS);
+    raw = redis.duplicate({ keyPrefix: '' });
+  });
+
+  afterAll(async () => {
+    await accounts?.db.dropDatabase();
+    await raw?.quit();
+    await replica?.close();
+    await app?.close();
+  });
+
+  it('sends every staged event once the write commits, including events added while the relay clears', async () => {
+    const ids: string[] = [];
+    const users = Array.from({ length: 10 }, (_, i) => `u${i}-${run}`);
+    for (const userId of users) {
+      const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
+      ids.push(entry.id);
+      await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+    }
+    outbox.flush();
+    // more events on the same documents, racing the relay's clearing of the first ones
+    await Promise.all(
+      users.map(async (userId) => {
+        const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
+        ids.push(entry.id);
+        await accounts.updateOne({ userId }, withEvents({ $inc: { logins: 1 } }, [entry]));
+      }),
+    );
+    outbox.flush();
+
+    await waitFor('every staged event at the consumer', () => ids.every((id) => received.includes(id)), { timeoutMs: 60_000 });
+    await waitFor('the outbox to drain', async () => (await accounts.countDocuments({ outboxPending: true })) === 0);
+    const docs = await accounts.find({ userId: { $in: users } }).lean();
+    expect(docs.every((d) => d.outbox.length === 0 && d.logins === 1)).toBe(true);
+    for (const userId of users) expect(await count(userId)).toBe(2);
+  });
+
+  it('applies a redelivered event once', async () => {
+    const userId = `dup-${run}`;
+    const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
+    await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+    outbox.flush();
+    await waitFor('the first delivery', async () => (await count(userId)) === 1);
+
+    await app.get(EventProducer).sendBatch([{ topic: Topics.UserRegistered, envelope: entry.envelope }]);
+    await waitFor('the duplicate at the handler', () => received.filter((id) => id === entry.id).length === 2);
+    expect(await count(userId)).toBe(1);
+  });
+
+  it('sends each event once with two relays polling the same collection (leases)', async () => {
+    const users = Array.from({ length: 40 }, (_, i) => `lease${i}-${run}`);
+    const ids: string[] = [];
+    for (const userId of users) {
+      const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
+      ids.push(entry.id);
+      await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+    }
+    outbox.flush();
+    replica.get(MongoOutbox).flush();
+    await waitFor('every event at the consumer', () => ids.every((id) => received.includes(id)), { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 1_000)); // a second copy would arrive by now
+    expect(ids.filter((id) => received.filter((r) => r === id).length !== 1)).toEqual([]);
+    expect(await accounts.countDocuments({ userId: { $in: users }, $or: [{ outboxPending: true }, { outboxLeaseBy: { $exists: true } }] })).toBe(0);
+  });
+});

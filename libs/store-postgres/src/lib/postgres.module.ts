@@ -1,0 +1,77 @@
+import { DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import type { PostgresConfig } from '@ecom/config';
+import { HealthRegistry } from '@ecom/health';
+import { PostgresHealthIndicator } from './postgres.health';
+import { runMigrationsOnce } from './run-migrations';
+
+export interface PostgresModuleOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+@Injectable()
+class PostgresHealth implements OnModuleInit {
+  constructor(
+    private readonly registry: HealthRegistry,
+    private readonly indicator: PostgresHealthIndicator,
+    private readonly dataSource: DataSource,
+  ) {}
+  onModuleInit(): void {
+    this.registry.register(() => this.indicator.isHealthy('postgres', this.dataSource));
+  }
+}
+
+/** connects, then migrates under the lock; nothing gets the data source before its schema is current */
+async function migratedDataSource(options?: DataSourceOptions): Promise<DataSource> {
+  if (!options) throw new Error('postgres: no data source options');
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await runMigrationsOnce(dataSource);
+    return dataSource;
+  } catch (e) {
+    // typeorm's retry makes a new data source; don't leave this one's pool open
+    await dataSource.destroy();
+    throw e;
+  }
+}
+
+/** typeorm on postgres; the schema comes from migrations only, run at start-up by one replica at a time */
+@Module({})
+export class PostgresModule {
+  static forRoot(options: PostgresModuleOptions): DynamicModule {
+    return {
+      module: PostgresModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (c: ConfigService) => {
+            const cfg = c.getOrThrow<PostgresConfig>('postgres');
+            return {
+              type: 'postgres' as const,
+              host: cfg.host,
+              port: cfg.port,
+              username: cfg.username,
+              password: cfg.password,
+              database: cfg.database,
+              entities: options.entities,
+              migrations: options.migrations,
+              // run by migratedDataSource, under an advisory lock, not by typeorm's initialize()
+              migrationsRun: false,
+              synchronize: false,
+              extra: { max: cfg.poolSize, connectionTimeoutMillis: 5_000 },
+              retryAttempts: 30,
+              retryDelay: 1_000,
+            };
+          },
+          dataSourceFactory: migratedDataSource,
+        }),
+      ],
+      providers: [PostgresHealthIndicator, PostgresHealth],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './lib/redis.module';
+export * from './lib/redis.health';
+export * from './lib/run-once';
+export * from './lib/redis-rate-limit-counts';

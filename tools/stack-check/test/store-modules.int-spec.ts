@@ -1,0 +1,157 @@
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { InjectModel, MongooseModule } from '@nestjs/mongoose';
+import { Test } from '@nestjs/testing';
+import { HealthCheckService } from '@nestjs/terminus';
+import type { Client as CassandraClient } from 'cassandra-driver';
+import type { Client as EsClient } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import { Schema, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import {
+  AppConfigModule,
+  cassandraConfig,
+  elasticsearchConfig,
+  loadConfig,
+  mongodbConfig,
+  postgresConfig,
+  readEnv,
+  redisConfig,
+  serviceConfig,
+} from '@ecom/config';
+import { HealthModule, HealthRegistry } from '@ecom/health';
+import { createTempDatabase } from '@ecom/testing';
+import { CASSANDRA, CassandraModule } from '@ecom/store-cassandra';
+import { ELASTICSEARCH, ElasticsearchModule } from '@ecom/store-elasticsearch';
+import { MongoModule } from '@ecom/store-mongo';
+import { PostgresModule } from '@ecom/store-postgres';
+import { REDIS, RedisModule } from '@ecom/store-redis';
+
+// every store module against the real servers: connection, explicit schema set-up, readiness.
+
+const run = randomUUID().replace(/-/g, '').slice(0, 8);
+
+interface Widget {
+  sku: string;
+  rev: number;
+  winner?: number;
+}
+const widgetSchema = new Schema<Widget>({
+  sku: { type: String, required: true, unique: true },
+  rev: { type: Number, default: 0 },
+  winner: Number,
+});
+
+@Injectable()
+class Widgets {
+  constructor(@InjectModel('Widget') readonly model: Model<Widget>) {}
+}
+
+@Module({ imports: [MongooseModule.forFeature([{ name: 'Widget', schema: widgetSchema }])], providers: [Widgets], exports: [Widgets] })
+class WidgetModule {}
+
+describe('store modules on the real stack', () => {
+  let app: INestApplicationContext;
+  let db: Awaited<ReturnType<typeof createTempDatabase>>;
+  // names of its own, whatever namespace the run gives the services (tools/jest/run-stores.cjs)
+  const base = readEnv();
+  const mongoUri = new URL(loadConfig([mongodbConfig('x')], base).mongodb.uri);
+  mongoUri.pathname = `/it_${run}`;
+  const env = {
+    ...base,
+    MONGODB_URI: mongoUri.toString(),
+    REDIS_KEY_PREFIX: `it-${run}:`,
+    CASSANDRA_KEYSPACE: `it_${run}`,
+    ELASTICSEARCH_INDEX_PREFIX: `it-${run}`,
+  };
+  const cfg = loadConfig(
+    [
+      serviceConfig('it-stores'),
+      mongodbConfig(`it_${run}`),
+      redisConfig(`it-${run}`),
+      cassandraConfig(`it_${run}`),
+      elasticsearchConfig(`it-${run}`),
+    ],
+    env,
+  );
+
+  beforeAll(async () => {
+    db = await createTempDatabase(loadConfig([postgresConfig('postgres')], env).postgres);
+    const values = { ...cfg, ...loadConfig([postgresConfig(db.database)], env) };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(values),
+        HealthModule,
+        MongoModule.forRoot(),
+        WidgetModule,
+        RedisModule,
+        PostgresModule.forRoot({ entities: [], migrations: [] }),
+        CassandraModule.forRoot([
+          `create table if not exists readings (sensor text, at timestamp, value double, primary key (sensor, at))`,
+        ]),
+        ElasticsearchModule.forRoot([{ name: 'things', mappings: { properties: { title: { type: 'text' }, tag: { type: 'keyword' } } } }]),
+      ],
+    }).compile();
+    app = await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await app?.get(Widgets).model.db.dropDatabase();
+    await app?.get<EsClient>(ELASTICSEARCH).indices.delete({ index: `it-${run}-things` }, { ignore: [404] });
+    await app?.get<CassandraClient>(CASSANDRA).execute(`drop keyspace if exists it_${run}`);
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('reports every store ready', async () => {
+    const result = await app.get(HealthCheckService).check(app.get(HealthRegistry).all());
+    expect(result.status).toBe('ok');
+    expect(Object.keys(result.details).sort()).toEqual(['cassandra', 'elasticsearch', 'mongodb', 'postgres', 'redis']);
+  });
+
+  it('creates mongodb indexes at start-up and enforces them', async () => {
+    const widgets = app.get(Widgets).model;
+    await widgets.create({ sku: 'a' });
+    await expect(widgets.create({ sku: 'a' })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('applies a conditional update atomically: one winner among racing writers', async () => {
+    const widgets = app.get(Widgets).model;
+    const { _id } = await widgets.create({ sku: 'race' });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => widgets.updateOne({ _id, rev: 0 }, { $set: { winner: i }, $inc: { rev: 1 } })),
+    );
+    expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(1);
+    expect((await widgets.findById(_id).lean())?.rev).toBe(1);
+  });
+
+  it('creates the cassandra keyspace and tables', async () => {
+    const cassandra = app.get<CassandraClient>(CASSANDRA);
+    const tables = await cassandra.execute('select table_name from system_schema.tables where keyspace_name = ?', [`it_${run}`], {
+      prepare: true,
+    });
+    expect(tables.rows.map((r) => r['table_name'])).toContain('readings');
+    await cassandra.execute('insert into readings (sensor, at, value) values (?, ?, ?)', ['s1', new Date(), 1.5], { prepare: true });
+    expect((await cassandra.execute('select value from readings where sensor = ?', ['s1'], { prepare: true })).rows[0]['value']).toBe(1.5);
+  });
+
+  it('creates the elasticsearch index with its strict mapping', async () => {
+    const es = app.get<EsClient>(ELASTICSEARCH);
+    const index = `it-${run}-things`;
+    const mapping = await es.indices.getMapping({ index });
+    expect(mapping[index].mappings.dynamic).toBe('strict');
+    await es.index({ index, document: { title: 'red running shoes', tag: 'shoes' }, refresh: true });
+    const hits = await es.search({ index, query: { match: { title: 'running' } } });
+    expect(hits.hits.hits).toHaveLength(1);
+    await expect(es.index({ index, document: { unknown: 1 } })).rejects.toMatchObject({ meta: { statusCode: 400 } });
+  });
+
+  it('prefixes redis keys per service', async () => {
+    const redis = app.get<Redis>(REDIS);
+    await redis.set('k', 'v');
+    expect(await redis.get('k')).toBe('v');
+    const raw = redis.duplicate({ keyPrefix: '' });
+    expect(await raw.get(`it-${run}:k`)).toBe('v');
+    await raw.del(`it-${run}:k`);
+    await raw.quit();
+  });
+});
