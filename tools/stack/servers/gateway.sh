@@ -3,10 +3,18 @@
 # deploy/gateway (the compose stack renders the same file in the nginx image)
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 GATEWAY_TEMPLATE="$REPO_ROOT/deploy/gateway/gateway.conf.template"
-# where npm start runs the services, and their ports (npm start honours the same variables)
-GATEWAY_VARS=(SERVICES_HOST GATEWAY_PORT USER_SERVICE_PORT PRODUCT_SERVICE_PORT ORDER_SERVICE_PORT ANALYTICS_SERVICE_PORT NOTIFICATION_SERVICE_PORT)
-: "${SERVICES_HOST:=127.0.0.1}" "${USER_SERVICE_PORT:=3001}" "${PRODUCT_SERVICE_PORT:=3002}" "${ORDER_SERVICE_PORT:=3003}"
-: "${ANALYTICS_SERVICE_PORT:=3004}" "${NOTIFICATION_SERVICE_PORT:=3005}"
+# where npm start runs the services, and their ports (npm start honours the same variables): one
+# <NAME>_PORT per service of deploy/services.json, written by npm run services:render
+GATEWAY_VARS=(SERVICES_HOST GATEWAY_PORT)
+: "${SERVICES_HOST:=127.0.0.1}"
+# BEGIN generated from deploy/services.json (stack-gateway-ports) by npm run services:render — do not edit
+GATEWAY_VARS+=(USER_SERVICE_PORT PRODUCT_SERVICE_PORT ORDER_SERVICE_PORT ANALYTICS_SERVICE_PORT NOTIFICATION_SERVICE_PORT)
+: "${USER_SERVICE_PORT:=3001}"
+: "${PRODUCT_SERVICE_PORT:=3002}"
+: "${ORDER_SERVICE_PORT:=3003}"
+: "${ANALYTICS_SERVICE_PORT:=3004}"
+: "${NOTIFICATION_SERVICE_PORT:=3005}"
+# END generated (stack-gateway-ports)
 
 # the rate limits: deploy/gateway/rate-limits.local.env, the local stack's (higher than production's,
 # see there), for each one the environment does not set
