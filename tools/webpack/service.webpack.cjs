@@ -1,7 +1,9 @@
 // the webpack config of every service: one bundle of the app and the libs it uses, node_modules
-// left external (nx writes a package.json next to the bundle listing what it needs)
+// left external; a package.json and a pruned lockfile next to the bundle list what it can load
+// (package-json.plugin.cjs), which is all the image installs
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { basename, join } = require('node:path');
+const { ServicePackageJsonPlugin } = require('./package-json.plugin.cjs');
 
 module.exports = function serviceWebpackConfig(appDir) {
   return {
@@ -19,10 +21,14 @@ module.exports = function serviceWebpackConfig(appDir) {
         assets: ['./src/assets'],
         optimization: false,
         outputHashing: 'none',
-        generatePackageJson: true,
-        // the bundle requires tslib (importHelpers); nx does not see it as a dependency on its own
-        runtimeDependencies: ['tslib'],
+        generatePackageJson: false,
         sourceMap: true,
+      }),
+      new ServicePackageJsonPlugin({
+        projectName: basename(appDir),
+        // loaded by name at run time, so not seen in the bundle: tslib (importHelpers) and the static
+        // file server @nestjs/swagger uses on fastify for /docs
+        runtimeDependencies: ['tslib', '@fastify/static'],
       }),
     ],
   };

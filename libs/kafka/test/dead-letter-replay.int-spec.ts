@@ -8,7 +8,17 @@ import { AppConfigModule, kafkaConfig, loadConfig, readEnv, serviceConfig } from
 import { createEnvelope, deadLetterTopic, Topics, TopicNames, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
 import { findMessage, waitFor } from '@ecom/testing';
-import { countDeadLetters, EventHandler, EventProducer, HEADER_EVENT_ID, KAFKA, KafkaModule, listDeadLetters, REPLAY_HEADERS, replayDeadLetters } from '../src';
+import {
+  countDeadLetters,
+  EventHandler,
+  EventProducer,
+  HEADER_EVENT_ID,
+  KAFKA,
+  KafkaModule,
+  listDeadLetters,
+  REPLAY_HEADERS,
+  replayDeadLetters,
+} from '../src';
 import { consumerApp } from '../testing';
 
 // an event whose handler fails lands in the dead-letter topic; once the handler is fixed, a replay

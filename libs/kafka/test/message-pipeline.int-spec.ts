@@ -38,7 +38,8 @@ class RecordingInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const event = context.switchToRpc().getData<EventEnvelope<EventsMap['order.placed']>>();
     const where = context.switchToRpc().getContext<EventContext>();
-    if (event.payload.orderId.endsWith(run)) intercepted.push({ eventId: event.id, topic: where.getTopic(), offset: where.getMessage().offset });
+    if (event.payload.orderId.endsWith(run))
+      intercepted.push({ eventId: event.id, topic: where.getTopic(), offset: where.getMessage().offset });
     return next.handle();
   }
 }
@@ -67,14 +68,22 @@ class OrderPlacedMessageController {
 class Handlers {}
 
 const placed = (orderId: string, userId: string) =>
-  createEnvelope(Topics.OrderPlaced, { orderId, userId, lines: [{ productId: 'p-1', quantity: 1 }] }, { key: `o-${run}`, correlationId: `corr-${orderId}` });
+  createEnvelope(
+    Topics.OrderPlaced,
+    { orderId, userId, lines: [{ productId: 'p-1', quantity: 1 }] },
+    { key: `o-${run}`, correlationId: `corr-${orderId}` },
+  );
 
 describe('kafka messages through the nest pipeline (real kafka)', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     const name = `it-pipeline-${run}`;
-    const values = loadConfig([serviceConfig(name), kafkaConfig(name)], { ...readEnv(), KAFKA_GROUP_ID: name, KAFKA_RETRY_BACKOFF_MS: '20' });
+    const values = loadConfig([serviceConfig(name), kafkaConfig(name)], {
+      ...readEnv(),
+      KAFKA_GROUP_ID: name,
+      KAFKA_RETRY_BACKOFF_MS: '20',
+    });
     app = await consumerApp([AppConfigModule.forRoot(values), HealthModule, KafkaModule, Handlers]);
   });
 
@@ -87,7 +96,10 @@ describe('kafka messages through the nest pipeline (real kafka)', () => {
     await app.get(EventProducer).sendBatch([{ topic: Topics.OrderPlaced, envelope: event }]);
     await waitFor('the event to be handled', () => handled.some((h) => h.eventId === event.id), { timeoutMs: 60_000 });
     expect(handled.find((h) => h.eventId === event.id)).toEqual({ eventId: event.id, correlationId: `corr-ok-${run}` });
-    expect(intercepted.find((i) => i.eventId === event.id)).toMatchObject({ topic: Topics.OrderPlaced, offset: expect.stringMatching(/^\d+$/) });
+    expect(intercepted.find((i) => i.eventId === event.id)).toMatchObject({
+      topic: Topics.OrderPlaced,
+      offset: expect.stringMatching(/^\d+$/),
+    });
   });
 
   it("runs the handler's exception filter, and the error it passes on still sends the event to the dead-letter topic", async () => {

@@ -4,13 +4,21 @@ import type { Redis } from 'ioredis';
 import { Schema, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AppConfigModule, kafkaConfig, loadConfig, mongodbConfig, readEnv, redisConfig, serviceConfig } from '@ecom/config';
-import { MongoModule } from '@ecom/store-mongo';
+import { MongoModule } from '../src';
 import { REDIS, RedisModule } from '@ecom/store-redis';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
 import { waitFor } from '@ecom/testing';
 import { EventHandler, EventProducer, KafkaModule } from '@ecom/kafka';
-import { MongoOutbox, MongoOutboxModule, MongoOutboxRelay, newDocumentOutbox, outboxSchemaFields, withEvents, type OutboxFields } from '../src';
+import {
+  MongoOutbox,
+  MongoOutboxModule,
+  MongoOutboxRelay,
+  newDocumentOutbox,
+  outboxSchemaFields,
+  withEvents,
+  type OutboxFields,
+} from '../src';
 import { runOnceInRedis } from '@ecom/store-redis';
 import { consumerApp } from '@ecom/kafka/testing';
 
@@ -144,6 +152,8 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     await waitFor('every event at the consumer', () => ids.every((id) => received.includes(id)), { timeoutMs: 60_000 });
     await new Promise((r) => setTimeout(r, 1_000)); // a second copy would arrive by now
     expect(ids.filter((id) => received.filter((r) => r === id).length !== 1)).toEqual([]);
-    expect(await accounts.countDocuments({ userId: { $in: users }, $or: [{ outboxPending: true }, { outboxLeaseBy: { $exists: true } }] })).toBe(0);
+    expect(
+      await accounts.countDocuments({ userId: { $in: users }, $or: [{ outboxPending: true }, { outboxLeaseBy: { $exists: true } }] }),
+    ).toBe(0);
   });
 });

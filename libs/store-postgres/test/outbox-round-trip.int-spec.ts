@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfigModule, kafkaConfig, loadConfig, postgresConfig, readEnv, serviceConfig } from '@ecom/config';
-import { PostgresModule } from '@ecom/store-postgres';
+import { PostgresModule } from '../src';
 import { deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
 import { createTempDatabase, findMessage, waitFor } from '@ecom/testing';

@@ -3,7 +3,15 @@
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, kafkaConfig, loadConfig, readEnv, type KafkaConfig } from '@ecom/config';
 import { TopicNames } from '@ecom/events';
-import { countDeadLetters, createKafka, deadLetterSource, listDeadLetters, MissingTopicError, replayDeadLetters, UnknownTopicError } from '@ecom/kafka';
+import {
+  countDeadLetters,
+  createKafka,
+  deadLetterSource,
+  listDeadLetters,
+  MissingTopicError,
+  replayDeadLetters,
+  UnknownTopicError,
+} from '@ecom/kafka';
 import { parseDlqArgs, USAGE, UsageError, type DlqCommand } from './dlq-args';
 import { countsText, listingText, replayText } from './dlq-output';
 

@@ -30,7 +30,8 @@ class ProducerLifecycle implements OnApplicationShutdown {
  */
 @Global()
 @Module({
-  providers: [KafkaHealthIndicator, 
+  providers: [
+    KafkaHealthIndicator,
     { provide: KAFKA, useFactory: (c: ConfigService) => createKafka(kafkaConfig(c)), inject: [ConfigService] },
     {
       provide: KAFKA_HEALTH_ADMIN,

@@ -27,7 +27,9 @@ describe('withStartupRetry', () => {
 
 describe('redactCredentials', () => {
   it('hides the user and password of a url, and leaves one without them alone', () => {
-    expect(redactCredentials('mongodb://user-service:s3cret@mongodb-0.mongodb:27017/users')).toBe('mongodb://***@mongodb-0.mongodb:27017/users');
+    expect(redactCredentials('mongodb://user-service:s3cret@mongodb-0.mongodb:27017/users')).toBe(
+      'mongodb://***@mongodb-0.mongodb:27017/users',
+    );
     expect(redactCredentials('redis://:pw@redis:6379')).toBe('redis://***@redis:6379');
     expect(redactCredentials('http://127.0.0.1:9200')).toBe('http://127.0.0.1:9200');
   });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Client } from 'cassandra-driver';
-import { DEFAULT_CHECK_TIMEOUT_MS, DownError, probe } from '@ecom/health';
+import { DEFAULT_CHECK_TIMEOUT_MS, probe } from '@ecom/health';
 
 const QUERY = 'select release_version from system.local';
 

@@ -49,7 +49,8 @@ export class CassandraModule {
     return {
       module: CassandraModule,
       global: true,
-      providers: [CassandraHealthIndicator, 
+      providers: [
+        CassandraHealthIndicator,
         { provide: SCHEMA, useValue: schema },
         {
           provide: CASSANDRA,

@@ -57,7 +57,8 @@ export class ElasticsearchModule {
     return {
       module: ElasticsearchModule,
       global: true,
-      providers: [ElasticsearchHealthIndicator, 
+      providers: [
+        ElasticsearchHealthIndicator,
         { provide: INDICES, useValue: indices },
         {
           provide: ELASTICSEARCH,

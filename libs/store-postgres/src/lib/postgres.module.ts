@@ -1,6 +1,7 @@
 import { DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import * as pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import type { PostgresConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
@@ -53,6 +54,9 @@ export class PostgresModule {
             const cfg = c.getOrThrow<PostgresConfig>('postgres');
             return {
               type: 'postgres' as const,
+              // the driver named, not left to typeorm's require at run time: the build then lists pg
+              // among this service's dependencies, and only for the services on postgres
+              driver: pg,
               host: cfg.host,
               port: cfg.port,
               username: cfg.username,

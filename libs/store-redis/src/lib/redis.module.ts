@@ -40,7 +40,8 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Global()
 @Module({
-  providers: [RedisHealthIndicator, 
+  providers: [
+    RedisHealthIndicator,
     {
       provide: REDIS,
       inject: [ConfigService],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
-import { DEFAULT_CHECK_TIMEOUT_MS, DownError, probe } from '@ecom/health';
+import { DEFAULT_CHECK_TIMEOUT_MS, probe } from '@ecom/health';
 
 /**
  * pass an admin built with retry { retries: 0 } and short connection/request timeouts:

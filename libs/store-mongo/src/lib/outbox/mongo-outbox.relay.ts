@@ -57,11 +57,17 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   // two round trips: claim a batch of free pending documents under this relay's id, then read what was claimed
   private async lease(model: Model<OutboxFields>): Promise<OutboxDoc[]> {
     const now = new Date();
-    const free = { outboxPending: true, $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }] };
+    const free = {
+      outboxPending: true,
+      $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
+    };
     const candidates = await model.find(free, { _id: 1 }).limit(OUTBOX_BATCH_SIZE).lean<{ _id: unknown }[]>();
     if (candidates.length === 0) return [];
     const until = new Date(now.getTime() + LEASE_MS);
-    await model.updateMany({ _id: { $in: candidates.map((c) => c._id) }, ...free }, { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } });
+    await model.updateMany(
+      { _id: { $in: candidates.map((c) => c._id) }, ...free },
+      { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } },
+    );
     return model.find({ outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1, rev: 1 }).lean<OutboxDoc[]>();
   }
 
