@@ -4,16 +4,17 @@
 //   node tools/scripts/affected.mjs --files=<file>[,<file>...]    these files changed (no git history needed)
 // prints one line of JSON: {"projects":[...],"services":[...]}
 //   projects: every affected project (nx show projects --affected)
-//   services: the affected apps that ship an image: type app (so not platform-e2e), a `build` target,
-//             and a Dockerfile in the project's root
+//   services: the affected services of deploy/services.json, the apps that ship an image (each must be an
+//             nx app with a `build` target, or this fails)
 // --github-output also appends `projects=<json>` and `services=<json>` to $GITHUB_OUTPUT.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readServiceList } from './lib/service-list.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NX = join(ROOT, 'node_modules', '.bin', 'nx');
@@ -57,12 +58,12 @@ function main() {
   else if (values.base) range = [`--base=${values.base}`, ...(values.head ? [`--head=${values.head}`] : [])];
   else throw new Error('usage: affected.mjs --base=<sha> [--head=<sha>] | --files=<file>[,<file>...] [--github-output]');
 
-  const projects = JSON.parse(nx(['show', 'projects', '--affected', ...range, '--json'])).sort();
+  const listed = readServiceList(ROOT).map((s) => s.name);
   const { nodes } = projectGraph();
-  const services = projects.filter((name) => {
-    const node = nodes[name];
-    return node?.type === 'app' && node.data.targets?.['build'] && existsSync(join(ROOT, node.data.root, 'Dockerfile'));
-  });
+  const unbuildable = listed.filter((name) => nodes[name]?.type !== 'app' || !nodes[name].data.targets?.['build']);
+  if (unbuildable.length) throw new Error(`deploy/services.json lists ${unbuildable.join(', ')}, which nx has no app with a build target for`);
+  const projects = JSON.parse(nx(['show', 'projects', '--affected', ...range, '--json'])).sort();
+  const services = projects.filter((name) => listed.includes(name));
 
   const result = { projects, services };
   console.log(JSON.stringify(result));

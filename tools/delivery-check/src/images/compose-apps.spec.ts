@@ -1,5 +1,5 @@
-// the `apps` profile of docker-compose.yml: the five services built from their Dockerfiles, and a
-// gateway in front of them, on top of the stack that `docker compose up` starts (tools/stack-check
+// the `apps` profile of docker-compose.yml: the services of deploy/services.json built from
+// deploy/Dockerfile, and a gateway in front of them, on top of the stack that `docker compose up` starts (tools/stack-check
 // checks that part). No engine runs here: this reads the file, and `docker compose config` (the cli
 // ensure-tools.sh builds) validates it.
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,14 +19,16 @@ import {
 } from '@ecom/config';
 import { inEmptyDirectory } from '../k8s/required-variables';
 import { ROOT, tool } from '../support/tools';
+import { portVariable } from '../support/service-list';
 import {
+  DOCKERFILE,
   SERVICES,
+  buildArgsOf,
   containerEnvOf,
   dependsOn,
   envOf,
-  instructions,
+  instructionsBuiltWith,
   readCompose,
-  dockerfilePath,
   seconds,
   type ComposeService,
 } from './images';
@@ -87,17 +89,22 @@ function portsOf(s: ComposeService) {
   });
 }
 
-const exposedPort = (name: string) =>
-  // the first port EXPOSE names: the service's (the second, the management port, is not for clients)
+/** the build arguments compose passes to the Dockerfile for a service */
+const buildArgs = (s: ComposeService): Record<string, string> =>
+  typeof s.build === 'object' && s.build.args
+    ? Object.fromEntries(Object.entries(s.build.args).map(([k, v]) => [k, String(v)]))
+    : {};
+const exposedPort = (s: ComposeService) =>
+  // the first port EXPOSE names, as the image is built with compose's arguments: the service's (the
+  // second, the management port, is not for clients)
   Number(
-    instructions(readFileSync(dockerfilePath(name), 'utf8'))
+    instructionsBuiltWith(readFileSync(join(ROOT, DOCKERFILE), 'utf8'), buildArgs(s))
       .find((i) => i.keyword === 'EXPOSE')
       ?.args.split(/\s+/)[0],
   );
-const portVariable = (name: string) => `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
 
 describe(`docker-compose.yml, profile ${PROFILE}`, () => {
-  it('holds the five services, their gateway and the pod they share, and nothing from the default stack', () => {
+  it('holds the services of deploy/services.json, their gateway and the pod they share, and nothing from the default stack', () => {
     expect(inProfile.sort()).toEqual([...SERVICES.map((s) => s.name), GATEWAY, POD].sort());
     for (const name of inProfile) expect(service(name).profiles).toEqual([PROFILE]);
     // `docker compose up` (npm start, npm test) still starts exactly the stack
@@ -105,20 +112,21 @@ describe(`docker-compose.yml, profile ${PROFILE}`, () => {
     expect(stack).toContain('gateway');
   });
 
-  describe.each(SERVICES)('$name', ({ name, port, configSource }) => {
+  describe.each(SERVICES)('$name', (listed) => {
+    const { name, port, configSource } = listed;
     const s = service(name);
     const env = envOf(s);
 
-    it('is built from its Dockerfile with the repo root as context, under a local image name, never pulled', () => {
-      expect(s.build).toEqual({ context: '.', dockerfile: `apps/${name}/Dockerfile` });
-      expect(existsSync(join(ROOT, `apps/${name}/Dockerfile`))).toBe(true);
+    it('is built from deploy/Dockerfile with its name and ports and the repo root as context, under a local image name, never pulled', () => {
+      expect(s.build).toEqual({ context: '.', dockerfile: DOCKERFILE, args: buildArgsOf(listed) });
+      expect(existsSync(join(ROOT, DOCKERFILE))).toBe(true);
       expect(s.image).toMatch(new RegExp(`^ecom/${name}:[\\w.-]+$`));
       expect(s.pull_policy).toBe('build');
     });
 
     it('listens on the port its image exposes', () => {
       expect(env['HTTP_PORT']).toBe(String(port));
-      expect(exposedPort(name)).toBe(port);
+      expect(exposedPort(s)).toBe(port);
     });
 
     it('runs as kubernetes will: read-only root filesystem with a /tmp, time to drain before the kill', () => {

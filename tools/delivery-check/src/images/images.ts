@@ -1,34 +1,41 @@
-// what the image specs share: the services, their Dockerfiles read into instructions, their build
-// output in dist/, and docker-compose.yml as compose reads it (yaml merge keys resolved)
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// what the image specs share: the services, the one Dockerfile read into instructions (as built for a
+// service, with its build arguments), their build output in dist/, and docker-compose.yml as compose
+// reads it (yaml merge keys resolved)
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { httpConfig, loadConfig } from '@ecom/config';
+import { LISTED_SERVICES } from '../support/service-list';
 import { ROOT } from '../support/tools';
 
 export interface Service {
   /** the nx project, e.g. order-service */
   readonly name: string;
-  /** the port it listens on by default: httpConfig(<port>) in its config */
+  /** the port it listens on: deploy/services.json's, which its own config defaults to too (src/services checks) */
   readonly port: number;
-  /** its management port (metrics, docs) by default: what httpConfig(<port>) derives from it */
+  /** its management port (metrics, docs) by default: what httpConfig(<port>) derives from the port */
   readonly managementPort: number;
   /** apps/<name>/src/app/<short>.config.ts, the pieces of config the service reads */
   readonly configSource: string;
 }
 
-/** the five services: every apps/*-service project, with its port from its own config */
-export const SERVICES: readonly Service[] = readdirSync(join(ROOT, 'apps'))
-  .filter((dir) => dir.endsWith('-service') && existsSync(join(ROOT, 'apps', dir, 'project.json')))
-  .sort()
-  .map((name) => {
-    const configFile = join(ROOT, 'apps', name, 'src/app', `${name.replace(/-service$/, '')}.config.ts`);
-    const configSource = readFileSync(configFile, 'utf8');
-    const port = configSource.match(/httpConfig\((\d+)\)/)?.[1];
-    if (!port) throw new Error(`${configFile} has no httpConfig(<port>)`);
-    const managementPort = loadConfig([httpConfig(Number(port))], {}).http.management.port;
-    return { name, port: Number(port), managementPort, configSource };
-  });
+/** the services of deploy/services.json, with the config each reads */
+export const SERVICES: readonly Service[] = LISTED_SERVICES.map(({ name, port }) => {
+  const configFile = join(ROOT, 'apps', name, 'src/app', `${name.replace(/-service$/, '')}.config.ts`);
+  const configSource = readFileSync(configFile, 'utf8');
+  const managementPort = loadConfig([httpConfig(port)], {}).http.management.port;
+  return { name, port, managementPort, configSource };
+});
+
+/** the one Dockerfile every service image is built from */
+export const DOCKERFILE = 'deploy/Dockerfile';
+
+/** the --build-arg values an image of the service is built with (compose and the workflow pass the same) */
+export const buildArgsOf = ({ name, port, managementPort }: Pick<Service, 'name' | 'port' | 'managementPort'>): Record<string, string> => ({
+  SERVICE: name,
+  PORT: String(port),
+  MANAGEMENT_PORT: String(managementPort),
+});
 
 export interface Instruction {
   /** upper-case, e.g. FROM, COPY */
@@ -38,8 +45,6 @@ export interface Instruction {
   /** index of the build stage it belongs to (0 for the first FROM) */
   readonly stage: number;
 }
-
-export const dockerfilePath = (service: string) => join(ROOT, 'apps', service, 'Dockerfile');
 
 /** a Dockerfile as its instructions: comments dropped, continuation lines joined */
 export function instructions(text: string): Instruction[] {
@@ -60,6 +65,37 @@ export function instructions(text: string): Instruction[] {
   }
   if (pending) throw new Error(`unterminated continuation: ${pending}`);
   return out;
+}
+
+// the instructions whose arguments docker expands $NAME in (RUN and the exec forms are the shell's or nobody's)
+const EXPANDED = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ONBUILD']);
+
+/**
+ * the Dockerfile's instructions as docker builds them with these --build-arg values: $NAME, ${NAME} and
+ * ${NAME:?} replaced where docker replaces them, by an ARG declared in that stage (a value given for an
+ * ARG the stage does not declare is not seen there). throws where ${NAME:?} has no value: the build fails
+ */
+export function instructionsBuiltWith(text: string, buildArgs: Readonly<Record<string, string>>): Instruction[] {
+  // ARGs before the first FROM serve the FROM lines, and are defaults for a stage that declares them again
+  const globals: Record<string, string> = {};
+  let scope = globals;
+  return instructions(text).map((i) => {
+    if (i.keyword === 'FROM') scope = globals;
+    const args = EXPANDED.has(i.keyword)
+      ? i.args.replace(/\$\{([A-Za-z_]\w*)(:\?[^}]*)?\}|\$([A-Za-z_]\w*)/g, (_m, braced?: string, required?: string, bare?: string) => {
+          const name = braced ?? bare ?? '';
+          const value = scope[name] ?? '';
+          if (required !== undefined && value === '') throw new Error(`${i.keyword} ${i.args}: \${${name}:?} is empty in this stage, so docker build fails`);
+          return value;
+        })
+      : i.args;
+    if (i.keyword === 'FROM') scope = {};
+    if (i.keyword === 'ARG') {
+      const [name, fallback] = i.args.split('=', 2);
+      scope[name] = buildArgs[name] ?? fallback ?? globals[name] ?? '';
+    }
+    return { ...i, args };
+  });
 }
 
 /** the JSON array of an exec-form instruction, or undefined for the shell form */
@@ -101,7 +137,7 @@ export const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'u
 export interface ComposeService {
   profiles?: string[];
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string | number> };
   pull_policy?: string;
   network_mode?: string;
   environment?: Record<string, string | number | boolean | null> | string[];

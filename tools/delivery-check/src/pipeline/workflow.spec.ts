@@ -1,15 +1,17 @@
 // the pipeline (.github/workflows): actionlint passes on every workflow (with shellcheck on the run:
 // scripts when shellcheck is on PATH), the check can fail, and the delivery workflow does what it promises.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { LISTED_SERVICES, SERVICE_NAMES } from '../support/service-list';
 import { ROOT, tool } from '../support/tools';
 
 const WORKFLOWS = '.github/workflows';
 const DELIVERY = `${WORKFLOWS}/delivery.yml`;
-const SERVICES = ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service'];
-const ROUTES = ['users', 'products', 'orders', 'analytics', 'notifications'];
+const SERVICES = SERVICE_NAMES;
+const ROUTES = LISTED_SERVICES.map((s) => s.health.replace(/^\/api\/|\/health$/g, ''));
 
 interface Step {
   readonly id?: string;
@@ -222,7 +224,24 @@ describe('the delivery workflow', () => {
       expect(j.strategy?.matrix).toEqual({ service: '${{ fromJSON(needs.affected.outputs.services) }}' });
       const build = step(j, runs(/docker build/), 'running docker build');
       expect(build.run).toMatch(/nx run "\$\{SERVICE\}:build"/);
-      expect(build.run).toMatch(/docker build -f "apps\/\$\{SERVICE\}\/Dockerfile" -t "\$IMAGE" \./);
+      expect(build.run).toContain('args=$(node tools/scripts/image-build-args.mjs "$SERVICE")');
+      expect(build.run).toContain('read -ra build_args <<<"$args"');
+      expect(build.run).toMatch(/docker build -f deploy\/Dockerfile "\$\{build_args\[@\]\}" -t "\$IMAGE" \./);
+    });
+
+    it.each(SERVICES)("builds %s with the name and ports deploy/services.json gives it, as compose does", (service) => {
+      const r = spawnSync(process.execPath, ['tools/scripts/image-build-args.mjs', service], { cwd: ROOT, encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const listed = LISTED_SERVICES.find((s) => s.name === service);
+      expect(r.stdout.trim()).toBe(
+        `--build-arg SERVICE=${service} --build-arg PORT=${listed?.port} --build-arg MANAGEMENT_PORT=${(listed?.port ?? 0) + 6000}`,
+      );
+    });
+
+    it('refuses to build a service that is not in deploy/services.json (negative)', () => {
+      const r = spawnSync(process.execPath, ['tools/scripts/image-build-args.mjs', 'no-such-service'], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/no-such-service is not a service of deploy\/services\.json/);
     });
 
     it('tags the image in GHCR with the commit SHA', () => {
