@@ -2,11 +2,13 @@
 // what a change affects, for the pipeline (.github/workflows/delivery.yml) and its checks:
 //   node tools/scripts/affected.mjs --base=<sha> [--head=<sha>]   the changes between two commits
 //   node tools/scripts/affected.mjs --files=<file>[,<file>...]    these files changed (no git history needed)
-// prints one line of JSON: {"projects":[...],"services":[...]}
+// prints one line of JSON: {"projects":[...],"services":[...],"health":{...}}
 //   projects: every affected project (nx show projects --affected)
 //   services: the affected services of deploy/services.json, the apps that ship an image (each must be an
 //             nx app with a `build` target, or this fails)
-// --github-output also appends `projects=<json>` and `services=<json>` to $GITHUB_OUTPUT.
+//   health:   each service of the list and its health route through the ingress, e.g. "/api/users/health"
+//             (what the deploy job smoke-tests)
+// --github-output also appends `projects=<json>`, `services=<json>` and `health=<json>` to $GITHUB_OUTPUT.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,19 +60,22 @@ function main() {
   else if (values.base) range = [`--base=${values.base}`, ...(values.head ? [`--head=${values.head}`] : [])];
   else throw new Error('usage: affected.mjs --base=<sha> [--head=<sha>] | --files=<file>[,<file>...] [--github-output]');
 
-  const listed = readServiceList(ROOT).map((s) => s.name);
+  const list = readServiceList(ROOT);
+  const listed = list.map((s) => s.name);
   const { nodes } = projectGraph();
   const unbuildable = listed.filter((name) => nodes[name]?.type !== 'app' || !nodes[name].data.targets?.['build']);
   if (unbuildable.length) throw new Error(`deploy/services.json lists ${unbuildable.join(', ')}, which nx has no app with a build target for`);
   const projects = JSON.parse(nx(['show', 'projects', '--affected', ...range, '--json'])).sort();
   const services = projects.filter((name) => listed.includes(name));
 
-  const result = { projects, services };
+  const health = Object.fromEntries(list.map((s) => [s.name, s.health]));
+
+  const result = { projects, services, health };
   console.log(JSON.stringify(result));
   if (values['github-output']) {
     const out = process.env.GITHUB_OUTPUT;
     if (!out) throw new Error('--github-output: GITHUB_OUTPUT is not set');
-    appendFileSync(out, `projects=${JSON.stringify(projects)}\nservices=${JSON.stringify(services)}\n`);
+    appendFileSync(out, `projects=${JSON.stringify(projects)}\nservices=${JSON.stringify(services)}\nhealth=${JSON.stringify(health)}\n`);
   }
 }
 

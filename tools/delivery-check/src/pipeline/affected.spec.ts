@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICE_NAMES } from '../support/service-list';
+import { LISTED_SERVICES, SERVICE_NAMES } from '../support/service-list';
 import { ROOT } from '../support/tools';
 
 // the services of deploy/services.json: the apps that ship an image
@@ -119,13 +119,18 @@ describe('tools/scripts/affected.mjs (the matrix of the pipeline)', () => {
         ...ENV,
         GITHUB_OUTPUT: output,
       });
-      const result = JSON.parse(stdout) as { projects: string[]; services: string[] };
+      const result = JSON.parse(stdout) as { projects: string[]; services: string[]; health: Record<string, string> };
       const shipped = [...SERVICES].sort();
 
       expect(result.projects).toEqual(affected(files));
       expect(result.services).toEqual(shipped);
       expect(result.services).not.toContain('platform-e2e');
-      expect(readFileSync(output, 'utf8')).toBe(`projects=${JSON.stringify(result.projects)}\nservices=${JSON.stringify(shipped)}\n`);
+      // the deploy job's smoke test: every service's health route, as the list has it
+      const health = Object.fromEntries(LISTED_SERVICES.map((s) => [s.name, s.health]));
+      expect(result.health).toEqual(health);
+      expect(readFileSync(output, 'utf8')).toBe(
+        `projects=${JSON.stringify(result.projects)}\nservices=${JSON.stringify(shipped)}\nhealth=${JSON.stringify(health)}\n`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,6 @@ import { ROOT, tool } from '../support/tools';
 const WORKFLOWS = '.github/workflows';
 const DELIVERY = `${WORKFLOWS}/delivery.yml`;
 const SERVICES = SERVICE_NAMES;
-const ROUTES = LISTED_SERVICES.map((s) => s.health.replace(/^\/api\/|\/health$/g, ''));
 
 interface Step {
   readonly id?: string;
@@ -205,6 +204,7 @@ describe('the delivery workflow', () => {
       expect(j.outputs).toEqual({
         projects: '${{ steps.affected.outputs.projects }}',
         services: '${{ steps.affected.outputs.services }}',
+        health: '${{ steps.affected.outputs.health }}',
       });
     });
   });
@@ -299,11 +299,16 @@ describe('the delivery workflow', () => {
       expect(j.steps[undo]?.run).toMatch(/rollout status "deployment\/\$SERVICE" --timeout=\d+s/);
     });
 
-    it('smoke-tests the health route of the service it deployed, through the ingress', () => {
+    it("smoke-tests the health route deploy/services.json gives the service it deployed, through the ingress", () => {
       const run = step(j, runs(/curl/), 'running curl').run ?? '';
-      expect(run).toContain('"https://$HOST/api/$route/health"');
-      SERVICES.forEach((s, i) => expect(run).toContain(`${s}) route=${ROUTES[i]} ;;`));
-      expect(j.env?.['HOST']).toBe('${{ vars.PRODUCTION_HOST }}');
+      expect(run).toContain('"https://$HOST$HEALTH"');
+      // no route of its own: a service without one fails the deploy, never curls the bare host
+      expect(run).toMatch(/if \[ -z "\$HEALTH" \]; then[\s\S]*exit 1[\s\S]*fi[\s\S]*curl/);
+      expect(run).not.toMatch(/\/api\/\w/);
+      expect(j.env).toMatchObject({
+        HOST: '${{ vars.PRODUCTION_HOST }}',
+        HEALTH: '${{ fromJSON(needs.affected.outputs.health)[matrix.service] }}',
+      });
     });
   });
 });
