@@ -1,15 +1,19 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Instance, ROOT } from '@ecom/testing';
 import { Gateway, type ServicePorts } from '@ecom/testing';
 
-export const SERVICES = ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** a service of deploy/services.json, e.g. order-service */
+export type ServiceName = string;
+/** the services of deploy/services.json, the one list of them, in its order */
+export const SERVICES: readonly ServiceName[] = (
+  JSON.parse(readFileSync(join(ROOT, 'deploy/services.json'), 'utf8')) as { services: { name: string }[] }
+).services.map((s) => s.name);
 
-const short = (s: ServiceName) => s.replace('-service', '') as keyof ServicePorts;
+const short = (s: ServiceName) => s.replace(/-service$/, '');
 
 /**
- * the five services from their production builds, one instance each, behind the gateway. they use
+ * the services from their production builds, one instance each, behind the gateway. they use
  * the test run's topics and stores (the integration config's namespace), so a running stack is
  * neither disturbed nor counted.
  */
@@ -34,6 +38,7 @@ export class Platform {
   async start(): Promise<void> {
     for (const service of SERVICES) this.instances.set(service, Instance.start(service, this.portOf(service), this.logDir));
     await Promise.all([...this.instances.values()].map((i) => i.ready(180_000)));
+    // the gateway of @ecom/testing takes one port per service, by its short name (user for user-service)
     const ports = Object.fromEntries(SERVICES.map((s) => [short(s), this.portOf(s)])) as ServicePorts;
     this.gateway = await Gateway.start(this.basePort, ports, join(this.logDir, 'gateway'));
   }

@@ -1,10 +1,12 @@
-// the five services themselves, around the gateway: where each listens, and its OpenAPI document
+// the services themselves (deploy/services.json's), around the gateway: where each listens, and its OpenAPI document
 import { randomUUID } from 'node:crypto';
 import { request, type Answer, type CallOptions } from './api';
 import { settings } from './settings';
 
-export const SERVICE_NAMES = ['user-service', 'product-service', 'order-service', 'analytics-service', 'notification-service'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** a service of deploy/services.json, e.g. user-service */
+export type ServiceName = string;
+/** the services of deploy/services.json, in its order */
+export const SERVICE_NAMES: readonly ServiceName[] = Object.keys(settings.servicePorts);
 
 /** the public listener of a service, e.g. http://127.0.0.1:3001 (its paths are the gateway's: /api/users, ...) */
 export const serviceUrl = (service: ServiceName): string => `http://${settings.servicesHost}:${settings.servicePorts[service]}`;
