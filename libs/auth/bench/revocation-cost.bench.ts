@@ -1,6 +1,6 @@
 // what the revocation check costs on the request path: TokenVerifier.verify with and without a
 // RevokedUsers holding 10,000 deleted users, alternating rounds in one process.
-//   SWC_NODE_PROJECT=libs/auth/tsconfig.lib.json node -r @swc-node/register libs/auth/bench/revocation-cost.bench.ts
+//   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/auth/bench/revocation-cost.bench.ts
 import { generateKeyPairSync } from 'node:crypto';
 import { RevokedUsers } from '../src/lib/revocation/revoked-users';
 import { TokenSigner } from '../src/lib/token-signer';
