@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import process from 'node:process';
 import { run } from './lib/proc.mjs';
+import { SERVICES } from './lib/services.mjs';
 import { UserError, bold, dim, main, ok, setPrefix, step } from './lib/ui.mjs';
 
 const BASE = (process.env.DEMO_BASE_URL ?? `http://localhost:${process.env.GATEWAY_PORT || 8080}`).replace(/\/$/, '');
@@ -241,7 +242,10 @@ async function story() {
   show('saga', `${rejected.status}: ${rejected.reason}`);
 
   console.log();
-  ok('demo finished. Swagger UIs (management ports, local only): http://127.0.0.1:9001/docs … 9005/docs; `npm stop` stops everything.');
+  const ui = SERVICES.map((s) => s.managementPort);
+  ok(
+    `demo finished. Swagger UIs (management ports, local only): http://127.0.0.1:${ui[0]}/docs … ${ui.at(-1)}/docs; \`npm stop\` stops everything.`,
+  );
 }
 
 main(async () => {
