@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm test: the one test command, locally and in CI.
 //   1. start the stack if it is not up (and stop it again at the end, unless KEEP_STACK=1)
-//   2. lint and build:    nx run-many -t lint build   (module boundaries included)
+//   2. lint and build:    nx run-many -t lint typecheck build   (module boundaries included)
 //   3. unit tests:        nx run-many -t test         (every project)
 //   4. integration tests: nx run-many -t integration  (projects with that target; real servers)
 //   5. end-to-end tests:  npm start, then nx run platform-e2e:e2e through the gateway, then the
@@ -154,7 +154,7 @@ async function runAll(problems) {
   if (!stack.ok) problems.push('the stack did not come up');
   try {
     // lint (module boundaries included) and the build first: cheap, cached, and they catch what tests do not
-    if (!interrupted) phases.push(await phase('lint and build', ['run-many', '-t', 'lint', 'build', '--outputStyle=stream']));
+    if (!interrupted) phases.push(await phase('lint and build', ['run-many', '-t', 'lint', 'typecheck', 'build', '--outputStyle=stream']));
     if (!interrupted) phases.push(await phase('unit tests', ['run-many', '-t', 'test', '--outputStyle=stream']));
     const projects = interrupted ? [] : await integrationProjects();
     if (interrupted) {
