@@ -1,6 +1,7 @@
 export * from './lib/define-config';
 export * from './lib/config.module';
 export * from './lib/read-env';
+export * from './lib/local-stack';
 export * from './lib/pieces/service.config';
 export * from './lib/pieces/http.config';
 export * from './lib/pieces/kafka.config';

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineConfig, type ConfigValue } from '@ecom/config';
+import { defineConfig, localStackFile, type ConfigValue } from '@ecom/config';
 
 // the local admin, documented in the README. it is the default only on a local stack; anywhere
 // else the admin's credentials must be given, and production refuses these even when given
@@ -10,9 +8,8 @@ export const LOCAL_ADMIN = {
   password: 'admin-password-local',
 };
 
-// a local stack: the process runs from a checkout whose stack made its keys (npm start, nx serve,
+// a local stack: the process runs in a checkout whose stack made its keys (npm start, nx serve,
 // the tests). no image and no pod has this directory
-const LOCAL_STACK_MARKER = '.stack/keys';
 
 const HOW_TO_SET = 'the first admin account is created from it; see "Admin account" in docs/security.md';
 
@@ -21,7 +18,7 @@ const required = (otherwise: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? `must be set: ${HOW_TO_SET}` : otherwise),
 });
 
-export const adminSeedConfig = ({ localStack = existsSync(resolve(LOCAL_STACK_MARKER)) }: { localStack?: boolean } = {}) => {
+export const adminSeedConfig = ({ localStack = localStackFile('keys') !== undefined }: { localStack?: boolean } = {}) => {
   const email = z.email(required('must be an email address'));
   const password = z.string(required('must be a string')).min(10, 'must be at least 10 characters');
   return defineConfig(

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { localStackFile } from '../local-stack';
 import { defineConfig, type ConfigValue } from '../define-config';
 import { positiveInt, text } from '../env';
 
@@ -19,8 +19,8 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
 const isPublished = (key: KeyObject) => PUBLISHED_PUBLIC_KEYS.some((published) => published.equals(key));
 
 // the local stack's pair (tools/scripts/lib/local-keys.cjs), used when no key is configured and the
-// process runs from the repository root, as `nx serve` and npm start do. nowhere else has this file.
-const LOCAL_KEY_FILES = { public: '.stack/keys/jwt-public.pem', private: '.stack/keys/jwt-private.pem' } as const;
+// process runs in a checkout whose stack made it (localStackFile). nowhere else has these files.
+const LOCAL_KEY_FILES = { public: 'keys/jwt-public.pem', private: 'keys/jwt-private.pem' } as const;
 
 const HOW_TO_SET = 'npm start, npm test and `npm run stack -- up` generate a local pair in .stack/keys; see docs/security.md';
 
@@ -39,7 +39,7 @@ const optional = z.string().optional();
 function keyText(name: string, value: string | undefined, file: string | undefined, local: string, ctx: Ctx): string | undefined {
   if (value && file) return void ctx.addIssue(hidden(`set ${name} or ${name}_FILE, not both`));
   if (value) return value.replace(/\\n/g, '\n');
-  const path = file ?? (existsSync(resolve(local)) ? resolve(local) : undefined);
+  const path = file ?? localStackFile(local);
   if (!path) return void ctx.addIssue(hidden(`${name} is not set: give it as PEM, or a file holding it in ${name}_FILE (${HOW_TO_SET})`));
   try {
     return readFileSync(path, 'utf8');
@@ -76,7 +76,8 @@ function verifyingKeys(v: { JWT_PUBLIC_KEY?: string; JWT_PUBLIC_KEY_FILE?: strin
   if (pem === undefined) return undefined;
   const keys = publicKeysOf(pem);
   if (!keys) return void ctx.addIssue(hidden('JWT_PUBLIC_KEY must be one or more Ed25519 public keys in PEM (-----BEGIN PUBLIC KEY-----)'));
-  if (keys.some(isPublished)) return void ctx.addIssue(hidden(`JWT_PUBLIC_KEY holds a published key, which anyone can sign with: ${HOW_TO_SET}`));
+  if (keys.some(isPublished))
+    return void ctx.addIssue(hidden(`JWT_PUBLIC_KEY holds a published key, which anyone can sign with: ${HOW_TO_SET}`));
   return keys;
 }
 
@@ -108,7 +109,8 @@ function signingKey(v: SignVars, ctx: Ctx): KeyObject | undefined {
   // a private key whose public half no service holds would start fine and then fail every token it
   // issues. checked quietly: a problem with the public keys themselves is jwtVerify's to report
   const verifying = verifyingKeys(v, quiet);
-  if (verifying && !verifying.some((k) => k.equals(own))) return void ctx.addIssue(hidden('JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY'));
+  if (verifying && !verifying.some((k) => k.equals(own)))
+    return void ctx.addIssue(hidden('JWT_PRIVATE_KEY does not belong to any key in JWT_PUBLIC_KEY'));
   return privateKey;
 }
 
