@@ -6,6 +6,9 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   testTimeout: 60_000,
+  // the kafka client of the revocation suite keeps timers a moment after disconnecting; jest would
+  // wait for them, where nx's old jest executor exited once the run was over
+  forceExit: true,
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

@@ -14,6 +14,9 @@ module.exports = function integrationConfig(projectDir) {
     rootDir: projectDir,
     preset: relative(projectDir, `${__dirname}/../../jest.preset.js`),
     testEnvironment: 'node',
+    // the drivers (kafkajs, cassandra, mongodb) keep timers and sockets alive a moment after
+    // close(); jest would wait for them, where nx's old jest executor exited once the run was over
+    forceExit: true,
     testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
     testTimeout: 120_000,
     globalSetup: `${__dirname}/run-stores.setup.cjs`,
