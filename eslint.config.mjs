@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
+
+// each service's scope (scope:order for order-service), from the one list of services
+const { services } = JSON.parse(readFileSync(new URL('./deploy/services.json', import.meta.url), 'utf8'));
+const scopes = services.map((s) => `scope:${s.name.replace(/-service$/, '')}`);
 
 // the layers, by type tag (docs/adr/0012-libraries-by-store.md):
 //   type:util         cross-cutting nest pieces with no store driver (config, events, http, health, auth, ...)
@@ -19,11 +24,7 @@ function boundaries({ tests }) {
       // the e2e suite is a black box: http through the gateway, no code of ours
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-      { sourceTag: 'scope:user', onlyDependOnLibsWithTags: ['scope:user', 'scope:shared'] },
-      { sourceTag: 'scope:product', onlyDependOnLibsWithTags: ['scope:product', 'scope:shared'] },
-      { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:order', 'scope:shared'] },
-      { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
-      { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:notification', 'scope:shared'] },
+      ...scopes.map((scope) => ({ sourceTag: scope, onlyDependOnLibsWithTags: [scope, 'scope:shared'] })),
     ],
   };
 }

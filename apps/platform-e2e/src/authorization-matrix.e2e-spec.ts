@@ -83,7 +83,7 @@ describe('the authorization matrix', () => {
     const stale: string[] = [];
     for (const service of SERVICE_NAMES) {
       const documented = live.get(service) as Set<string>;
-      const rows = new Set(Object.keys(AUTHORIZATION_MATRIX[service]));
+      const rows = new Set(Object.keys(AUTHORIZATION_MATRIX[service] ?? {}));
       for (const op of documented) if (!rows.has(op)) missing.push(`${service} ${op}`);
       for (const op of rows) if (!documented.has(op)) stale.push(`${service} ${op}`);
     }
@@ -92,7 +92,7 @@ describe('the authorization matrix', () => {
   });
 
   const cells = SERVICE_NAMES.flatMap((service) =>
-    Object.entries(AUTHORIZATION_MATRIX[service]).flatMap(([operation, row]) =>
+    Object.entries(AUTHORIZATION_MATRIX[service] ?? {}).flatMap(([operation, row]) =>
       CALLERS.map((caller) => ({ service, operation, caller, row, expected: row.expect[caller] })),
     ),
   );

@@ -5,7 +5,7 @@ import { nginxMainConfig } from './nginx-config';
 import { ROOT } from './service-instance';
 
 const NGINX = '/usr/sbin/nginx';
-const TEMPLATE = join(ROOT, 'deploy/gateway/gateway.conf.template');
+const TEMPLATE = 'deploy/gateway/gateway.conf.template';
 /** the rate limits the local stack renders the gateway with (production's are in rate-limits.env) */
 export const LOCAL_RATE_LIMITS = join(ROOT, 'deploy/gateway/rate-limits.local.env');
 
@@ -31,8 +31,18 @@ export class Gateway {
     private readonly child: ChildProcess,
   ) {}
 
-  /** `limits` replaces some of the local stack's rate limits, e.g. { GATEWAY_LOGIN_BURST: '2' } */
-  static async start(port: number, services: ServicePorts, dir: string, limits: Record<string, string> = {}): Promise<Gateway> {
+  /**
+   * `services`: each service's port by its short name (order for order-service). `limits` replaces some
+   * of the local stack's rate limits, e.g. { GATEWAY_LOGIN_BURST: '2' }. `root`: the checkout whose
+   * template it renders (another copy, with a service added, say)
+   */
+  static async start(
+    port: number,
+    services: ServicePorts | Record<string, number>,
+    dir: string,
+    limits: Record<string, string> = {},
+    root = ROOT,
+  ): Promise<Gateway> {
     if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: the native stack installs it (npm run stack -- install gateway)`);
     mkdirSync(join(dir, 'tmp'), { recursive: true });
     // as root, nginx workers run as nobody: they must be able to write their temp files
@@ -40,16 +50,14 @@ export class Gateway {
     const vars: Record<string, string> = {
       SERVICES_HOST: '127.0.0.1',
       GATEWAY_PORT: `127.0.0.1:${port}`,
-      USER_SERVICE_PORT: String(services.user),
-      PRODUCT_SERVICE_PORT: String(services.product),
-      ORDER_SERVICE_PORT: String(services.order),
-      ANALYTICS_SERVICE_PORT: String(services.analytics),
-      NOTIFICATION_SERVICE_PORT: String(services.notification),
+      ...Object.fromEntries(
+        Object.entries(services).map(([name, p]) => [`${name.toUpperCase().replace(/-/g, '_')}_SERVICE_PORT`, String(p)]),
+      ),
       ...readRateLimits(LOCAL_RATE_LIMITS),
       ...limits,
     };
     // like the nginx image's envsubst: only these names, so $nginx_variables stay
-    const routes = readFileSync(TEMPLATE, 'utf8').replace(/\$\{([A-Z_]+)\}/g, (m, name: string) => vars[name] ?? m);
+    const routes = readFileSync(join(root, TEMPLATE), 'utf8').replace(/\$\{([A-Z_]+)\}/g, (m, name: string) => vars[name] ?? m);
     const missing = [...routes.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]);
     if (missing.length > 0) throw new Error(`the gateway template needs values for ${[...new Set(missing)].join(', ')}`);
     writeFileSync(join(dir, 'gateway.conf'), routes);

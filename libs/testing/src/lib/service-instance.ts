@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readEnv } from '@ecom/config';
 
@@ -13,21 +13,24 @@ export class Instance {
     readonly service: string,
     readonly port: number,
     private readonly child: ChildProcess,
+    private readonly log: string,
   ) {
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
   }
 
-  static start(service: string, port: number, logDir: string): Instance {
-    const main = join(ROOT, 'dist/apps', service, 'main.js');
+  /** `root`: the checkout whose build it runs (another copy, with a service added, say) */
+  static start(service: string, port: number, logDir: string, root = ROOT): Instance {
+    const main = join(root, 'dist/apps', service, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${service})`);
-    const fd = openSync(join(logDir, `${service}-${port}.log`), 'a');
+    const log = join(logDir, `${service}-${port}.log`);
+    const fd = openSync(log, 'a');
     const child = spawn(process.execPath, [main], {
-      cwd: ROOT,
+      cwd: root,
       stdio: ['ignore', fd, fd],
       env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
     });
     closeSync(fd);
-    return new Instance(service, port, child);
+    return new Instance(service, port, child, log);
   }
 
   get pid(): number | undefined {
@@ -39,7 +42,9 @@ export class Instance {
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
       if (this.child.exitCode !== null)
-        throw new Error(`${this.service}:${this.port} exited during start-up (code ${this.child.exitCode})`);
+        throw new Error(
+          `${this.service}:${this.port} exited during start-up (code ${this.child.exitCode}); its log ends:\n${this.logTail()}`,
+        );
       try {
         const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
         await res.arrayBuffer();
@@ -50,6 +55,10 @@ export class Instance {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${this.service}:${this.port} not ready after ${timeoutMs} ms`);
+  }
+
+  private logTail(lines = 15): string {
+    return existsSync(this.log) ? readFileSync(this.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
   }
 
   /** kill -9: no drain, no shutdown hooks, as when a pod's node dies */

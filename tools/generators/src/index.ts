@@ -1,0 +1,1 @@
+export { default as serviceGenerator, normalize, STORES } from './service/generator';

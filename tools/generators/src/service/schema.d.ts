@@ -1,0 +1,7 @@
+export interface ServiceGeneratorSchema {
+  name: string;
+  port: number;
+  stores?: string;
+  description?: string;
+  skipRender?: boolean;
+}
