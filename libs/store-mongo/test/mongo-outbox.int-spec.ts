@@ -5,7 +5,7 @@ import { Schema, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AppConfigModule, kafkaConfig, loadConfig, mongodbConfig, readEnv, redisConfig, serviceConfig } from '@ecom/config';
 import { MongoModule } from '../src';
-import { REDIS, RedisModule } from '@ecom/store-redis';
+import { REDIS, RedisModule, runOnceInRedis } from '@ecom/store-redis';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
 import { waitFor } from '@ecom/testing';
@@ -19,7 +19,6 @@ import {
   withEvents,
   type OutboxFields,
 } from '../src';
-import { runOnceInRedis } from '@ecom/store-redis';
 import { consumerApp } from '@ecom/kafka/testing';
 
 // the mongodb outbox on the real wire server and kafka, with a redis-idempotent consumer:

@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Instance, ROOT } from '@ecom/testing';
-import { Gateway, type ServicePorts } from '@ecom/testing';
+import { Instance, ROOT, Gateway, type ServicePorts } from '@ecom/testing';
 
 /** a service of deploy/services.json, e.g. order-service */
 export type ServiceName = string;

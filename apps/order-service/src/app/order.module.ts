@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ecom/auth';
-import { PostgresModule, PostgresRateLimitCounts } from '@ecom/store-postgres';
+import { PostgresModule, PostgresRateLimitCounts, PgOutboxModule } from '@ecom/store-postgres';
 import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
-import { PgOutboxModule } from '@ecom/store-postgres';
 import { BrowseOrdersHttpController } from './browse-orders/browse-orders.http.controller';
 import { CancelOrderHttpController } from './cancel-order/cancel-order.http.controller';
 import { CancelOrderService } from './cancel-order/cancel-order.service';

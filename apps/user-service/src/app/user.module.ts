@@ -1,11 +1,10 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
-import { MongoModule } from '@ecom/store-mongo';
+import { MongoModule, MongoOutboxModule } from '@ecom/store-mongo';
 import { RedisModule, RedisRateLimitCounts } from '@ecom/store-redis';
 import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
-import { MongoOutboxModule } from '@ecom/store-mongo';
 import { AdminSeed } from './accounts/admin-seed';
 import { USER_MODEL, userSchema } from './accounts/user.schema';
 import { UsersRepository } from './accounts/users.repository';

@@ -4,8 +4,7 @@ import { Redis } from 'ioredis';
 import type { RedisConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
 import { RedisHealthIndicator } from './redis.health';
-import { StoreUnavailable } from '@ecom/resilience';
-import { withStartupRetry } from '@ecom/resilience';
+import { StoreUnavailable, withStartupRetry } from '@ecom/resilience';
 
 export const REDIS = Symbol('ecom:redis');
 

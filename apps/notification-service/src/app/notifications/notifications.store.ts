@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { REDIS } from '@ecom/store-redis';
+import { REDIS, runOnceInRedis, type RedisCommand } from '@ecom/store-redis';
 import { offsetOf, type PageQuery } from '@ecom/http';
-import { runOnceInRedis, type RedisCommand } from '@ecom/store-redis';
 import { createdAtMsOf, type Addressed, type Notification } from './notification';
 import { NotificationKeys } from './notification-keys';
 import type { NotificationsConfig } from './notifications.config';

@@ -1,5 +1,4 @@
-import { RateLimitCounts1764500000000 } from '@ecom/store-postgres';
-import { EventsOutbox1763700000000 } from '@ecom/store-postgres';
+import { RateLimitCounts1764500000000, EventsOutbox1763700000000 } from '@ecom/store-postgres';
 import { Orders1763800000000 } from './1763800000000-orders';
 
 // in order; typeorm records each one it ran in the migrations table
