@@ -16,10 +16,9 @@ const TOOLING =
   /^(nx|@nx\/.*|jest|jest-.*|ts-jest|typescript|ts-node|webpack|webpack-cli|webpack-dev-server|eslint|@eslint\/.*|prettier|@swc\/core|@swc-node\/.*|@nestjs\/testing|@nestjs\/schematics)$/;
 
 /**
- * packages the bundle requires that nx leaves out of the generated package.json, with why each still
- * resolves. tslib: importHelpers is on, but tslib is a root devDependency, so nx's generatePackageJson
- * drops it; it is in the pruned install only as a dependency of other packages (hoisted to the top).
- * The fix is `runtimeDependencies: ['tslib']` in tools/webpack/service.webpack.cjs; then remove it here.
+ * packages the bundle requires that its package.json may leave out, with why each still resolves. none
+ * today: tools/webpack/package-json.plugin.cjs lists everything the bundle requires, and tslib
+ * (importHelpers; a root devDependency) through its runtimeDependencies.
  */
 const UNDECLARED: Record<string, string> = {};
 

@@ -21,6 +21,9 @@ interface Listed {
   mongoDatabase?: string;
 }
 
+/** gift-cards -> gift_cards: a MongoDB database or Cassandra keyspace name */
+const databaseName = (short: string) => short.replace(/-/g, '_');
+
 interface Store {
   /** its readiness check's name */
   check: string;
@@ -39,12 +42,18 @@ export const STORES: Record<string, Store> = {
     config: () => `postgresConfig('ecom')`,
     module: 'PostgresModule.forRoot({ entities: [], migrations: [] })',
   },
-  mongo: { check: 'mongodb', lib: '@ecom/store-mongo', config: (s) => `mongodbConfig('${s}')`, module: 'MongoModule.forRoot()' },
+  // its database, named as deploy/services.json requires (lower case and _)
+  mongo: {
+    check: 'mongodb',
+    lib: '@ecom/store-mongo',
+    config: (s) => `mongodbConfig('${databaseName(s)}')`,
+    module: 'MongoModule.forRoot()',
+  },
   redis: { check: 'redis', lib: '@ecom/store-redis', config: (s) => `redisConfig('${s}')`, module: 'RedisModule' },
   cassandra: {
     check: 'cassandra',
     lib: '@ecom/store-cassandra',
-    config: (s) => `cassandraConfig('${s.replace(/-/g, '_')}')`,
+    config: (s) => `cassandraConfig('${databaseName(s)}')`,
     module: 'CassandraModule.forRoot([])',
   },
   elasticsearch: {
@@ -143,7 +152,7 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
         routes: [s.route],
         health: `${s.route}/health`,
         stores: s.stores,
-        ...(s.stores.includes('mongo') && { mongoDatabase: s.short }),
+        ...(s.stores.includes('mongo') && { mongoDatabase: databaseName(s.short) }),
       },
     ],
   });
