@@ -10,6 +10,18 @@ import { correlationIdOf } from './correlation-id';
 import { correlationMixin } from './log-mixin';
 import { redactUrl } from './redact-url';
 
+/**
+ * the level of a request's completion line. a read that succeeded is the common case on the hot
+ * path and says nothing the metrics (counts, latency by route and status) do not: debug, so it costs
+ * nothing at the default level. writes (who changed what), client errors and failures stay at info
+ * and error. LOG_LEVEL=debug logs every request again.
+ */
+export function requestLogLevel(req: IncomingMessage, res: { statusCode: number }, err?: Error): 'debug' | 'info' | 'error' {
+  if (err || res.statusCode >= 500) return 'error';
+  if (res.statusCode < 400 && (req.method === 'GET' || req.method === 'HEAD')) return 'debug';
+  return 'info';
+}
+
 function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
   const url = req.originalUrl ?? req.url ?? '';
   return QUIET_PATH_PREFIXES.some((prefix) => url.startsWith(prefix));
@@ -33,6 +45,7 @@ export function loggerParams(service: ServiceConfig, destination?: DestinationSt
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'correlationId' },
     autoLogging: { ignore: isQuiet },
+    customLogLevel: requestLogLevel,
   };
   return {
     pinoHttp: destination === undefined ? options : [options, destination],

@@ -7,6 +7,7 @@ import { currentCorrelationId, runWithCorrelation } from './correlation';
 import { instrumentHttp } from './metrics/http-metrics.hook';
 import { Metrics } from './metrics/metrics';
 import { serveMetrics } from './metrics/metrics.route';
+import { requestLogLevel } from './logger.params';
 import { ObservabilityModule } from './observability.module';
 
 type Line = Record<string, unknown> & { msg?: string };
@@ -47,7 +48,8 @@ describe('ObservabilityModule', () => {
       lines.push(JSON.parse(s) as Line);
     },
   };
-  const service = { name: 'probe-service', env: 'test', logLevel: 'info', shutdownTimeoutMs: 1000 } as const;
+  // debug: successful reads log their completion line at debug (requestLogLevel), and these tests read it
+  const service = { name: 'probe-service', env: 'test', logLevel: 'debug', shutdownTimeoutMs: 1000 } as const;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
@@ -79,7 +81,7 @@ describe('ObservabilityModule', () => {
     const appLine = lines.find((l) => l.msg === 'listing things');
     expect(appLine).toMatchObject({ service: 'probe-service', correlationId: 'abc-123', context: 'ProbeController', level: 30 });
     const done = lines.find((l) => l.msg === 'request completed') as Line & { req: { headers: Record<string, string> } };
-    expect(done).toMatchObject({ correlationId: 'abc-123', res: { statusCode: 200 } });
+    expect(done).toMatchObject({ correlationId: 'abc-123', res: { statusCode: 200 }, level: 20 });
     expect(done.req.headers['authorization']).toBe('[Redacted]');
   });
 
@@ -133,5 +135,22 @@ describe('ObservabilityModule', () => {
     expect(res.body).toContain('process_cpu_seconds_total');
     expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"[^}]*\} \d+/);
     expect(res.body).toContain('service="probe-service"');
+  });
+});
+
+describe('requestLogLevel', () => {
+  const req = (method: string) => ({ method }) as never;
+
+  it('keeps successful reads at debug, so the hot path writes no line at the default level', () => {
+    expect(requestLogLevel(req('GET'), { statusCode: 200 })).toBe('debug');
+    expect(requestLogLevel(req('HEAD'), { statusCode: 304 })).toBe('debug');
+  });
+
+  it('logs writes, client errors and failures', () => {
+    expect(requestLogLevel(req('POST'), { statusCode: 202 })).toBe('info');
+    expect(requestLogLevel(req('DELETE'), { statusCode: 204 })).toBe('info');
+    expect(requestLogLevel(req('GET'), { statusCode: 404 })).toBe('info');
+    expect(requestLogLevel(req('GET'), { statusCode: 503 })).toBe('error');
+    expect(requestLogLevel(req('GET'), { statusCode: 200 }, new Error('x'))).toBe('error');
   });
 });
