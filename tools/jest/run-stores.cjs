@@ -7,17 +7,20 @@
 const { randomUUID } = require('node:crypto');
 
 const RUN_PREFIX = 'it';
+// the benchmark's runs (npm run bench) get namespaces of their own the same way
+const PREFIXES = [RUN_PREFIX, 'bench'];
 
 /** the variables of this run, kept if already set (a parent run, or a developer's choice) */
-function runEnv(env = process.env) {
+function runEnv(env = process.env, prefix = RUN_PREFIX) {
+  if (!PREFIXES.includes(prefix)) throw new Error(`unknown run prefix ${prefix}`);
   const id = randomUUID().slice(0, 8);
-  const name = `${RUN_PREFIX}_${id}`;
+  const name = `${prefix}_${id}`;
   return {
-    KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX ?? `${RUN_PREFIX}-${id}.`,
+    KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX ?? `${prefix}-${id}.`,
     POSTGRES_DB: env.POSTGRES_DB ?? name,
     MONGODB_URI: env.MONGODB_URI ?? `mongodb://127.0.0.1:27017/${name}`,
-    REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `${RUN_PREFIX}-${id}:`,
-    ELASTICSEARCH_INDEX_PREFIX: env.ELASTICSEARCH_INDEX_PREFIX ?? `${RUN_PREFIX}-${id}`,
+    REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX ?? `${prefix}-${id}:`,
+    ELASTICSEARCH_INDEX_PREFIX: env.ELASTICSEARCH_INDEX_PREFIX ?? `${prefix}-${id}`,
     CASSANDRA_KEYSPACE: env.CASSANDRA_KEYSPACE ?? name,
   };
 }
@@ -34,7 +37,8 @@ const pgAdmin = (env) => {
 };
 
 /** only what this file named is ever created or dropped; a value someone set is left alone */
-const ours = (value) => typeof value === 'string' && new RegExp(`^${RUN_PREFIX}[-_][0-9a-f]{8}\\b`).test(value.replace(/^.*\//, ''));
+const ours = (value) =>
+  typeof value === 'string' && new RegExp(`^(${PREFIXES.join('|')})[-_][0-9a-f]{8}\\b`).test(value.replace(/^.*\//, ''));
 
 async function setup() {
   const env = process.env;

@@ -12,3 +12,4 @@ export * from './lib/tcp-proxy';
 export * from './lib/gateway';
 export * from './lib/http-probe';
 export * from './lib/never';
+export * from './lib/platform';

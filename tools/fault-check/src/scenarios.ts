@@ -1,5 +1,4 @@
-import { killServer, startServer, type StackServer } from '@ecom/testing';
-import { SERVICES, type Platform, type ServiceName } from './platform';
+import { killServer, SERVICES, startServer, type Platform, type ServiceName, type StackServer } from '@ecom/testing';
 
 /** one part of the platform killed with kill -9 during the traffic, and brought back */
 export interface Fault {

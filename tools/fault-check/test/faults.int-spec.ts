@@ -1,8 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
-import { bearerFor, testTopicNames } from '@ecom/testing';
-import { Platform } from '../src/platform';
+import { bearerFor, Platform, testTopicNames } from '@ecom/testing';
 import { analyticsCounts, deadLetterCount, formatRows, reconcile, type Api, type Row } from '../src/reconcile';
 import { pickFaults, type Fault } from '../src/scenarios';
 import { Shoppers } from '../src/shoppers';

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Instance, ROOT, Gateway, type ServicePorts } from '@ecom/testing';
+import { Gateway, type ServicePorts } from './gateway';
+import { Instance, ROOT } from './service-instance';
 
 /** a service of deploy/services.json, e.g. order-service */
 export type ServiceName = string;
@@ -11,17 +12,31 @@ export const SERVICES: readonly ServiceName[] = (
 
 const short = (s: ServiceName) => s.replace(/-service$/, '');
 
+export interface PlatformOptions {
+  /** where the instances and the gateway log; default .stack/logs/faults */
+  readonly logDir?: string;
+  /** variables for every instance on top of the environment, e.g. LOG_LEVEL */
+  readonly env?: Record<string, string>;
+  /** replaces some of the gateway's local rate limits, e.g. { GATEWAY_WRITE_RATE: '10000r/s' } */
+  readonly gatewayLimits?: Record<string, string>;
+}
+
 /**
  * the services from their production builds, one instance each, behind the gateway. they use
- * the test run's topics and stores (the integration config's namespace), so a running stack is
- * neither disturbed nor counted.
+ * the run's topics and stores (the integration config's namespace, or the benchmark's), so a
+ * running stack is neither disturbed nor counted. the gateway listens on basePort, the services on
+ * the ports after it, in the list's order.
  */
 export class Platform {
   private readonly instances = new Map<ServiceName, Instance>();
   private gateway?: Gateway;
-  readonly logDir = join(ROOT, '.stack/logs/faults');
+  readonly logDir: string;
 
-  constructor(private readonly basePort: number) {
+  constructor(
+    private readonly basePort: number,
+    private readonly options: PlatformOptions = {},
+  ) {
+    this.logDir = options.logDir ?? join(ROOT, '.stack/logs/faults');
     mkdirSync(this.logDir, { recursive: true });
   }
 
@@ -34,12 +49,28 @@ export class Platform {
     return this.gateway.url;
   }
 
-  async start(): Promise<void> {
-    for (const service of SERVICES) this.instances.set(service, Instance.start(service, this.portOf(service), this.logDir));
-    await Promise.all([...this.instances.values()].map((i) => i.ready(180_000)));
+  /** the services not running yet (default: all of them), then the gateway if it is not up */
+  async start(services: readonly ServiceName[] = SERVICES): Promise<void> {
+    const starting = services.filter((s) => !this.instances.has(s));
+    for (const service of starting) this.instances.set(service, this.launch(service));
+    await Promise.all(starting.map((s) => this.instances.get(s)?.ready(180_000)));
+    if (this.gateway) return;
     // the gateway of @ecom/testing takes one port per service, by its short name (user for user-service)
     const ports = Object.fromEntries(SERVICES.map((s) => [short(s), this.portOf(s)])) as ServicePorts;
-    this.gateway = await Gateway.start(this.basePort, ports, join(this.logDir, 'gateway'));
+    this.gateway = await Gateway.start(this.basePort, ports, join(this.logDir, 'gateway'), this.options.gatewayLimits);
+  }
+
+  /** the running instance of a service */
+  instance(service: ServiceName): Instance {
+    const instance = this.instances.get(service);
+    if (!instance) throw new Error(`${service} is not running on this platform`);
+    return instance;
+  }
+
+  /** SIGTERM, and forgotten: start() brings it back */
+  async stopService(service: ServiceName): Promise<void> {
+    await this.instances.get(service)?.stop();
+    this.instances.delete(service);
   }
 
   /** kill -9 of the service's instance */
@@ -49,9 +80,13 @@ export class Platform {
 
   /** a new instance in place of the killed one; resolves once it is ready */
   async restart(service: ServiceName): Promise<void> {
-    const instance = Instance.start(service, this.portOf(service), this.logDir);
+    const instance = this.launch(service);
     this.instances.set(service, instance);
     await instance.ready(180_000);
+  }
+
+  private launch(service: ServiceName): Instance {
+    return Instance.start(service, this.portOf(service), this.logDir, ROOT, this.options.env);
   }
 
   async stop(): Promise<void> {

@@ -18,8 +18,11 @@ export class Instance {
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
   }
 
-  /** `root`: the checkout whose build it runs (another copy, with a service added, say) */
-  static start(service: string, port: number, logDir: string, root = ROOT): Instance {
+  /**
+   * `root`: the checkout whose build it runs (another copy, with a service added, say). `env`: variables
+   * on top of the environment and the defaults here (LOG_LEVEL=warn), e.g. the benchmark's LOG_LEVEL=info
+   */
+  static start(service: string, port: number, logDir: string, root = ROOT, env: Record<string, string> = {}): Instance {
     const main = join(root, 'dist/apps', service, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${service})`);
     const log = join(logDir, `${service}-${port}.log`);
@@ -27,7 +30,7 @@ export class Instance {
     const child = spawn(process.execPath, [main], {
       cwd: root,
       stdio: ['ignore', fd, fd],
-      env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     });
     closeSync(fd);
     return new Instance(service, port, child, log);

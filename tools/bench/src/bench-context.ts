@@ -1,0 +1,16 @@
+import type { Platform } from '@ecom/testing';
+
+/** what every workload gets: the platform under test and the run's settings */
+export interface Bench {
+  readonly platform: Platform;
+  /** how long each measurement runs */
+  readonly seconds: number;
+  /** an admin's bearer token (Bearer …) */
+  readonly admin: string;
+  /** the orders/s the saga workload steps through */
+  readonly rates: readonly number[];
+  /** a port for a baseline server, next to the platform's */
+  port(name: 'baseline'): number;
+  /** progress, one line */
+  step(message: string): void;
+}

@@ -1,0 +1,78 @@
+// the benchmark itself, started by `npm run bench` (tools/scripts/bench.mjs), which brings up the
+// servers, builds the services and gives this process a namespace of its own on the servers.
+// each workload runs next to its raw baseline in the same run; the table goes to stdout, the JSON
+// and the chart to bench/results/.
+import { join } from 'node:path';
+import { bearerFor, Platform, ROOT } from '@ecom/testing';
+import type { Bench } from './bench-context';
+import { newReport, tableText, writeReport } from './report';
+import { hotRead } from './workloads/hot-read';
+import { placement } from './workloads/placement';
+import { saga } from './workloads/saga';
+
+const WORKLOADS = ['hot-read', 'saga', 'placement'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+// clear of the local stack (3001-3005, 8080) and of the tests' own platforms
+const BASE_PORT = 4300;
+const BASELINE_PORT = 4390;
+
+function numbers(raw: string | undefined, fallback: number[]): number[] {
+  if (!raw) return fallback;
+  const list = raw.split(',').map(Number);
+  if (list.some((n) => !(n > 0))) throw new Error(`expected positive numbers separated by commas, got "${raw}"`);
+  return list;
+}
+
+async function main(): Promise<number> {
+  const env = process.env;
+  const only = (env['BENCH_ONLY'] ?? WORKLOADS.join(',')).split(',') as Workload[];
+  const unknown = only.filter((w) => !WORKLOADS.includes(w));
+  if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; there are ${WORKLOADS.join(', ')}`);
+  const seconds = numbers(env['BENCH_SECONDS'], [10])[0];
+  const report = newReport(seconds);
+  const platform = new Platform(BASE_PORT, {
+    logDir: join(ROOT, '.stack/logs/bench'),
+    // as users run them: the default log level, not the tests' warn
+    env: { LOG_LEVEL: 'info' },
+    // the gateway's per-address limits would turn the load, all from 127.0.0.1, into 429s
+    gatewayLimits: { GATEWAY_WRITE_RATE: '100000r/s', GATEWAY_WRITE_BURST: '100000', GATEWAY_SEARCH_RATE: '100000r/s', GATEWAY_SEARCH_BURST: '100000' },
+  });
+  const bench: Bench = {
+    platform,
+    seconds,
+    admin: await bearerFor('admin', 'bench-admin'),
+    rates: numbers(env['BENCH_RATES'], [10, 25, 50, 100, 150, 200]),
+    port: () => BASELINE_PORT,
+    step: (message) => console.log(`[bench] ${message}`),
+  };
+  try {
+    // the accept path runs last, with every other service stopped: its orders are never consumed
+    if (only.includes('hot-read')) report.rows.push(...(await hotRead(bench)));
+    if (only.includes('saga')) {
+      const { rows, steps } = await saga(bench);
+      report.rows.push(...rows);
+      report.saga.push(...steps);
+    }
+    if (only.includes('placement')) {
+      for (const s of ['user-service', 'product-service', 'analytics-service', 'notification-service']) await platform.stopService(s);
+      report.rows.push(...(await placement(bench)));
+    }
+  } finally {
+    await platform.stop();
+  }
+  console.log(`\n${tableText(report)}\n`);
+  const files = writeReport(report, join(ROOT, 'bench/results'));
+  console.log(`[bench] written: ${files.map((f) => f.slice(ROOT.length + 1)).join(', ')}`);
+  const missed = report.rows.filter((r) => !r.pass);
+  console.log(missed.length ? `[bench] ${missed.length} of ${report.rows.length} targets missed` : `[bench] every target met`);
+  return missed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`[bench] error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { bearerFor } from '@ecom/testing';
+import { closedLoop, Latencies } from '../load';
+import type { Row } from '../report';
+import type { Bench } from '../bench-context';
+
+const CONCURRENCY = 20;
+const TARGET_RATIO = 0.5;
+const SCHEMA = 'bench_baseline';
+
+function pool(max: number): Pool {
+  const env = process.env;
+  return new Pool({
+    host: env['POSTGRES_HOST'] ?? '127.0.0.1',
+    port: Number(env['POSTGRES_PORT'] ?? 5432),
+    user: env['POSTGRES_USER'] ?? 'ecom',
+    password: env['POSTGRES_PASSWORD'] ?? 'ecom',
+    database: env['POSTGRES_DB'],
+    max,
+  });
+}
+
+/**
+ * the raw baseline: a pg loop doing what placing an order writes, in one transaction (the order,
+ * its line, its outbox row), at the same concurrency, on copies of order-service's own tables
+ * (same columns, indexes and constraints) in a schema of their own, which no relay reads
+ */
+async function rawPgLoop(seconds: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const pg = pool(CONCURRENCY);
+  await pg.query(`create schema if not exists ${SCHEMA}`);
+  for (const table of ['orders', 'order_lines', 'outbox'])
+    await pg.query(`create table if not exists ${SCHEMA}.${table} (like public.${table} including all)`);
+  const latencies = new Latencies();
+  const until = performance.now() + seconds * 1000;
+  const worker = async (w: number) => {
+    const client = await pg.connect();
+    try {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const id = randomUUID();
+        const productId = randomUUID();
+        await client.query('begin');
+        await client.query(
+          `insert into ${SCHEMA}.orders (id, user_id, status, idempotency_key, request_hash) values ($1, $2, 'PENDING', $3, $4)`,
+          [id, `bench-${w}`, randomUUID(), 'x'],
+        );
+        await client.query(`insert into ${SCHEMA}.order_lines (order_id, line_no, product_id, quantity) values ($1, 1, $2, 1)`, [id, productId]);
+        await client.query(`insert into ${SCHEMA}.outbox (id, topic, key, envelope) values ($1, 'order.placed', $2, $3)`, [
+          randomUUID(),
+          id,
+          JSON.stringify({ orderId: id, lines: [{ productId, quantity: 1 }] }),
+        ]);
+        await client.query('commit');
+        latencies.recordMs(performance.now() - t);
+      }
+    } finally {
+      client.release();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
+  await pg.end();
+  return { perSecond: latencies.count / seconds, p50: latencies.at(50), p99: latencies.at(99) };
+}
+
+/**
+ * the accept path, POST /api/orders on order-service directly (http, auth, validation, the
+ * transaction with its outbox), with no consumer running, against the raw pg loop at the same
+ * concurrency. every connection is another customer, as in a shop.
+ */
+export async function placement(bench: Bench): Promise<Row[]> {
+  const { platform, seconds } = bench;
+  await platform.start(['order-service']);
+  const tokens = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => bearerFor('customer', `bench-placer-${i}`)));
+  const url = `http://127.0.0.1:${platform.portOf('order-service')}/api/orders`;
+  const load = {
+    url,
+    connections: CONCURRENCY,
+    method: 'POST' as const,
+    body: JSON.stringify({ items: [{ productId: randomUUID(), quantity: 1 }] }),
+    setupClient: (client: { setHeaders(h: Record<string, string>): void }, i: number) =>
+      client.setHeaders({ 'content-type': 'application/json', authorization: tokens[i % tokens.length] }),
+  };
+  bench.step('order placement: warming up');
+  await closedLoop({ ...load, seconds: 2 });
+  bench.step(`order placement: raw pg loop, then POST /api/orders; ${CONCURRENCY} at once, ${seconds} s each`);
+  const raw = await rawPgLoop(seconds);
+  const service = await closedLoop({ ...load, seconds });
+  const ratio = service.perSecond / raw.perSecond;
+  return [
+    {
+      workload: 'order placement',
+      subject: `accept path, order-service direct, ${CONCURRENCY} at once, consumers stopped`,
+      value: service.perSecond,
+      unit: 'req/s',
+      baseline: { what: 'raw pg loop, same transaction', value: raw.perSecond },
+      ratio,
+      target: `≥ ${TARGET_RATIO}× baseline`,
+      pass: ratio >= TARGET_RATIO && service.errors === 0,
+      details: { p50: service.p50, p99: service.p99, errors: service.errors, baselineP50: raw.p50, baselineP99: raw.p99 },
+    },
+  ];
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Agent, request } from 'undici';
+import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
+import { Topics, TopicNames } from '@ecom/events';
+import { bearerFor, SERVICES } from '@ecom/testing';
+import { createProduct } from '../api';
+import { Latencies, openLoop } from '../load';
+import type { Row, SagaStep } from '../report';
+import type { Bench } from '../bench-context';
+
+const CUSTOMERS = 50;
+// the users' figures (issue G): what a step must meet to count as sustainable
+export const SAGA_TARGETS = { placementP99: 50, confirmedP50: 50, confirmedP99: 500, minOrdersPerSecond: 100 } as const;
+// an order not settled this long after the last one was placed counts as stuck
+const SETTLE_TIMEOUT_MS = 60_000;
+
+/** watches order.confirmed and order.rejected, noting when each order's outcome was published */
+class Outcomes {
+  readonly settled = new Map<string, number>();
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async watch(): Promise<Outcomes> {
+    const cfg = loadConfig([kafkaConfig('bench')], readEnv()).kafka;
+    const names = new TopicNames(cfg.topicPrefix);
+    const kafka = new Kafka({ clientId: 'bench-observer', brokers: cfg.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `bench-observer-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    const outcomes = new Outcomes(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [names.physical(Topics.OrderConfirmed), names.physical(Topics.OrderRejected)], fromBeginning: false });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const at = performance.now();
+        const key = message.key?.toString();
+        if (key && !outcomes.settled.has(key)) outcomes.settled.set(key, at);
+      },
+    });
+    await joined;
+    return outcomes;
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+/** one step: `rate` orders a second for `seconds`, then waits for every outcome */
+async function step(
+  bench: Bench,
+  catalog: { name: string; productIds: string[] },
+  rate: number,
+  tokens: string[],
+  outcomes: Outcomes,
+): Promise<SagaStep> {
+  const url = `${bench.platform.url}/api/orders`;
+  const agent = new Agent({ connections: 256 });
+  const placement = new Latencies();
+  const placed = new Map<string, number>();
+  let errors = 0;
+  const t0 = performance.now();
+  await openLoop(rate, bench.seconds, async (i) => {
+    const productId = catalog.productIds[i % catalog.productIds.length];
+    const t = performance.now();
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', authorization: tokens[i % tokens.length], 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
+      });
+      const body = (await res.body.json()) as { id?: string };
+      const now = performance.now();
+      placement.recordMs(now - t);
+      if (res.statusCode !== 202 || !body.id) errors++;
+      else placed.set(body.id, now);
+    } catch {
+      errors++;
+    }
+  });
+  const sent = performance.now() - t0;
+  await agent.close();
+  // every placed order must settle: confirmed or rejected, published on its topic
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  while (performance.now() < deadline && [...placed.keys()].some((id) => !outcomes.settled.has(id))) await new Promise((r) => setTimeout(r, 50));
+  const confirmed = new Latencies();
+  let stuck = 0;
+  for (const [id, at] of placed) {
+    const settledAt = outcomes.settled.get(id);
+    if (settledAt === undefined) stuck++;
+    else confirmed.recordMs(settledAt - at);
+  }
+  const result = {
+    catalog: catalog.name,
+    offered: rate,
+    achieved: (placed.size + errors) / (sent / 1000),
+    orders: placed.size,
+    errors,
+    stuck,
+    placementP50: placement.at(50),
+    placementP99: placement.at(99),
+    confirmedP50: confirmed.at(50),
+    confirmedP99: confirmed.at(99),
+  };
+  const missed = [
+    errors > 0 ? `${errors} errors` : '',
+    stuck > 0 ? `${stuck} stuck` : '',
+    result.achieved < rate * 0.95 ? `only ${result.achieved.toFixed(0)}/s sent` : '',
+    !(result.placementP99 <= SAGA_TARGETS.placementP99) ? `placement p99 > ${SAGA_TARGETS.placementP99} ms` : '',
+    !(result.confirmedP50 <= SAGA_TARGETS.confirmedP50) ? `CONFIRMED p50 > ${SAGA_TARGETS.confirmedP50} ms` : '',
+    !(result.confirmedP99 <= SAGA_TARGETS.confirmedP99) ? `CONFIRMED p99 > ${SAGA_TARGETS.confirmedP99} ms` : '',
+  ].filter(Boolean);
+  return { ...result, sustainable: missed.length === 0, missed };
+}
+
+/**
+ * the whole platform, every consumer running: orders arrive through the gateway at fixed rates,
+ * stepped up until a step misses a target. each order is timed from its placement's answer (the
+ * commit) to the saga's outcome event. one hot SKU: every order takes stock from the same product.
+ */
+export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep[] }> {
+  const { platform } = bench;
+  await platform.start(SERVICES);
+  const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => bearerFor('customer', `bench-shopper-${i}`)));
+  const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
+  const catalogs = [{ name: 'hot SKU', productIds: [hot.id] }];
+  const outcomes = await Outcomes.watch();
+  const steps: SagaStep[] = [];
+  try {
+    for (const catalog of catalogs) {
+      bench.step(`saga, ${catalog.name}: warming up at ${bench.rates[0]} orders/s for 3 s`);
+      await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], tokens, outcomes);
+      for (const rate of bench.rates) {
+        bench.step(`saga, ${catalog.name}: ${rate} orders/s for ${bench.seconds} s`);
+        const s = await step(bench, catalog, rate, tokens, outcomes);
+        steps.push(s);
+        bench.step(
+          `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
+        );
+        if (!s.sustainable) break;
+      }
+    }
+  } finally {
+    await outcomes.stop();
+  }
+  const rows = catalogs.map((c): Row => {
+    const best = Math.max(0, ...steps.filter((s) => s.catalog === c.name && s.sustainable).map((s) => s.offered));
+    return {
+      workload: 'saga, end to end',
+      subject: `highest sustainable rate, ${c.name}`,
+      value: best,
+      unit: 'orders/s',
+      target: `≥ ${SAGA_TARGETS.minOrdersPerSecond} orders/s`,
+      pass: best >= SAGA_TARGETS.minOrdersPerSecond,
+      details: { steps: steps.filter((s) => s.catalog === c.name).length },
+    };
+  });
+  return { rows, steps };
+}
