@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@ecom/auth';
 import { Topics } from '@ecom/events';
 import { PgOutbox } from '@ecom/store-postgres';
-import { OrderEntity, OrderLineEntity } from '../orders/order.entity';
+import type { OrderEntity } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';
 import { fingerprint, mergeItems } from './order-request';
 import type { OrderItemRequest } from './place-order.request.dto';
@@ -14,7 +14,7 @@ export interface Placed {
   readonly replayed: boolean;
 }
 
-/** a new PENDING order and its order.placed event, in one transaction */
+/** a new PENDING order and its order.placed event, atomically (one statement) */
 @Injectable()
 export class PlaceOrderService {
   constructor(
@@ -25,24 +25,13 @@ export class PlaceOrderService {
   async place(caller: AuthUser, items: OrderItemRequest[], idempotencyKey?: string): Promise<Placed> {
     const lines = mergeItems(items);
     const hash = idempotencyKey === undefined ? null : fingerprint(items);
-    return this.outbox.transaction(async (em, publish) => {
-      const id = randomUUID();
-      // a racing request with the same key waits here for the first one's commit, then finds its order
-      const inserted: unknown[] = await em.query(
-        `insert into orders (id, user_id, status, idempotency_key, request_hash) values ($1, $2, 'PENDING', $3, $4)
-         on conflict do nothing returning id`,
-        [id, caller.id, idempotencyKey ?? null, hash],
-      );
-      if (inserted.length === 0) return { order: await this.replay(caller, idempotencyKey ?? '', hash), replayed: true };
-      await em.insert(
-        OrderLineEntity,
-        lines.map((l, i) => ({ orderId: id, lineNo: i + 1, productId: l.productId, quantity: l.quantity })),
-      );
-      await publish(Topics.OrderPlaced, { orderId: id, userId: caller.id, lines }, { key: id });
-      const order = await this.orders.find(id, em);
-      if (!order) throw new Error(`order ${id} vanished inside its own transaction`);
-      return { order, replayed: false };
-    });
+    const id = randomUUID();
+    const event = this.outbox.staged(Topics.OrderPlaced, { orderId: id, userId: caller.id, lines }, { key: id });
+    // a racing request with the same key waits for the first one's commit, inserts nothing, then finds its order
+    const order = await this.orders.place({ id, userId: caller.id, idempotencyKey: idempotencyKey ?? null, requestHash: hash, lines }, event);
+    if (!order) return { order: await this.replay(caller, idempotencyKey ?? '', hash), replayed: true };
+    this.outbox.flush();
+    return { order, replayed: false };
   }
 
   private async replay(caller: AuthUser, key: string, hash: string | null): Promise<OrderEntity> {

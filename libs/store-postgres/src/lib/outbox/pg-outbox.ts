@@ -4,6 +4,15 @@ import { createEnvelope, type EventEnvelope, type EventMeta, type EventsMap, typ
 import { currentCorrelationId } from '@ecom/observability';
 import { PgOutboxRelay } from './pg-outbox.relay';
 
+/** an event for the caller's own insert into the outbox: its values in OUTBOX_COLUMNS order */
+export interface StagedEvent<T> {
+  readonly envelope: EventEnvelope<T>;
+  readonly values: readonly [id: string, topic: string, key: string, envelope: EventEnvelope<T>];
+}
+
+/** the outbox columns a staged event fills, for a statement that inserts it itself */
+export const OUTBOX_COLUMNS = 'id, topic, key, envelope';
+
 export type Publish = <T extends TopicName>(topic: T, payload: EventsMap[T], meta: EventMeta) => Promise<EventEnvelope<EventsMap[T]>>;
 
 /**
@@ -24,9 +33,23 @@ export class PgOutbox {
     payload: EventsMap[T],
     meta: EventMeta,
   ): Promise<EventEnvelope<EventsMap[T]>> {
-    const envelope = createEnvelope(topic, payload, { correlationId: currentCorrelationId(), ...meta });
-    await em.query('insert into outbox (id, topic, key, envelope) values ($1, $2, $3, $4)', [envelope.id, topic, envelope.key, envelope]);
+    const { envelope, values } = this.staged(topic, payload, meta);
+    await em.query(`insert into outbox (${OUTBOX_COLUMNS}) values ($1, $2, $3, $4)`, [...values]);
     return envelope;
+  }
+
+  /**
+   * an event for a write that inserts it into the outbox in its own statement (a hot path doing its
+   * whole change in one round trip); validated here, as add() does. call flush() after the commit
+   */
+  staged<T extends TopicName>(topic: T, payload: EventsMap[T], meta: EventMeta): StagedEvent<EventsMap[T]> {
+    const envelope = createEnvelope(topic, payload, { correlationId: currentCorrelationId(), ...meta });
+    return { envelope, values: [envelope.id, topic, envelope.key, envelope] };
+  }
+
+  /** after a commit that staged events itself: they go out without waiting for the relay's next poll */
+  flush(): void {
+    this.relay.nudge();
   }
 
   /** runs work in one transaction; the events it publishes go out after the commit */
