@@ -31,10 +31,12 @@ async function main(): Promise<number> {
   if (unknown.length) throw new Error(`unknown workload ${unknown.join(', ')}; there are ${WORKLOADS.join(', ')}`);
   const seconds = numbers(env['BENCH_SECONDS'], [10])[0];
   const report = newReport(seconds);
+  // --profile: each service writes a cpu profile when it stops (open it in chrome's devtools)
+  const profiles = env['BENCH_PROFILE'] ? join(ROOT, 'bench/results/profiles', report.startedAt.replace(/[:.]/g, '-')) : undefined;
   const platform = new Platform(BASE_PORT, {
     logDir: join(ROOT, '.stack/logs/bench'),
     // as users run them: the default log level, not the tests' warn
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', ...(profiles ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}` } : {}) },
     // the gateway's per-address limits would turn the load, all from 127.0.0.1, into 429s
     gatewayLimits: { GATEWAY_WRITE_RATE: '100000r/s', GATEWAY_WRITE_BURST: '100000', GATEWAY_SEARCH_RATE: '100000r/s', GATEWAY_SEARCH_BURST: '100000' },
   });
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
   console.log(`\n${tableText(report)}\n`);
   const files = writeReport(report, join(ROOT, 'bench/results'));
   console.log(`[bench] written: ${files.map((f) => f.slice(ROOT.length + 1)).join(', ')}`);
+  if (profiles) console.log(`[bench] cpu profiles of the services: ${profiles.slice(ROOT.length + 1)}/`);
   const missed = report.rows.filter((r) => !r.pass);
   console.log(missed.length ? `[bench] ${missed.length} of ${report.rows.length} targets missed` : `[bench] every target met`);
   return missed.length ? 1 : 0;

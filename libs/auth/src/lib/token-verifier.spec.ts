@@ -64,6 +64,30 @@ describe('TokenSigner and TokenVerifier', () => {
     expect(await reasonOf(() => verifier({ now: () => T0 + 640_000 }).verify(customer.accessToken))).toBe('expired');
   });
 
+  it('checks a token it verified before for expiry and revocation on every use', async () => {
+    let now = T0;
+    const revoked = new RevokedUsers(() => now);
+    const v = verifier({ now: () => now, revoked });
+    const other = await signer().sign({ sub: 'user-2', role: 'customer' });
+    await expect(v.verify(customer.accessToken)).resolves.toMatchObject({ id: 'user-1' });
+    await expect(v.verify(other.accessToken)).resolves.toMatchObject({ id: 'user-2' });
+    revoked.revoke('user-2', now);
+    expect(await reasonOf(() => v.verify(other.accessToken))).toBe('revoked');
+    now = T0 + 620_000;
+    await expect(v.verify(customer.accessToken)).resolves.toMatchObject({ id: 'user-1' });
+    now = T0 + 640_000;
+    expect(await reasonOf(() => v.verify(customer.accessToken))).toBe('expired');
+  });
+
+  it('finds only the very string it verified: a token changed after that is checked afresh', async () => {
+    const v = verifier();
+    await v.verify(customer.accessToken);
+    const [header, payload, signature] = customer.accessToken.split('.');
+    const promoted = b64({ ...payloadOf(customer.accessToken), role: 'admin' });
+    expect(await reasonOf(() => v.verify(`${header}.${promoted}.${signature}`))).toBe('bad signature');
+    expect(payload).not.toBe(promoted);
+  });
+
   it('refuses a token for another issuer or audience', async () => {
     expect(await reasonOf(() => verifier({ issuer: 'someone-else' }).verify(customer.accessToken))).toBe('wrong issuer');
     expect(await reasonOf(() => verifier({ audience: 'another-app' }).verify(customer.accessToken))).toBe('wrong audience');

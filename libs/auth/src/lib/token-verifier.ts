@@ -22,9 +22,23 @@ const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
 
 class UnknownKey extends Error {}
 
+/** tokens whose signature and claims were checked already, newest last */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+interface Verified {
+  readonly user: AuthUser;
+  readonly exp: number;
+  readonly nbf: number;
+}
+
 /** checks an access token with the public keys alone: no call to user-service */
 export class TokenVerifier {
   private readonly keys: ReadonlyMap<string, KeyObject>;
+  // a client sends the same token with every request until it expires, and an Ed25519 check
+  // costs more than the rest of a cached read. keyed by the whole token, signature included:
+  // only the very string that passed is found here. its time claims and the revocation list are
+  // still checked on every use
+  private readonly verified = new Map<string, Verified>();
 
   constructor(private readonly options: TokenVerifierOptions) {
     // the algorithm is pinned to ed25519, so any other key is a wiring mistake
@@ -36,6 +50,20 @@ export class TokenVerifier {
 
   /** the user the token names; throws InvalidTokenError saying why it is refused */
   async verify(token: string): Promise<AuthUser> {
+    const { now = Date.now } = this.options;
+    const hit = this.verified.get(token);
+    if (hit) {
+      const t = now() / 1000;
+      // as jose judges them: expired once exp is past by the tolerance, not valid before nbf minus it
+      if (t - CLOCK_TOLERANCE_SECONDS >= hit.exp) throw new InvalidTokenError('expired');
+      if (t + CLOCK_TOLERANCE_SECONDS < hit.nbf) throw new InvalidTokenError('not valid yet');
+      if (this.options.revoked?.isRevoked(hit.user.id)) throw new InvalidTokenError('revoked');
+      return hit.user;
+    }
+    return this.verifySignature(token);
+  }
+
+  private async verifySignature(token: string): Promise<AuthUser> {
     const { issuer, audience, now = Date.now } = this.options;
     let payload: Record<string, unknown>;
     try {
@@ -69,7 +97,10 @@ export class TokenVerifier {
       throw new InvalidTokenError('unexpected claims');
     }
     if (this.options.revoked?.isRevoked(sub)) throw new InvalidTokenError('revoked');
-    return { id: sub, role, ...(email !== undefined && { email }) };
+    const user: AuthUser = { id: sub, role, ...(email !== undefined && { email }) };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { user, exp: Number(payload['exp']), nbf: Number(payload['nbf'] ?? -Infinity) });
+    return user;
   }
 }
 
