@@ -10,6 +10,8 @@ export abstract class RelayLoop {
   private running?: Promise<void>;
   private stopped = false;
   private wake?: () => void;
+  // a nudge while a round runs: the events it announces may have committed after the round's read
+  private nudged = false;
 
   /** sends one batch; returns how many events went out */
   protected abstract relayOnce(): Promise<number>;
@@ -20,12 +22,13 @@ export abstract class RelayLoop {
   }
 
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.nudge();
+    this.wake?.();
     await this.running;
     this.running = undefined;
   }
@@ -34,6 +37,7 @@ export abstract class RelayLoop {
     let failures = 0;
     while (!this.stopped) {
       let sent = 0;
+      this.nudged = false;
       try {
         sent = await this.relayOnce();
         if (failures > 0) this.log.log({ afterFailures: failures }, 'outbox relay recovered');
@@ -45,7 +49,8 @@ export abstract class RelayLoop {
         await this.sleep(wait);
         continue;
       }
-      if (sent < OUTBOX_BATCH_SIZE) await this.sleep(OUTBOX_IDLE_POLL_MS);
+      // a nudge that came during the round goes round again at once, not after the idle poll
+      if (sent < OUTBOX_BATCH_SIZE && !this.nudged) await this.sleep(OUTBOX_IDLE_POLL_MS);
     }
   }
 
