@@ -36,7 +36,9 @@ export class ProductsRepository implements OnModuleInit {
   async create(product: NewProduct, events: (p: ProductDocument) => OutboxEntry[]): Promise<ProductDocument> {
     const doc = { ...product, version: 1, createdAt: new Date(), updatedAt: new Date() } as ProductDocument;
     try {
-      return (await this.products.create({ ...doc, ...newDocumentOutbox(events(doc)) })).toObject();
+      const created = (await this.products.create({ ...doc, ...newDocumentOutbox(events(doc)) })).toObject();
+      this.relay.written(this.products as never, created._id);
+      return created;
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw new DuplicateSkuError(product.sku);
       throw e;
@@ -123,7 +125,9 @@ export class ProductsRepository implements OnModuleInit {
       { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $ne: marker } },
       withEvents({ $inc: { stock: delta, version: 1 }, $push: { stockOps: marker }, $set: { updatedAt: next.updatedAt } }, events(next)),
     );
-    return res.modifiedCount === 1 ? { ...next, stockOps: [...current.stockOps, marker] } : null;
+    if (res.modifiedCount !== 1) return null;
+    this.relay.written(this.products as never, current._id);
+    return { ...next, stockOps: [...current.stockOps, marker] };
   }
 
   async list(q: PageQuery & { category?: string }): Promise<{ items: ProductDocument[]; total: number }> {
@@ -155,6 +159,8 @@ export class ProductsRepository implements OnModuleInit {
       { _id: current._id, version: current.version, ...LIVE },
       withEvents({ $set: { ...changes, version: next.version, updatedAt: next.updatedAt } }, events(next)),
     );
-    return res.modifiedCount === 1 ? next : 'conflict';
+    if (res.modifiedCount !== 1) return 'conflict';
+    this.relay.written(this.products as never, current._id);
+    return next;
   }
 }

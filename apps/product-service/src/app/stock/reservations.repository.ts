@@ -31,6 +31,7 @@ export class ReservationsRepository implements OnModuleInit {
     const doc = { _id: orderId, userId, state, lines, createdAt: new Date(), updatedAt: new Date() };
     try {
       await this.reservations.create({ ...doc, ...newDocumentOutbox(events) });
+      if (events.length) this.relay.written(this.reservations as never, orderId);
       return doc as ReservationDocument;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;
@@ -52,6 +53,8 @@ export class ReservationsRepository implements OnModuleInit {
       { _id: r._id, state: r.state },
       withEvents({ $set: { state: to, ...changes, updatedAt } }, events),
     );
-    return res.modifiedCount === 1 ? { ...r, ...changes, state: to, updatedAt } : null;
+    if (res.modifiedCount !== 1) return null;
+    if (events.length) this.relay.written(this.reservations as never, r._id);
+    return { ...r, ...changes, state: to, updatedAt };
   }
 }

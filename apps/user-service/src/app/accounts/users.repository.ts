@@ -29,6 +29,7 @@ export class UsersRepository implements OnModuleInit {
         emailKey: emailKeyOf(user.email),
         ...newDocumentOutbox(events),
       });
+      this.relay.written(this.users as never, doc._id);
       return doc.toObject();
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw new DuplicateEmailError(user.email);
@@ -84,6 +85,7 @@ export class UsersRepository implements OnModuleInit {
         events,
       ),
     );
+    if (res.modifiedCount === 1) this.relay.written(this.users as never, id);
     return res.modifiedCount === 1;
   }
 }

@@ -8,17 +8,28 @@ type OutboxDoc = Pick<OutboxFields, 'outbox' | 'rev'> & { _id: unknown };
 const MAX_CLEAR_ATTEMPTS = 5;
 // long enough for one batch to reach kafka; a relay that dies holding a lease delays its events this long
 const LEASE_MS = 30_000;
+// how often the relay looks through whole collections for pending events nobody told it about:
+// written by a replica that died before relaying them, or whose lease ran out
+const SCAN_EVERY_MS = 2_000;
 
 /**
  * sends pending events of the registered models, then removes exactly the sent entries. the
  * removal is guarded by rev, so events staged meanwhile are kept for the next round. with several
  * replicas, a relay first leases the documents it will send, so two relays do not send the same
  * events (a lease that expires, after a crash, lets another relay send them: at least once).
+ *
+ * a repository tells the relay which document it wrote events into (written()), and those are
+ * relayed by _id, without a query on the pending flag: on the local MongoDB-wire server that flag's
+ * index is not built, so the query reads the whole collection. such a scan still runs every
+ * SCAN_EVERY_MS, for what no one announced.
  */
 @Injectable()
 export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly models: Model<OutboxFields>[] = [];
   private readonly id = randomUUID();
+  // per model, the _ids written with events since the last round
+  private readonly announced = new Map<Model<OutboxFields>, Set<unknown>>();
+  private lastScan = 0;
 
   constructor(
     private readonly producer: EventProducer,
@@ -32,6 +43,14 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     this.models.push(model as unknown as Model<OutboxFields>);
   }
 
+  /** a document of a watched model was written with events; call flush() on MongoOutbox after the write */
+  written(model: Model<never>, id: unknown): void {
+    const m = model as unknown as Model<OutboxFields>;
+    const ids = this.announced.get(m) ?? new Set();
+    ids.add(id);
+    this.announced.set(m, ids);
+  }
+
   onApplicationBootstrap(): void {
     if (this.models.length > 0) this.start();
   }
@@ -42,33 +61,47 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
+    const scan = Date.now() - this.lastScan >= SCAN_EVERY_MS;
+    if (scan) this.lastScan = Date.now();
     let sent = 0;
+    let more = false;
     for (const model of this.models) {
-      const docs = await this.lease(model);
+      const announced = [...(this.announced.get(model) ?? [])].slice(0, OUTBOX_BATCH_SIZE);
+      const left = this.announced.get(model);
+      for (const id of announced) left?.delete(id);
+      if (left?.size) more = true;
+      const docs = await this.lease(model, announced, scan);
       const entries = docs.flatMap((d) => d.outbox);
       if (entries.length === 0) continue;
       await this.producer.sendBatch(entries);
       for (const doc of docs) await this.clearSent(model, doc, new Set(doc.outbox.map((e) => e.id)));
       sent += entries.length;
     }
-    return sent;
+    // announced documents beyond one batch: go round again at once
+    return more ? Math.max(sent, OUTBOX_BATCH_SIZE) : sent;
   }
 
-  // two round trips: claim a batch of free pending documents under this relay's id, then read what was claimed
-  private async lease(model: Model<OutboxFields>): Promise<OutboxDoc[]> {
+  // claims free pending documents under this relay's id (the announced ones, and on a scan round any
+  // others), then reads what was claimed. both by _id, which every MongoDB-wire server indexes
+  private async lease(model: Model<OutboxFields>, announced: unknown[], scan: boolean): Promise<OutboxDoc[]> {
     const now = new Date();
     const free = {
       outboxPending: true,
       $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
     };
-    const candidates = await model.find(free, { _id: 1 }).limit(OUTBOX_BATCH_SIZE).lean<{ _id: unknown }[]>();
-    if (candidates.length === 0) return [];
+    const ids = new Set(announced);
+    if (scan && ids.size < OUTBOX_BATCH_SIZE) {
+      const found = await model
+        .find(free, { _id: 1 })
+        .limit(OUTBOX_BATCH_SIZE - ids.size)
+        .lean<{ _id: unknown }[]>();
+      for (const d of found) ids.add(d._id);
+    }
+    if (ids.size === 0) return [];
     const until = new Date(now.getTime() + LEASE_MS);
-    await model.updateMany(
-      { _id: { $in: candidates.map((c) => c._id) }, ...free },
-      { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } },
-    );
-    return model.find({ outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1, rev: 1 }).lean<OutboxDoc[]>();
+    const candidates = { _id: { $in: [...ids] } };
+    await model.updateMany({ ...candidates, ...free }, { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } });
+    return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1, rev: 1 }).lean<OutboxDoc[]>();
   }
 
   private async clearSent(model: Model<OutboxFields>, doc: OutboxDoc, sent: Set<string>): Promise<void> {
