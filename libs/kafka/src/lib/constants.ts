@@ -2,6 +2,11 @@
 
 /** rows or documents the outbox relays claim per round */
 export const OUTBOX_BATCH_SIZE = 200;
+/**
+ * how long a relay nudged during a round gathers more commits before the next round: events then go
+ * out in batches under load (one produce, one delete), at the price of this much latency
+ */
+export const OUTBOX_NUDGE_LINGER_MS = 10;
 /** how often an idle relay looks for work it was not told about (other replicas, restarts) */
 export const OUTBOX_IDLE_POLL_MS = 500;
 /** ceiling of the relay's backoff while kafka is unreachable */

@@ -1,3 +1,4 @@
+import { OUTBOX_NUDGE_LINGER_MS } from './constants';
 import { RelayLoop } from './relay-loop';
 
 /** a relay whose rounds the test drives: each round waits until the test lets it finish */
@@ -24,7 +25,7 @@ describe('RelayLoop', () => {
   beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
   afterEach(() => jest.useRealTimers());
 
-  it('goes round again at once when nudged during a round, instead of waiting for the idle poll', async () => {
+  it('goes round again after a short linger when nudged during a round, instead of waiting for the idle poll', async () => {
     const relay = new ScriptedRelay();
     const started = new Promise<void>((r) => (relay.roundStarted = r));
     relay.start();
@@ -33,7 +34,13 @@ describe('RelayLoop', () => {
     relay.nudge();
     const second = new Promise<void>((r) => (relay.roundStarted = r));
     relay.finishRound();
-    // with the clock stopped: the second round does not wait for the idle poll
+    for (let i = 0; i < 5; i++) await tick();
+    // it lingers, and more commits' nudges do not cut that short: they go out in the same round
+    relay.nudge();
+    for (let i = 0; i < 5; i++) await tick();
+    expect(relay.rounds).toBe(1);
+    // the linger is OUTBOX_NUDGE_LINGER_MS, far below the idle poll's 500 ms
+    jest.advanceTimersByTime(OUTBOX_NUDGE_LINGER_MS);
     await second;
     expect(relay.rounds).toBe(2);
     relay.finishRound();

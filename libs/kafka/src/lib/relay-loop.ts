@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { OUTBOX_BATCH_SIZE, OUTBOX_IDLE_POLL_MS, OUTBOX_MAX_BACKOFF_MS } from './constants';
+import { OUTBOX_BATCH_SIZE, OUTBOX_IDLE_POLL_MS, OUTBOX_MAX_BACKOFF_MS, OUTBOX_NUDGE_LINGER_MS } from './constants';
 
 /**
  * the shared shape of both outbox relays: drain in batches, sleep when idle (woken early by
@@ -12,6 +12,8 @@ export abstract class RelayLoop {
   private wake?: () => void;
   // a nudge while a round runs: the events it announces may have committed after the round's read
   private nudged = false;
+  // the short wait after a nudged round: more nudges do not end it, so commits gather into one batch
+  private lingering = false;
 
   /** sends one batch; returns how many events went out */
   protected abstract relayOnce(): Promise<number>;
@@ -23,7 +25,7 @@ export abstract class RelayLoop {
 
   nudge(): void {
     this.nudged = true;
-    this.wake?.();
+    if (!this.lingering) this.wake?.();
   }
 
   async stop(): Promise<void> {
@@ -49,8 +51,11 @@ export abstract class RelayLoop {
         await this.sleep(wait);
         continue;
       }
-      // a nudge that came during the round goes round again at once, not after the idle poll
-      if (sent < OUTBOX_BATCH_SIZE && !this.nudged) await this.sleep(OUTBOX_IDLE_POLL_MS);
+      if (sent >= OUTBOX_BATCH_SIZE) continue;
+      // a nudge that came during the round goes round again after a short linger, not the idle poll
+      this.lingering = this.nudged;
+      await this.sleep(this.nudged ? OUTBOX_NUDGE_LINGER_MS : OUTBOX_IDLE_POLL_MS);
+      this.lingering = false;
     }
   }
 
