@@ -7,3 +7,4 @@ export * from './lib/metrics/metrics';
 export * from './lib/metrics/http-metrics.hook';
 export * from './lib/metrics/metrics.route';
 export * from './lib/redact-url';
+export * from './lib/request-log.hook';

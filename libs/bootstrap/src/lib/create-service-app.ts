@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { fastifyTrustProxy, readEnv, type ConfigPiece, type Env } from '@ecom/config';
-import { correlationIdOf, instrumentHttp, type ObservabilityOptions } from '@ecom/observability';
+import { correlationIdOf, instrumentHttp, logRequests, type ObservabilityOptions } from '@ecom/observability';
 import { createManagementServer } from './management';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
@@ -79,6 +79,7 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
   instrumentHttp(app);
+  await logRequests(app);
   await app.init();
   // the message handlers, served through nest's pipeline by the service's transport (kafka's startEventConsumers)
   await opts.messages?.(app);

@@ -8,7 +8,7 @@ import { currentCorrelationId } from './correlation';
 export function correlationMixin(_merge: object, _level: number, logger: Logger): object {
   const correlationId = currentCorrelationId();
   if (correlationId === undefined) return {};
-  // pino-http already binds it on request loggers; a second copy would repeat the key.
+  // a child logger that binds it already must not get a second copy of the key.
   // bindings() rather than pino's chindings symbol: pino-http ships its own pino copy.
   return 'correlationId' in logger.bindings() ? {} : { correlationId };
 }

@@ -6,7 +6,6 @@ import { stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { ServiceConfig } from '@ecom/config';
 import { QUIET_PATH_PREFIXES, REDACTED_PATHS } from './constants';
-import { correlationIdOf } from './correlation-id';
 import { correlationMixin } from './log-mixin';
 import { redactUrl } from './redact-url';
 
@@ -22,12 +21,18 @@ export function requestLogLevel(req: IncomingMessage, res: { statusCode: number 
   return 'info';
 }
 
-function isQuiet(req: IncomingMessage & { originalUrl?: string }): boolean {
-  const url = req.originalUrl ?? req.url ?? '';
+/** health probes and metrics scrapes: kubelet and prometheus poll them, and a line per poll drowns the rest */
+export function isQuietPath(url: string): boolean {
   return QUIET_PATH_PREFIXES.some((prefix) => url.startsWith(prefix));
 }
 
-/** nestjs-pino settings for one service: json lines, one correlation id per request */
+const EVERY_ROUTE = { path: '{*path}', method: RequestMethod.ALL };
+
+/**
+ * nestjs-pino settings for one service: json lines, the correlation id on each (correlationMixin).
+ * its request middleware (pino-http) is left out on every route: the completion lines come from
+ * logRequests(), which makes no logger per request
+ */
 export function loggerParams(service: ServiceConfig, destination?: DestinationStream): Params {
   const options: Options = {
     level: service.logLevel,
@@ -38,17 +43,13 @@ export function loggerParams(service: ServiceConfig, destination?: DestinationSt
         req.url = redactUrl(req.url);
         return req;
       }),
+      res: stdSerializers.res,
     },
     mixin: correlationMixin,
-    genReqId: (req) => correlationIdOf(req),
-    // request loggers carry only the id; the full req/res goes on the completion line
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'correlationId' },
-    autoLogging: { ignore: isQuiet },
-    customLogLevel: requestLogLevel,
   };
   return {
     pinoHttp: destination === undefined ? options : [options, destination],
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    forRoutes: [EVERY_ROUTE],
+    exclude: [EVERY_ROUTE],
   };
 }

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { currentCorrelationId, runWithCorrelation } from './correlation';
 import { instrumentHttp } from './metrics/http-metrics.hook';
+import { logRequests } from './request-log.hook';
 import { Metrics } from './metrics/metrics';
 import { serveMetrics } from './metrics/metrics.route';
 import { requestLogLevel } from './logger.params';
@@ -59,6 +60,7 @@ describe('ObservabilityModule', () => {
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true });
     app.useLogger(app.get(Logger));
     instrumentHttp(app);
+    await logRequests(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
