@@ -4,7 +4,7 @@
  */
 export function nginxMainConfig(dir: string, http: string): string {
   return `daemon off;
-worker_processes 1;
+worker_processes auto;
 pid ${dir}/nginx.pid;
 error_log stderr error;
 events { worker_connections 4096; }

@@ -66,8 +66,8 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
     const baseline = await run(baselineUrl);
     const service = await run(direct);
     const gateway = await run(`${platform.url}${path}`);
-    // the gateway's cost at the same load: half what the service sustains, so neither queues
-    const rate = Math.max(50, Math.round(service.perSecond / 2));
+    // the gateway's cost at the same load: half what the slower of the two sustains, so neither queues
+    const rate = Math.max(50, Math.round(Math.min(service.perSecond, gateway.perSecond) / 2));
     bench.step(`hot read: direct and through the gateway at ${rate} requests/s each`);
     const directAtRate = await atRate(direct, rate, seconds);
     const gatewayAtRate = await atRate(`${platform.url}${path}`, rate, seconds);
