@@ -33,6 +33,10 @@ export interface SagaStep {
   readonly placementP99: number;
   readonly confirmedP50: number;
   readonly confirmedP99: number;
+  /** commit → the shopper's live notification (SSE through the gateway) */
+  readonly notifiedP99: number;
+  /** commit → analytics' row for the confirmation written (cassandra's write time) */
+  readonly analyticsP99: number;
   readonly sustainable: boolean;
   /** why a step is not sustainable */
   readonly missed: string[];
@@ -81,6 +85,7 @@ export function tableText(report: BenchReport): string {
     `${fixed(s.achieved)}/s`,
     `${fixed(s.placementP50)} / ${fixed(s.placementP99)}`,
     `${fixed(s.confirmedP50)} / ${fixed(s.confirmedP99)}`,
+    `${fixed(s.notifiedP99)} / ${fixed(s.analyticsP99)}`,
     String(s.errors),
     String(s.stuck),
     s.missed.join('; '),
@@ -89,7 +94,18 @@ export function tableText(report: BenchReport): string {
   if (steps.length)
     parts.push(
       pad([
-        ['', 'saga catalog', 'offered', 'achieved', 'placement p50/p99 ms', 'commit→CONFIRMED p50/p99 ms', 'errors', 'stuck', 'missed'],
+        [
+          '',
+          'saga catalog',
+          'offered',
+          'achieved',
+          'placement p50/p99 ms',
+          'commit→CONFIRMED p50/p99 ms',
+          'commit→notified/analytics p99 ms',
+          'errors',
+          'stuck',
+          'missed',
+        ],
         ...steps,
       ]),
     );

@@ -8,16 +8,18 @@ import { createProduct } from '../api';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
+import { AnalyticsRows, Inboxes } from './saga-observers';
 
 const CUSTOMERS = 50;
 // the users' figures (issue G): what a step must meet to count as sustainable
-export const SAGA_TARGETS = { placementP99: 50, confirmedP50: 50, confirmedP99: 500, minOrdersPerSecond: 100 } as const;
+export const SAGA_TARGETS = { placementP99: 50, confirmedP50: 50, confirmedP99: 500, downstreamP99: 1_000, minOrdersPerSecond: 100 } as const;
 // an order not settled this long after the last one was placed counts as stuck
 const SETTLE_TIMEOUT_MS = 60_000;
 
 /** watches order.confirmed and order.rejected, noting when each order's outcome was published */
 class Outcomes {
   readonly settled = new Map<string, number>();
+  readonly confirmed = new Set<string>();
   private constructor(private readonly consumer: Consumer) {}
 
   static async watch(): Promise<Outcomes> {
@@ -29,11 +31,14 @@ class Outcomes {
     await consumer.connect();
     await consumer.subscribe({ topics: [names.physical(Topics.OrderConfirmed), names.physical(Topics.OrderRejected)], fromBeginning: false });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    const confirmedTopic = names.physical(Topics.OrderConfirmed);
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic, message }) => {
         const at = performance.now();
         const key = message.key?.toString();
-        if (key && !outcomes.settled.has(key)) outcomes.settled.set(key, at);
+        if (!key || outcomes.settled.has(key)) return;
+        outcomes.settled.set(key, at);
+        if (topic === confirmedTopic) outcomes.confirmed.add(key);
       },
     });
     await joined;
@@ -46,17 +51,29 @@ class Outcomes {
 }
 
 /** one step: `rate` orders a second for `seconds`, then waits for every outcome */
+interface Observers {
+  readonly outcomes: Outcomes;
+  readonly inboxes: Inboxes;
+  readonly analytics: AnalyticsRows;
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && !done()) await new Promise((r) => setTimeout(r, 50));
+}
+
 async function step(
   bench: Bench,
   catalog: { name: string; productIds: string[] },
   rate: number,
   tokens: string[],
-  outcomes: Outcomes,
+  { outcomes, inboxes, analytics }: Observers,
 ): Promise<SagaStep> {
   const url = `${bench.platform.url}/api/orders`;
   const agent = new Agent({ connections: 256 });
   const placement = new Latencies();
   const placed = new Map<string, number>();
+  const placedWall = new Map<string, number>();
   let errors = 0;
   const t0 = performance.now();
   await openLoop(rate, bench.seconds, async (i) => {
@@ -73,22 +90,43 @@ async function step(
       const now = performance.now();
       placement.recordMs(now - t);
       if (res.statusCode !== 202 || !body.id) errors++;
-      else placed.set(body.id, now);
+      else {
+        placed.set(body.id, now);
+        placedWall.set(body.id, Date.now());
+      }
     } catch {
       errors++;
     }
   });
   const sent = performance.now() - t0;
   await agent.close();
-  // every placed order must settle: confirmed or rejected, published on its topic
-  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
-  while (performance.now() < deadline && [...placed.keys()].some((id) => !outcomes.settled.has(id))) await new Promise((r) => setTimeout(r, 50));
+  // every placed order must settle: confirmed or rejected, published on its topic, and notified
+  const ids = [...placed.keys()];
+  await waitUntil(() => ids.every((id) => outcomes.settled.has(id)), SETTLE_TIMEOUT_MS);
+  await waitUntil(() => ids.every((id) => inboxes.notified.has(id)), SETTLE_TIMEOUT_MS);
   const confirmed = new Latencies();
+  const notified = new Latencies();
   let stuck = 0;
   for (const [id, at] of placed) {
     const settledAt = outcomes.settled.get(id);
-    if (settledAt === undefined) stuck++;
-    else confirmed.recordMs(settledAt - at);
+    const notifiedAt = inboxes.notified.get(id);
+    if (settledAt === undefined || notifiedAt === undefined) stuck++;
+    if (settledAt !== undefined) confirmed.recordMs(settledAt - at);
+    if (notifiedAt !== undefined) notified.recordMs(notifiedAt - at);
+  }
+  // analytics: each confirmed order's row, by cassandra's write time
+  const confirmedIds = ids.filter((id) => outcomes.confirmed.has(id));
+  const days = [...new Set([...placedWall.values()].map((ms) => new Date(ms).toISOString().slice(0, 10)))];
+  let rows = new Map<string, number>();
+  for (let tries = 0; tries < 100 && !confirmedIds.every((id) => rows.has(id)); tries++) {
+    rows = await analytics.confirmedRows(days);
+    if (!confirmedIds.every((id) => rows.has(id))) await new Promise((r) => setTimeout(r, 200));
+  }
+  const recorded = new Latencies();
+  for (const id of confirmedIds) {
+    const written = rows.get(id);
+    if (written === undefined) stuck++;
+    else recorded.recordMs(written - (placedWall.get(id) ?? written));
   }
   const result = {
     catalog: catalog.name,
@@ -101,6 +139,8 @@ async function step(
     placementP99: placement.at(99),
     confirmedP50: confirmed.at(50),
     confirmedP99: confirmed.at(99),
+    notifiedP99: notified.at(99),
+    analyticsP99: recorded.at(99),
   };
   const missed = [
     errors > 0 ? `${errors} errors` : '',
@@ -109,6 +149,8 @@ async function step(
     !(result.placementP99 <= SAGA_TARGETS.placementP99) ? `placement p99 > ${SAGA_TARGETS.placementP99} ms` : '',
     !(result.confirmedP50 <= SAGA_TARGETS.confirmedP50) ? `CONFIRMED p50 > ${SAGA_TARGETS.confirmedP50} ms` : '',
     !(result.confirmedP99 <= SAGA_TARGETS.confirmedP99) ? `CONFIRMED p99 > ${SAGA_TARGETS.confirmedP99} ms` : '',
+    !(result.notifiedP99 <= SAGA_TARGETS.downstreamP99) ? `notified p99 > ${SAGA_TARGETS.downstreamP99} ms` : '',
+    !(result.analyticsP99 <= SAGA_TARGETS.downstreamP99) ? `analytics p99 > ${SAGA_TARGETS.downstreamP99} ms` : '',
   ].filter(Boolean);
   return { ...result, sustainable: missed.length === 0, missed };
 }
@@ -125,23 +167,27 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
   const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
   const catalogs = [{ name: 'hot SKU', productIds: [hot.id] }];
   const outcomes = await Outcomes.watch();
+  const inboxes = new Inboxes();
+  await inboxes.open(platform.url, tokens);
+  const analytics = new AnalyticsRows();
+  const observers = { outcomes, inboxes, analytics };
   const steps: SagaStep[] = [];
   try {
     for (const catalog of catalogs) {
       bench.step(`saga, ${catalog.name}: warming up at ${bench.rates[0]} orders/s for 3 s`);
-      await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], tokens, outcomes);
+      await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], tokens, observers);
       for (const rate of bench.rates) {
         bench.step(`saga, ${catalog.name}: ${rate} orders/s for ${bench.seconds} s`);
-        const s = await step(bench, catalog, rate, tokens, outcomes);
+        const s = await step(bench, catalog, rate, tokens, observers);
         steps.push(s);
         bench.step(
-          `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
+          `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, notified p99 ${s.notifiedP99.toFixed(0)} ms, analytics p99 ${s.analyticsP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
         );
         if (!s.sustainable) break;
       }
     }
   } finally {
-    await outcomes.stop();
+    await Promise.all([outcomes.stop(), inboxes.close(), analytics.close()]);
   }
   const rows = catalogs.map((c): Row => {
     const best = Math.max(0, ...steps.filter((s) => s.catalog === c.name && s.sustainable).map((s) => s.offered));
