@@ -329,6 +329,21 @@ describe('notification-service notifications (real kafka, redis)', () => {
     const connected = (s: OpenStream) => waitFor('the stream to say it is connected', () => s.text.includes(': connected\n\n'));
     const subscribers = async (user: string) => ((await redis.pubsub('NUMSUB', store.keys.channel(user))) as [string, number])[1];
 
+    // first in this block: nothing opened a stream before it, so its streams open the subscriber connection
+    it('subscribes every one of many streams opened at once, as the subscriber connection opens', async () => {
+      const users = Array.from({ length: 40 }, (_, i) => userId(`crowd-${i}`));
+      const streams = await Promise.all(
+        users.map(async (u) => openStream(base, '/api/notifications/stream', { authorization: await bearerFor('customer', u) })),
+      );
+      try {
+        expect(streams.map((s) => s.status)).toEqual(users.map(() => 200));
+        await Promise.all(streams.map(connected));
+        expect(await Promise.all(users.map(subscribers))).toEqual(users.map(() => 1));
+      } finally {
+        for (const s of streams) s.close();
+      }
+    });
+
     it('pushes a new notification to a stream opened with the bearer header, with heartbeats, and unsubscribes on disconnect', async () => {
       const sue = userId('sue');
       const stream = await openStream(base, '/api/notifications/stream', { authorization: await bearerFor('customer', sue) });

@@ -117,7 +117,10 @@ export class NotificationStreams implements OnModuleInit, BeforeApplicationShutd
 
   private connection(): Redis {
     if (!this.subscriber) {
-      const subscriber = this.redis.duplicate();
+      // no ready check: it sends INFO when the connection opens, and when the first streams' SUBSCRIBEs
+      // got there first (many streams opening at once), redis refuses it in subscriber mode and
+      // ioredis fails those subscriptions ("Can't execute 'info'")
+      const subscriber = this.redis.duplicate({ enableReadyCheck: false });
       subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
       // ioredis reconnects and subscribes again by itself; say so instead of an unhandled error event
       subscriber.on('error', (e: Error) => this.log.warn({ err: e.message }, 'redis subscriber connection error'));
