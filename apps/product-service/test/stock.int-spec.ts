@@ -5,6 +5,9 @@ import { createServiceApp } from '@ecom/bootstrap';
 import { createEnvelope, Topics, type EventsMap } from '@ecom/events';
 import { EventProducer, KAFKA } from '@ecom/kafka';
 import { bearerFor, TopicTap, waitFor } from '@ecom/testing';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { PRODUCT_MODEL, type ProductDocument } from '../src/app/catalog/product.schema';
 import { productService } from '../src/app/product.service';
 import { ReservationsRepository } from '../src/app/stock/reservations.repository';
 
@@ -75,7 +78,7 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
   beforeAll(async () => {
     app = await createServiceApp(productService);
     admin = await bearerFor('admin');
-    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [Topics.StockReserved, Topics.StockRejected, Topics.StockReleased]);
+    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [Topics.StockReserved, Topics.StockRejected, Topics.StockReleased, Topics.ProductUpserted]);
   });
 
   afterAll(async () => {
@@ -140,6 +143,14 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     await waitFor('an answer for every order', () =>
       orders.every((o) => tap.seen(Topics.StockReserved, o).length + tap.seen(Topics.StockRejected, o).length === 1),
     );
+    // the product's outbox drains, though the orders wrote to it while the relay cleared it: every
+    // version's product.upserted is on the wire (1 created, then one per unit taken), and nothing is left
+    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
+    await waitFor('the outbox to drain', async () => {
+      const doc = await products.findById(p).lean<ProductDocument>();
+      return doc?.outbox.length === 0 && doc.outboxPending === false;
+    });
+    await waitFor('every version on the wire', () => new Set(tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload.version)).size === 11);
   });
 
   it('puts the stock back once when the order is cancelled, however often the cancel arrives', async () => {

@@ -2,10 +2,9 @@ import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { EventProducer, OUTBOX_BATCH_SIZE, RelayLoop, TopicsReady } from '@ecom/kafka';
-import type { OutboxEntry, OutboxFields } from './outbox-fields';
+import type { OutboxFields } from './outbox-fields';
 
 type OutboxDoc = Pick<OutboxFields, 'outbox' | 'rev'> & { _id: unknown };
-const MAX_CLEAR_ATTEMPTS = 5;
 // long enough for one batch to reach kafka; a relay that dies holding a lease delays its events this long
 const LEASE_MS = 30_000;
 // how often the relay looks through whole collections for pending events nobody told it about:
@@ -13,8 +12,8 @@ const LEASE_MS = 30_000;
 const SCAN_EVERY_MS = 2_000;
 
 /**
- * sends pending events of the registered models, then removes exactly the sent entries. the
- * removal is guarded by rev, so events staged meanwhile are kept for the next round. with several
+ * sends pending events of the registered models, then removes exactly the sent entries ($pull by
+ * id), so events staged meanwhile are kept for the next round. with several
  * replicas, a relay first leases the documents it will send, so two relays do not send the same
  * events (a lease that expires, after a crash, lets another relay send them: at least once).
  *
@@ -104,18 +103,16 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1, rev: 1 }).lean<OutboxDoc[]>();
   }
 
+  // two single-document writes, neither of which can lose an event staged meanwhile: pull exactly the
+  // sent entries (a concurrent push is untouched), then lower the flag only if the outbox is empty by
+  // then. a write guarded by rev instead lost to every concurrent write of a busy document (a hot
+  // product takes one per order), gave up, and left its events to be sent again and again
   private async clearSent(model: Model<OutboxFields>, doc: OutboxDoc, sent: Set<string>): Promise<void> {
-    let current: OutboxDoc | null = doc;
-    for (let i = 0; current && i < MAX_CLEAR_ATTEMPTS; i++) {
-      const left: OutboxEntry[] = current.outbox.filter((e) => !sent.has(e.id));
-      const res = await model.updateOne(
-        { _id: current._id, rev: current.rev },
-        { $set: { outbox: left, outboxPending: left.length > 0 }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
-      );
-      if (res.matchedCount === 1) return;
-      current = await model.findById(current._id, { outbox: 1, rev: 1 }).lean<OutboxDoc>();
-    }
-    // sent entries that could not be cleared are sent again later; consumers drop duplicates
-    if (current) this.log.warn({ id: String(current._id) }, 'could not clear sent outbox entries, they will be re-sent');
+    await model.updateOne(
+      { _id: doc._id },
+      { $pull: { outbox: { id: { $in: [...sent] } } }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
+    );
+    await model.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
   }
+
 }

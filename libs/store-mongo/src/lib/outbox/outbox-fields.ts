@@ -15,7 +15,7 @@ export interface OutboxFields {
   outbox: OutboxEntry[];
   /** indexed flag the relay polls; cheaper to find than non-empty arrays */
   outboxPending: boolean;
-  /** bumped on every write, so the relay can clear what it sent without racing new events */
+  /** bumped on every write that stages or clears events: a version of the outbox, for whoever needs one */
   rev: number;
   /** a relay claimed the pending events until then: other replicas leave them alone meanwhile */
   outboxLeaseUntil?: Date;
