@@ -57,7 +57,9 @@ main(async () => {
       return code;
     } finally {
       if (process.env.BENCH_KEEP === '1') {
-        step(`BENCH_KEEP=1: the namespace stays on the servers (topics ${process.env.KAFKA_TOPIC_PREFIX}*, database ${process.env.POSTGRES_DB})`);
+        step(
+          `BENCH_KEEP=1: the namespace stays on the servers (topics ${process.env.KAFKA_TOPIC_PREFIX}*, database ${process.env.POSTGRES_DB})`,
+        );
       } else {
         step('removing the benchmark namespace from the servers');
         await stores.teardown();

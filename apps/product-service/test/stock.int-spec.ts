@@ -78,7 +78,12 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
   beforeAll(async () => {
     app = await createServiceApp(productService);
     admin = await bearerFor('admin');
-    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [Topics.StockReserved, Topics.StockRejected, Topics.StockReleased, Topics.ProductUpserted]);
+    tap = await TopicTap.start(app.get<Kafka>(KAFKA), [
+      Topics.StockReserved,
+      Topics.StockRejected,
+      Topics.StockReleased,
+      Topics.ProductUpserted,
+    ]);
   });
 
   afterAll(async () => {
@@ -150,7 +155,10 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
       const doc = await products.findById(p).lean<ProductDocument>();
       return doc?.outbox.length === 0 && doc.outboxPending === false;
     });
-    await waitFor('every version on the wire', () => new Set(tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload.version)).size === 11);
+    await waitFor(
+      'every version on the wire',
+      () => new Set(tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload.version)).size === 11,
+    );
   });
 
   it('puts the stock back once when the order is cancelled, however often the cancel arrives', async () => {

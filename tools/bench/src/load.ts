@@ -49,7 +49,11 @@ export async function closedLoop(load: ClosedLoop): Promise<LoadResult> {
 
 /** a latency histogram in microseconds, read in milliseconds */
 export class Latencies {
-  private readonly h: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  private readonly h: Histogram = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 
   recordMs(ms: number): void {
     this.h.recordValue(Math.max(1, Math.round(ms * 1000)));

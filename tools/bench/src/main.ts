@@ -38,7 +38,12 @@ async function main(): Promise<number> {
     // as users run them: the default log level, not the tests' warn
     env: { LOG_LEVEL: 'info', ...(profiles ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles}` } : {}) },
     // the gateway's per-address limits would turn the load, all from 127.0.0.1, into 429s
-    gatewayLimits: { GATEWAY_WRITE_RATE: '100000r/s', GATEWAY_WRITE_BURST: '100000', GATEWAY_SEARCH_RATE: '100000r/s', GATEWAY_SEARCH_BURST: '100000' },
+    gatewayLimits: {
+      GATEWAY_WRITE_RATE: '100000r/s',
+      GATEWAY_WRITE_BURST: '100000',
+      GATEWAY_SEARCH_RATE: '100000r/s',
+      GATEWAY_SEARCH_BURST: '100000',
+    },
   });
   const bench: Bench = {
     platform,

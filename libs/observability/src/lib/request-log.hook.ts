@@ -20,7 +20,10 @@ export async function logRequests(app: NestFastifyApplication): Promise<void> {
     .addHook('onResponse', (request, reply, done) => {
       const level = requestLogLevel(request.raw, reply);
       if (log.isLevelEnabled(level) && !isQuietPath(request.url)) {
-        log[level]({ correlationId: correlationIdOf(request.raw), req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+        log[level](
+          { correlationId: correlationIdOf(request.raw), req: request, res: reply.raw, responseTime: Math.round(reply.elapsedTime) },
+          'request completed',
+        );
       }
       done();
     });

@@ -45,7 +45,10 @@ async function rawPgLoop(seconds: number): Promise<{ perSecond: number; p50: num
           `insert into ${SCHEMA}.orders (id, user_id, status, idempotency_key, request_hash) values ($1, $2, 'PENDING', $3, $4)`,
           [id, `bench-${w}`, randomUUID(), 'x'],
         );
-        await client.query(`insert into ${SCHEMA}.order_lines (order_id, line_no, product_id, quantity) values ($1, 1, $2, 1)`, [id, productId]);
+        await client.query(`insert into ${SCHEMA}.order_lines (order_id, line_no, product_id, quantity) values ($1, 1, $2, 1)`, [
+          id,
+          productId,
+        ]);
         await client.query(`insert into ${SCHEMA}.outbox (id, topic, key, envelope) values ($1, 'order.placed', $2, $3)`, [
           randomUUID(),
           id,

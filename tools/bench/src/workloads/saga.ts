@@ -12,7 +12,13 @@ import { AnalyticsRows, Inboxes } from './saga-observers';
 
 const CUSTOMERS = 50;
 // the users' figures (issue G): what a step must meet to count as sustainable
-export const SAGA_TARGETS = { placementP99: 50, confirmedP50: 50, confirmedP99: 500, downstreamP99: 1_000, minOrdersPerSecond: 100 } as const;
+export const SAGA_TARGETS = {
+  placementP99: 50,
+  confirmedP50: 50,
+  confirmedP99: 500,
+  downstreamP99: 1_000,
+  minOrdersPerSecond: 100,
+} as const;
 // an order not settled this long after the last one was placed counts as stuck
 const SETTLE_TIMEOUT_MS = 60_000;
 
@@ -29,7 +35,10 @@ class Outcomes {
     const consumer = kafka.consumer({ groupId: `bench-observer-${randomUUID()}`, maxWaitTimeInMs: 50 });
     const outcomes = new Outcomes(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topics: [names.physical(Topics.OrderConfirmed), names.physical(Topics.OrderRejected)], fromBeginning: false });
+    await consumer.subscribe({
+      topics: [names.physical(Topics.OrderConfirmed), names.physical(Topics.OrderRejected)],
+      fromBeginning: false,
+    });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     const confirmedTopic = names.physical(Topics.OrderConfirmed);
     await consumer.run({

@@ -28,7 +28,10 @@ export class PlaceOrderService {
     const id = randomUUID();
     const event = this.outbox.staged(Topics.OrderPlaced, { orderId: id, userId: caller.id, lines }, { key: id });
     // a racing request with the same key waits for the first one's commit, inserts nothing, then finds its order
-    const order = await this.orders.place({ id, userId: caller.id, idempotencyKey: idempotencyKey ?? null, requestHash: hash, lines }, event);
+    const order = await this.orders.place(
+      { id, userId: caller.id, idempotencyKey: idempotencyKey ?? null, requestHash: hash, lines },
+      event,
+    );
     if (!order) return { order: await this.replay(caller, idempotencyKey ?? '', hash), replayed: true };
     this.outbox.flush();
     return { order, replayed: false };

@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { EventProducer, OUTBOX_BATCH_SIZE, RelayLoop, TopicsReady } from '@ecom/kafka';
 import type { OutboxFields } from './outbox-fields';
 
-type OutboxDoc = Pick<OutboxFields, 'outbox' | 'rev'> & { _id: unknown };
+type OutboxDoc = Pick<OutboxFields, 'outbox'> & { _id: unknown };
 // long enough for one batch to reach kafka; a relay that dies holding a lease delays its events this long
 const LEASE_MS = 30_000;
 // how often the relay looks through whole collections for pending events nobody told it about:
 // written by a replica that died before relaying them, or whose lease ran out
 const SCAN_EVERY_MS = 2_000;
+// announced documents remembered per model while kafka is away; beyond that the scan finds them
+const MAX_ANNOUNCED = 10_000;
 
 /**
  * sends pending events of the registered models, then removes exactly the sent entries ($pull by
@@ -46,7 +48,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   written(model: Model<never>, id: unknown): void {
     const m = model as unknown as Model<OutboxFields>;
     const ids = this.announced.get(m) ?? new Set();
-    ids.add(id);
+    if (ids.size < MAX_ANNOUNCED) ids.add(id);
     this.announced.set(m, ids);
   }
 
@@ -100,7 +102,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     const until = new Date(now.getTime() + LEASE_MS);
     const candidates = { _id: { $in: [...ids] } };
     await model.updateMany({ ...candidates, ...free }, { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } });
-    return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1, rev: 1 }).lean<OutboxDoc[]>();
+    return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1 }).lean<OutboxDoc[]>();
   }
 
   // two single-document writes, neither of which can lose an event staged meanwhile: pull exactly the
@@ -114,5 +116,4 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     );
     await model.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
   }
-
 }
