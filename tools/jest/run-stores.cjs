@@ -117,7 +117,8 @@ async function teardown() {
     const node = env.ELASTICSEARCH_NODE ?? 'http://127.0.0.1:9200';
     // a wildcard delete needs action.destructive_requires_name=false; list, then delete by name
     const res = await fetch(`${node}/_cat/indices/${env.ELASTICSEARCH_INDEX_PREFIX}*?h=index&format=json`);
-    const names = res.ok ? (await res.json()).map((i) => i.index) : [];
+    const indexes = /** @type {{ index: string }[]} */ (res.ok ? await res.json() : []);
+    const names = indexes.map((i) => i.index);
     if (names.length) await fetch(`${node}/${names.join(',')}`, { method: 'DELETE' });
   });
   await step('cassandra keyspace', async () => {
