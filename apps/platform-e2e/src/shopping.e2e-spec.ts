@@ -138,13 +138,16 @@ describe('shopping through the gateway', () => {
         expect(inbox.unread).toBeGreaterThanOrEqual(1);
 
         // order.placed and order.confirmed are consumed independently, and an event's rows (count,
-        // revenue, product sales) are written in parallel: wait for every one of them
+        // revenue, product sales) are written in parallel: wait for every one of them. the counts and
+        // the revenue are the whole platform's, and the suites before this one (the fuzzer, the load
+        // test) leave orders whose events may still be arriving: they can only grow by at least this
+        // order. the product's sales are this order's alone, so they must be exact
         await eventually('analytics to count the order, its revenue and its product', async () => {
           const now = await summary();
           return (
-            now.orders.placed === before.orders.placed + 1 &&
-            now.orders.confirmed === before.orders.confirmed + 1 &&
-            revenueIn(now, 'EUR') - revenueIn(before, 'EUR') === 2500 &&
+            now.orders.placed >= before.orders.placed + 1 &&
+            now.orders.confirmed >= before.orders.confirmed + 1 &&
+            revenueIn(now, 'EUR') - revenueIn(before, 'EUR') >= 2500 &&
             now.topProducts.some((p: { productId: string; quantity: number }) => p.productId === cup.id && p.quantity === 2) &&
             now
           );
