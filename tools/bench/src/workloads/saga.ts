@@ -59,18 +59,18 @@ class Outcomes {
   }
 }
 
-/** one step: `rate` orders a second for `seconds`, then waits for every outcome */
 interface Observers {
   readonly outcomes: Outcomes;
   readonly inboxes: Inboxes;
   readonly analytics: AnalyticsRows;
 }
 
-async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline && !done()) await new Promise((r) => setTimeout(r, 50));
+  while (performance.now() < deadline && !(await done())) await new Promise((r) => setTimeout(r, everyMs));
 }
 
+/** one step: `rate` orders a second for `seconds`, then waits for every outcome */
 async function step(
   bench: Bench,
   catalog: { name: string; productIds: string[] },
@@ -81,8 +81,8 @@ async function step(
   const url = `${bench.platform.url}/api/orders`;
   const agent = new Agent({ connections: 256 });
   const placement = new Latencies();
-  const placed = new Map<string, number>();
-  const placedWall = new Map<string, number>();
+  // when each order's placement answered: on this process's clock, and on the wall clock cassandra uses
+  const placed = new Map<string, { at: number; wall: number }>();
   let errors = 0;
   const t0 = performance.now();
   await openLoop(rate, bench.seconds, async (i) => {
@@ -99,10 +99,7 @@ async function step(
       const now = performance.now();
       placement.recordMs(now - t);
       if (res.statusCode !== 202 || !body.id) errors++;
-      else {
-        placed.set(body.id, now);
-        placedWall.set(body.id, Date.now());
-      }
+      else placed.set(body.id, { at: now, wall: Date.now() });
     } catch {
       errors++;
     }
@@ -116,7 +113,7 @@ async function step(
   const confirmed = new Latencies();
   const notified = new Latencies();
   let stuck = 0;
-  for (const [id, at] of placed) {
+  for (const [id, { at }] of placed) {
     const settledAt = outcomes.settled.get(id);
     const notifiedAt = inboxes.notified.get(id);
     if (settledAt === undefined || notifiedAt === undefined) stuck++;
@@ -125,17 +122,22 @@ async function step(
   }
   // analytics: each confirmed order's row, by cassandra's write time
   const confirmedIds = ids.filter((id) => outcomes.confirmed.has(id));
-  const days = [...new Set([...placedWall.values()].map((ms) => new Date(ms).toISOString().slice(0, 10)))];
+  const days = [...new Set([...placed.values()].map((p) => new Date(p.wall).toISOString().slice(0, 10)))];
   let rows = new Map<string, number>();
-  for (let tries = 0; tries < 100 && !confirmedIds.every((id) => rows.has(id)); tries++) {
-    rows = await analytics.confirmedRows(days);
-    if (!confirmedIds.every((id) => rows.has(id))) await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntil(
+    async () => {
+      rows = await analytics.confirmedRows(days);
+      return confirmedIds.every((id) => rows.has(id));
+    },
+    SETTLE_TIMEOUT_MS,
+    200,
+  );
   const recorded = new Latencies();
   for (const id of confirmedIds) {
     const written = rows.get(id);
-    if (written === undefined) stuck++;
-    else recorded.recordMs(written - (placedWall.get(id) ?? written));
+    const wall = placed.get(id)?.wall;
+    if (written === undefined || wall === undefined) stuck++;
+    else recorded.recordMs(written - wall);
   }
   const result = {
     catalog: catalog.name,
