@@ -13,9 +13,10 @@ import { saga } from './workloads/saga';
 const WORKLOADS = ['hot-read', 'saga', 'placement'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
-// clear of the local stack (3001-3005, 8080) and of the tests' own platforms
-const BASE_PORT = 4300;
-const BASELINE_PORT = 4390;
+// clear of the local stack (3001-3005, 8080) and of the tests' own platforms; BENCH_PORT moves the
+// block (services at +0..+5, the baseline at +90), so two benchmarks can run side by side
+const BASE_PORT = Number(process.env['BENCH_PORT'] ?? 4300);
+const BASELINE_PORT = BASE_PORT + 90;
 
 function numbers(raw: string | undefined, fallback: number[]): number[] {
   if (!raw) return fallback;
