@@ -1,25 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { bearerFor } from '@ecom/testing';
 import { closedLoop, Latencies } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
+import { benchPool } from '../postgres';
 
 const CONCURRENCY = 20;
 const TARGET_RATIO = 0.5;
 const SCHEMA = 'bench_baseline';
-
-function pool(max: number): Pool {
-  const env = process.env;
-  return new Pool({
-    host: env['POSTGRES_HOST'] ?? '127.0.0.1',
-    port: Number(env['POSTGRES_PORT'] ?? 5432),
-    user: env['POSTGRES_USER'] ?? 'ecom',
-    password: env['POSTGRES_PASSWORD'] ?? 'ecom',
-    database: env['POSTGRES_DB'],
-    max,
-  });
-}
 
 /**
  * the raw baseline: a pg loop doing what placing an order writes, in one transaction (the order,
@@ -27,7 +15,7 @@ function pool(max: number): Pool {
  * (same columns, indexes and constraints) in a schema of their own, which no relay reads
  */
 async function rawPgLoop(seconds: number): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const pg = pool(CONCURRENCY);
+  const pg = benchPool(CONCURRENCY);
   await pg.query(`create schema if not exists ${SCHEMA}`);
   for (const table of ['orders', 'order_lines', 'outbox'])
     await pg.query(`create table if not exists ${SCHEMA}.${table} (like public.${table} including all)`);
