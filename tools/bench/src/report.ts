@@ -42,12 +42,23 @@ export interface SagaStep {
   readonly missed: string[];
 }
 
+/** one service's memory and start-up */
+export interface ServiceFootprint {
+  readonly service: string;
+  /** spawn → GET /health/ready answers 200, started alone */
+  readonly startToReadyMs: number;
+  readonly idleRssMb: number;
+  /** the highest RSS seen while the hot read and the saga ran */
+  readonly loadPeakRssMb: number;
+}
+
 export interface BenchReport {
   readonly startedAt: string;
   readonly seconds: number;
   readonly machine: { readonly cpus: number; readonly memoryGiB: number; readonly node: string };
   readonly rows: Row[];
   readonly saga: SagaStep[];
+  readonly services: ServiceFootprint[];
 }
 
 export function newReport(seconds: number): BenchReport {
@@ -57,6 +68,7 @@ export function newReport(seconds: number): BenchReport {
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     rows: [],
     saga: [],
+    services: [],
   };
 }
 
@@ -107,6 +119,13 @@ export function tableText(report: BenchReport): string {
           'missed',
         ],
         ...steps,
+      ]),
+    );
+  if (report.services.length)
+    parts.push(
+      pad([
+        ['service', 'start → ready ms', 'idle RSS MB', 'peak RSS under load MB'],
+        ...report.services.map((f) => [f.service, fixed(f.startToReadyMs, 0), fixed(f.idleRssMb, 0), fixed(f.loadPeakRssMb, 0)]),
       ]),
     );
   return parts.join('\n\n');

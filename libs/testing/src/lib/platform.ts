@@ -49,15 +49,25 @@ export class Platform {
     return this.gateway.url;
   }
 
-  /** the services not running yet (default: all of them), then the gateway if it is not up */
-  async start(services: readonly ServiceName[] = SERVICES): Promise<void> {
+  /**
+   * the services not running yet (default: all of them), then the gateway if it is not up; resolves
+   * with how long each service it started took from spawn to ready
+   */
+  async start(services: readonly ServiceName[] = SERVICES): Promise<Map<ServiceName, number>> {
     const starting = services.filter((s) => !this.instances.has(s));
     for (const service of starting) this.instances.set(service, this.launch(service));
-    await Promise.all(starting.map((s) => this.instances.get(s)?.ready(180_000)));
-    if (this.gateway) return;
+    const took = await Promise.all(starting.map((s) => this.instance(s).ready(180_000)));
+    const readyAfter = new Map(starting.map((s, i) => [s, took[i]]));
+    if (this.gateway) return readyAfter;
     // the gateway of @ecom/testing takes one port per service, by its short name (user for user-service)
     const ports = Object.fromEntries(SERVICES.map((s) => [short(s), this.portOf(s)])) as ServicePorts;
     this.gateway = await Gateway.start(this.basePort, ports, join(this.logDir, 'gateway'), this.options.gatewayLimits);
+    return readyAfter;
+  }
+
+  /** the services with an instance on this platform */
+  running(): ServiceName[] {
+    return [...this.instances.keys()];
   }
 
   /** the running instance of a service */

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { SERVICES, type Platform } from '@ecom/testing';
+import type { Row, ServiceFootprint } from '../report';
+import type { Bench } from '../bench-context';
+
+const IDLE_TARGET_MB = 120;
+// after the last start: long enough for start-up work (topic checks, relay rounds, jit) to settle
+const SETTLE_MS = 10_000;
+
+/** resident set size in MB: /proc where there is one, ps elsewhere */
+function rssMb(pid: number): number {
+  const status = `/proc/${pid}/status`;
+  if (existsSync(status)) {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  }
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+/** the peak RSS of every running service, sampled twice a second while the load runs */
+export class RssPeaks {
+  readonly peak = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly platform: Platform) {
+    this.timer = setInterval(() => this.sample(), 500);
+  }
+
+  private sample(): void {
+    for (const service of this.platform.running()) {
+      const pid = this.platform.instance(service).pid;
+      if (pid === undefined) continue;
+      const mb = rssMb(pid);
+      if (mb > (this.peak.get(service) ?? 0)) this.peak.set(service, mb);
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * each service started alone, one after another, from spawn to ready (GET /health/ready answers
+ * 200); then, once all are up and quiet, each one's RSS. the peaks under load come later, from
+ * RssPeaks around the loaded workloads.
+ */
+export async function startAndIdle(bench: Bench): Promise<ServiceFootprint[]> {
+  const { platform } = bench;
+  const footprints: ServiceFootprint[] = [];
+  for (const service of SERVICES) {
+    bench.step(`resources: starting ${service} alone`);
+    const readyAfter = await platform.start([service]);
+    footprints.push({ service, startToReadyMs: readyAfter.get(service) ?? NaN, idleRssMb: NaN, loadPeakRssMb: NaN });
+  }
+  bench.step(`resources: every service up; RSS after ${SETTLE_MS / 1000} s idle`);
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return footprints.map((f) => {
+    const pid = platform.instance(f.service).pid;
+    return { ...f, idleRssMb: pid === undefined ? NaN : rssMb(pid) };
+  });
+}
+
+/** the rows of the footprints: idle RSS against its target, start-up time for information */
+export function footprintRows(footprints: readonly ServiceFootprint[]): Row[] {
+  const largest = footprints.reduce((a, b) => (b.idleRssMb > a.idleRssMb ? b : a));
+  const slowest = footprints.reduce((a, b) => (b.startToReadyMs > a.startToReadyMs ? b : a));
+  const each = (pick: (f: ServiceFootprint) => number) => Object.fromEntries(footprints.map((f) => [f.service, Math.round(pick(f))]));
+  return [
+    {
+      workload: 'resources',
+      subject: `idle RSS, largest: ${largest.service}`,
+      value: largest.idleRssMb,
+      unit: 'MB',
+      target: `≤ ${IDLE_TARGET_MB} MB each`,
+      pass: footprints.every((f) => f.idleRssMb <= IDLE_TARGET_MB),
+      details: each((f) => f.idleRssMb),
+    },
+    {
+      workload: 'resources',
+      subject: `start to ready, slowest: ${slowest.service}`,
+      value: slowest.startToReadyMs,
+      unit: 'ms',
+      target: 'for information',
+      pass: true,
+      details: each((f) => f.startToReadyMs),
+    },
+  ];
+}
