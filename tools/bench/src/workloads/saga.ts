@@ -4,13 +4,16 @@ import { Agent, request } from 'undici';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { Topics, TopicNames } from '@ecom/events';
 import { bearerFor, SERVICES } from '@ecom/testing';
-import { createProduct } from '../api';
+import { call, createProduct } from '../api';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
 import { AnalyticsRows, Inboxes } from './saga-observers';
 
 const CUSTOMERS = 50;
+// the spread catalog: every order takes stock from another product, so no two contend for one document
+const SPREAD_PRODUCTS = 10_000;
+const CREATING_AT_ONCE = 16;
 // the users' figures (issue G): what a step must meet to count as sustainable
 export const SAGA_TARGETS = {
   placementP99: 50,
@@ -167,16 +170,44 @@ async function step(
 }
 
 /**
+ * the spread catalog, created as an admin creates products (through the api, each one indexed for
+ * search from its event); resolves once the search index holds them all, so that indexing them does
+ * not run into the measurement
+ */
+async function spreadCatalog(bench: Bench): Promise<string[]> {
+  const base = bench.platform.url;
+  const ids: string[] = [];
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: CREATING_AT_ONCE }, async () => {
+      while (next < SPREAD_PRODUCTS) ids.push((await createProduct(base, bench.admin, next++, 100_000)).id);
+    }),
+  );
+  bench.step(`saga: ${SPREAD_PRODUCTS} products created in ${((performance.now() - t) / 1000).toFixed(0)} s; waiting for the search index`);
+  // the namespace's index holds the benchmark's products only: these and the hot SKU
+  const indexed = async () => (await call<{ total: number }>(base, 'GET', '/api/products/search?limit=1')).total > ids.length;
+  await waitUntil(indexed, 5 * 60_000, 1_000);
+  if (!(await indexed())) throw new Error(`the search index did not catch up with ${SPREAD_PRODUCTS} new products in 5 minutes`);
+  return ids;
+}
+
+/**
  * the whole platform, every consumer running: orders arrive through the gateway at fixed rates,
  * stepped up until a step misses a target. each order is timed from its placement's answer (the
- * commit) to the saga's outcome event. one hot SKU: every order takes stock from the same product.
+ * commit) to the saga's outcome event. on one hot SKU every order takes stock from the same product;
+ * on the spread catalog each order from another one of 10k.
  */
 export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep[] }> {
   const { platform } = bench;
   await platform.start(SERVICES);
   const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => bearerFor('customer', `bench-shopper-${i}`)));
   const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
-  const catalogs = [{ name: 'hot SKU', productIds: [hot.id] }];
+  bench.step(`saga: creating a catalog of ${SPREAD_PRODUCTS} products`);
+  const catalogs = [
+    { name: 'hot SKU', productIds: [hot.id] },
+    { name: `${SPREAD_PRODUCTS / 1000}k products`, productIds: await spreadCatalog(bench) },
+  ];
   const outcomes = await Outcomes.watch();
   const inboxes = new Inboxes();
   await inboxes.open(platform.url, tokens);
