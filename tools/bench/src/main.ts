@@ -8,9 +8,11 @@ import type { Bench } from './bench-context';
 import { newReport, tableText, writeReport } from './report';
 import { hotRead } from './workloads/hot-read';
 import { placement } from './workloads/placement';
+import { relayDrain } from './workloads/relay';
+import { footprintRows, RssPeaks, startAndIdle } from './workloads/resources';
 import { saga } from './workloads/saga';
 
-const WORKLOADS = ['hot-read', 'saga', 'placement'] as const;
+const WORKLOADS = ['resources', 'hot-read', 'saga', 'placement', 'relay'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 // clear of the local stack (3001-3005, 8080) and of the tests' own platforms; BENCH_PORT moves the
@@ -55,17 +57,23 @@ async function main(): Promise<number> {
     step: (message) => console.log(`[bench] ${message}`),
   };
   try {
-    // the accept path runs last, with every other service stopped: its orders are never consumed
+    // first, on a quiet platform: each service's start-up and idle memory
+    const footprints = only.includes('resources') ? await startAndIdle(bench) : [];
+    const peaks = new RssPeaks(platform);
     if (only.includes('hot-read')) report.rows.push(...(await hotRead(bench)));
     if (only.includes('saga')) {
       const { rows, steps } = await saga(bench);
       report.rows.push(...rows);
       report.saga.push(...steps);
     }
-    if (only.includes('placement')) {
+    peaks.stop();
+    report.services.push(...footprints.map((f) => ({ ...f, loadPeakRssMb: peaks.peak.get(f.service) ?? NaN })));
+    if (footprints.length) report.rows.push(...footprintRows(report.services));
+    // the accept path and the relay run last, with every other service stopped: their orders are never consumed
+    if (only.includes('placement') || only.includes('relay'))
       for (const s of ['user-service', 'product-service', 'analytics-service', 'notification-service']) await platform.stopService(s);
-      report.rows.push(...(await placement(bench)));
-    }
+    if (only.includes('placement')) report.rows.push(...(await placement(bench)));
+    if (only.includes('relay')) report.rows.push(...(await relayDrain(bench)));
   } finally {
     await platform.stop();
   }
