@@ -5,8 +5,9 @@ import type { Row, ServiceFootprint } from '../report';
 import type { Bench } from '../bench-context';
 
 const IDLE_TARGET_MB = 120;
-// after the last start: long enough for start-up work (topic checks, relay rounds, jit) to settle
-const SETTLE_MS = 10_000;
+// after the last start: v8 gives back the young generation that start-up grew (32 MB) only once a
+// process has allocated little for a while; 10 s measured the start-up, not the idle service
+const SETTLE_MS = 60_000;
 
 /** resident set size in MB: /proc where there is one, ps elsewhere */
 function rssMb(pid: number): number {
