@@ -1,4 +1,5 @@
 export * from './lib/correlation';
+export * from './lib/correlation.hook';
 export * from './lib/constants';
 export * from './lib/correlation-id';
 export * from './lib/logger.params';

@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { fastifyTrustProxy, readEnv, type ConfigPiece, type Env } from '@ecom/config';
-import { correlationIdOf, instrumentHttp, logRequests, type ObservabilityOptions } from '@ecom/observability';
+import { correlateRequests, correlationIdOf, instrumentHttp, logRequests, type ObservabilityOptions } from '@ecom/observability';
 import { createManagementServer } from './management';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
@@ -50,6 +50,8 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
     // (cast: the option's type is generic over every server flavour; ours is plain http)
     frameworkErrors: frameworkProblem as never,
   });
+  // every request under its correlation id, from the first hook on
+  correlateRequests(adapter.getInstance());
   // bytes that are not UTF-8 would be stored as U+FFFD; refuse them before parsing
   parseJsonAsUtf8(adapter.getInstance());
   // before validation, for every route: a body nested thousands deep overflows the validators'

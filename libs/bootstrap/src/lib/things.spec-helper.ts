@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Min, MinLength } from 'class-validator';
 import { httpConfig, serviceConfig } from '@ecom/config';
+import { currentCorrelationId } from '@ecom/observability';
 
 // a tiny service for the bootstrap specs: one fast, one slow and one validated endpoint
 
@@ -77,6 +78,13 @@ class ThingsController {
   @Post()
   create(@Body() dto: CreateThingDto) {
     return { ...dto, transformed: dto instanceof CreateThingDto };
+  }
+
+  /** the correlation id the handler runs under, after its body was read and after an await */
+  @Post('correlation')
+  async correlation(@Body() _dto: CreateThingDto) {
+    await sleep(1);
+    return { correlationId: currentCorrelationId() };
   }
 }
 

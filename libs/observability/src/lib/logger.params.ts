@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
@@ -26,12 +25,11 @@ export function isQuietPath(url: string): boolean {
   return QUIET_PATH_PREFIXES.some((prefix) => url.startsWith(prefix));
 }
 
-const EVERY_ROUTE = { path: '{*path}', method: RequestMethod.ALL };
-
 /**
  * nestjs-pino settings for one service: json lines, the correlation id on each (correlationMixin).
- * its request middleware (pino-http) is left out on every route: the completion lines come from
- * logRequests(), which makes no logger per request
+ * its request middleware (pino-http) is applied to no route: the completion lines come from
+ * logRequests(), which makes no logger per request, and with no middleware at all a request
+ * does not pass through @fastify/middie
  */
 export function loggerParams(service: ServiceConfig, destination?: DestinationStream): Params {
   const options: Options = {
@@ -49,7 +47,6 @@ export function loggerParams(service: ServiceConfig, destination?: DestinationSt
   };
   return {
     pinoHttp: destination === undefined ? options : [options, destination],
-    forRoutes: [EVERY_ROUTE],
-    exclude: [EVERY_ROUTE],
+    forRoutes: [],
   };
 }

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import Fastify from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { currentCorrelationId, runWithCorrelation } from './correlation';
+import { correlateRequests } from './correlation.hook';
 import { instrumentHttp } from './metrics/http-metrics.hook';
 import { logRequests } from './request-log.hook';
 import { Metrics } from './metrics/metrics';
@@ -57,7 +58,9 @@ describe('ObservabilityModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ObservabilityModule.forRoot(service, { logDestination: destination }), ProbeModule],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true });
+    const adapter = new FastifyAdapter();
+    correlateRequests(adapter.getInstance());
+    app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { bufferLogs: true });
     app.useLogger(app.get(Logger));
     instrumentHttp(app);
     await logRequests(app);

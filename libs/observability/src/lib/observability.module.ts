@@ -1,8 +1,7 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { ServiceConfig } from '@ecom/config';
-import { CorrelationMiddleware } from './correlation.middleware';
 import { loggerParams } from './logger.params';
 import { Metrics } from './metrics/metrics';
 
@@ -11,9 +10,12 @@ export interface ObservabilityOptions {
   readonly logDestination?: DestinationStream;
 }
 
-/** json logging with correlation ids, plus the prometheus registry (served by serveMetrics on the management listener) */
+/**
+ * json logging with correlation ids, plus the prometheus registry (served by serveMetrics on the
+ * management listener). requests get their correlation id from correlateRequests(), a fastify hook
+ */
 @Module({})
-export class ObservabilityModule implements NestModule {
+export class ObservabilityModule {
   static forRoot(service: ServiceConfig, options: ObservabilityOptions = {}): DynamicModule {
     return {
       module: ObservabilityModule,
@@ -22,9 +24,5 @@ export class ObservabilityModule implements NestModule {
       providers: [{ provide: Metrics, useFactory: () => new Metrics(service.name) }],
       exports: [Metrics],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CorrelationMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
