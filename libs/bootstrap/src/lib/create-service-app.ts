@@ -56,11 +56,12 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
   parseJsonAsUtf8(adapter.getInstance());
   // before validation, for every route: a body nested thousands deep overflows the validators'
   // stack (a 500), and a control character or half a surrogate pair has no place in any text field
-  adapter.getInstance().addHook('preValidation', async (request, _reply) => {
+  adapter.getInstance().addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined) return done();
     if (nestsDeeperThan(request.body, MAX_JSON_DEPTH))
-      throw new BadRequestException(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      return done(new BadRequestException(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`));
     const unsafe = unsafeTextIn(request.body);
-    if (unsafe) throw new BadRequestException(`the JSON body is not plain text: ${unsafe}`);
+    done(unsafe ? new BadRequestException(`the JSON body is not plain text: ${unsafe}`) : undefined);
   });
   // a known path asked with another method: 405 with Allow, not 404
   answerMethodNotAllowed(adapter.getInstance());
