@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { createServiceApp } from '@ecom/bootstrap';
 import { createEnvelope, deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { DLT_HEADERS, EventProducer, KAFKA } from '@ecom/kafka';
@@ -237,6 +238,28 @@ describe('order-service (real postgres, kafka)', () => {
     const all = (await call('GET', '/api/orders?limit=100', 'admin')).json();
     expect(all.total).toBeGreaterThan(3);
     expect((await call('GET', '/api/orders?limit=101', carol)).statusCode).toBe(400);
+  });
+
+  it("counts a customer's orders for the list on orders alone, not over the join with every order line", async () => {
+    const dave = `dave-${run}`;
+    tokens[dave] = await bearerFor('customer', dave);
+    const items = [
+      { productId: 'p-1', quantity: 1 },
+      { productId: 'p-2', quantity: 1 },
+    ];
+    for (let i = 0; i < 2; i++) await place(dave, items);
+    // every statement goes past the logger, whatever it logs
+    const logged = jest.spyOn(app.get(DataSource).logger, 'logQuery');
+    try {
+      // typeorm counts only when the first page is full: one order a page
+      expect((await call('GET', '/api/orders?limit=1', dave)).json()).toMatchObject({ total: 2 });
+      const counts = logged.mock.calls.map(([sql]) => sql).filter((sql) => /count\(/i.test(sql) && sql.includes('"orders"'));
+      expect(counts).toHaveLength(1);
+      // joined with the lines, postgres read all of order_lines for any one customer's count
+      expect(counts[0]).not.toContain('order_lines');
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('dead-letters an answer about an order it never had', async () => {
