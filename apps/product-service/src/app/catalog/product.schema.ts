@@ -39,3 +39,7 @@ export const productSchema = new Schema<ProductDocument>(
   },
   { timestamps: true, versionKey: false },
 );
+
+// the list's order (ProductsRepository.list): a page is read in order from the index, not sorted out of
+// the whole catalog. the local MongoDB-wire server accepts it but does not build it (adr 6)
+productSchema.index({ createdAt: 1, _id: 1 });
