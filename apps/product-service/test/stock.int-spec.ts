@@ -161,6 +161,26 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     );
   });
 
+  it('tells search of a stock move only when search would show it: not while plenty stays plenty', async () => {
+    const p = await createProduct('plenty', 1_000);
+    const orderId = `o-${randomUUID()}`;
+    await place(orderId, [{ productId: p, quantity: 1 }]);
+    await payloadOf(Topics.StockReserved, orderId);
+    expect(await stockOf(p)).toBe(999);
+    // a catalog edit after the move publishes version 3; the product's events leave in order, so
+    // once it is on the wire, version 2 (the move) would be too, had it been published
+    const edit = await app.inject({ method: 'PATCH', url: `/api/products/${p}`, headers: { authorization: admin }, payload: { name: 'Tea' } });
+    expect(edit.statusCode).toBe(200);
+    const upserted = await waitFor('the edit on the wire', () => {
+      const seen = tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload);
+      return seen.some((e) => e.version === 3) && seen;
+    });
+    expect(upserted.map((e) => [e.version, e.stock])).toEqual([
+      [1, 1_000],
+      [3, 999],
+    ]);
+  });
+
   it('puts the stock back once when the order is cancelled, however often the cancel arrives', async () => {
     const a = await createProduct('cancel', 4);
     const orderId = `o-${randomUUID()}`;

@@ -121,12 +121,14 @@ export class ProductsRepository implements OnModuleInit {
   ): Promise<ProductDocument | null> {
     const next = { ...current, stock: current.stock + delta, version: current.version + 1, updatedAt: new Date() };
     if (next.stock < 0) return null;
+    const staged = events(next);
     const res = await this.products.updateOne(
       { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $ne: marker } },
-      withEvents({ $inc: { stock: delta, version: 1 }, $push: { stockOps: marker }, $set: { updatedAt: next.updatedAt } }, events(next)),
+      withEvents({ $inc: { stock: delta, version: 1 }, $push: { stockOps: marker }, $set: { updatedAt: next.updatedAt } }, staged),
     );
     if (res.modifiedCount !== 1) return null;
-    this.relay.written(this.products as never, current._id);
+    // a move that staged nothing gives the relay nothing to send
+    if (staged.length > 0) this.relay.written(this.products as never, current._id);
     return { ...next, stockOps: [...current.stockOps, marker] };
   }
 

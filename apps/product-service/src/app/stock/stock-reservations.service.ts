@@ -8,6 +8,7 @@ import { ProductsRepository, takenMarker } from '../catalog/products.repository'
 import { goneReason, mergeLines, rejectionReason, shortReason, totalOf } from './reservation-plan';
 import type { ReservationDocument, ReservationLine } from './reservation.schema';
 import { ReservationsRepository } from './reservations.repository';
+import { searchSeesMove } from './search-visible-stock';
 
 /** thrown while another delivery is still moving this order's stock; the consumer retries it */
 export class ReservationBusyError extends Error {}
@@ -82,13 +83,13 @@ export class StockReservationsService {
     if (reason) return this.reservations.transition(r, 'rejecting', { reason });
     const priced: Required<ReservationLine>[] = [];
     for (const line of r.lines) {
-      const result = await this.products.takeStock(line.productId, r._id, line.quantity, (p) => [this.upserted(p)]);
+      const result = await this.products.takeStock(line.productId, r._id, line.quantity, (p) => this.stockMoved(p, p.stock + line.quantity));
       if ('gone' in result) return this.reservations.transition(r, 'rejecting', { reason: goneReason(line.productId) });
       if ('short' in result) {
         const { sku, stock } = result.short;
         return this.reservations.transition(r, 'rejecting', { reason: shortReason(sku, line.quantity, stock) });
       }
-      await this.changed(result.taken);
+      await this.cache.put(result.taken);
       const p = result.taken;
       priced.push({
         productId: p._id,
@@ -120,8 +121,10 @@ export class StockReservationsService {
   // rejecting: return only what was taken, then reject; releasing: return everything, then released
   private async giveBack(r: ReservationDocument, onlyIfTaken: boolean): Promise<ReservationDocument | null> {
     for (const line of r.lines) {
-      const p = await this.products.returnStock(line.productId, r._id, line.quantity, onlyIfTaken, (next) => [this.upserted(next)]);
-      if (p) await this.changed(p);
+      const p = await this.products.returnStock(line.productId, r._id, line.quantity, onlyIfTaken, (next) =>
+        this.stockMoved(next, next.stock - line.quantity),
+      );
+      if (p) await this.cache.put(p);
     }
     const done = onlyIfTaken
       ? await this.reservations.transition(r, 'rejected', {}, [
@@ -150,13 +153,9 @@ export class StockReservationsService {
     return r;
   }
 
-  private async changed(p: ProductDocument): Promise<void> {
-    await this.cache.put(p);
-    this.outbox.flush();
-  }
-
-  private upserted(p: ProductDocument) {
-    return this.outbox.event(Topics.ProductUpserted, upsertedPayload(p), { key: p._id });
+  // the product's new snapshot, when search would show the move (search-visible-stock.ts)
+  private stockMoved(p: ProductDocument, before: number) {
+    return searchSeesMove(before, p.stock) ? [this.outbox.event(Topics.ProductUpserted, upsertedPayload(p), { key: p._id })] : [];
   }
 
   private released(orderId: string) {
