@@ -1,4 +1,16 @@
-import { bucketCount, bucketOf, ceilTo, daySlices, fillBuckets, floorTo, utcDay } from './time-buckets';
+import {
+  bucketCount,
+  bucketOf,
+  ceilTo,
+  dayStart,
+  daySlices,
+  daysInMonth,
+  fillBuckets,
+  floorTo,
+  monthOf,
+  utcDay,
+  yearOf,
+} from './time-buckets';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -18,6 +30,13 @@ describe('bucket math', () => {
     expect(bucketOf('2025-03-11T00:30:10+02:00')).toEqual({ day: '2025-03-10', minute: new Date('2025-03-10T22:30:00Z') });
     expect(utcDay(t('1999-12-31T23:00:00-05:00'))).toBe('2000-01-01');
     expect(() => bucketOf('nope')).toThrow(TypeError);
+  });
+
+  it('names the start, month, year and month length of a day', () => {
+    expect(dayStart('2025-03-10')).toBe(t('2025-03-10T00:00:00Z'));
+    expect([monthOf('2025-03-10'), monthOf('2025-12-31'), monthOf('2025-01-01')]).toEqual(['2025-03-01', '2025-12-01', '2025-01-01']);
+    expect(yearOf('1999-12-31')).toBe(1999);
+    expect(['2024-02-10', '2025-02-01', '2025-04-30', '2025-12-05'].map(daysInMonth)).toEqual([29, 28, 30, 31]);
   });
 
   it('splits a window into the day partitions it touches, clipped, marking whole days', () => {

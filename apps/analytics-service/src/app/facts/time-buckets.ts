@@ -13,6 +13,18 @@ export const ceilTo = (ms: number, interval: Interval): number => Math.ceil(ms /
 /** the UTC date of an instant, as cql `date` text: yyyy-mm-dd */
 export const utcDay = (ms: number): string => new Date(floorTo(ms, 'day')).toISOString().slice(0, 10);
 
+/** the instant a day (cql `date` text) starts */
+export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+
+/** the first day of the month a day is in: month rollups and the partitions of day rollups go by it */
+export const monthOf = (day: string): string => `${day.slice(0, 8)}01`;
+
+/** the year a day is in: the partitions of month rollups and of dirty days go by it */
+export const yearOf = (day: string): number => Number(day.slice(0, 4));
+
+/** how many days the month of a day has */
+export const daysInMonth = (day: string): number => new Date(Date.UTC(yearOf(day), Number(day.slice(5, 7)), 0)).getUTCDate();
+
 /** where a fact lands: its day partition and its minute inside it */
 export interface FactBucket {
   readonly day: string;
