@@ -1,4 +1,5 @@
 import { jwtVerifyConfig, cassandraConfig, httpConfig, kafkaConfig, serviceConfig } from '@ecom/config';
+import { rollupsConfig } from './rollups/rollups.config';
 
 export const SERVICE = 'analytics-service';
 
@@ -8,4 +9,5 @@ export const analyticsConfig = [
   kafkaConfig(SERVICE),
   jwtVerifyConfig(),
   cassandraConfig('analytics'),
+  rollupsConfig(),
 ] as const;

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Client, types } from 'cassandra-driver';
+import { types, type Client } from 'cassandra-driver';
 import { CASSANDRA } from '@ecom/store-cassandra';
+import { RollupPolicy } from '../rollups/rollup-policy';
 import type { EventFacts } from './event-facts';
-import type { DaySlice } from './time-buckets';
+import { yearOf, type DaySlice } from './time-buckets';
 
 const CURRENCY_SCOPE = 'revenue';
+// quorum both ways: a rollup is a lasting copy of what a read saw, so every write acknowledged before
+// that read started must be in it (analytics.schema.ts). with one replica this is ONE.
+const CONSISTENCY = types.consistencies.localQuorum;
 // every write is an upsert of fully determined values under the event's id: safe to retry
-const WRITE = { prepare: true, isIdempotent: true } as const;
-const READ = { prepare: true, fetchSize: 5_000 } as const;
+const WRITE = { prepare: true, isIdempotent: true, consistency: CONSISTENCY } as const;
+const READ = { prepare: true, fetchSize: 5_000, consistency: CONSISTENCY } as const;
 
 /** a count and a sum over some rows of a series */
 export interface Totals {
@@ -21,11 +25,15 @@ const num = (v: types.Long | number | null | undefined): number =>
 /** the facts analytics keeps in cassandra (tables and idempotency argument: analytics.schema.ts) */
 @Injectable()
 export class FactsRepository {
-  constructor(@Inject(CASSANDRA) private readonly cassandra: Client) {}
+  constructor(
+    @Inject(CASSANDRA) private readonly cassandra: Client,
+    private readonly policy: RollupPolicy,
+  ) {}
 
   /**
    * writes every row of one event. the writes go out in parallel, not as a batch: each is idempotent,
    * so if one fails the handler throws, the consumer retries the event and the retry fills the gap.
+   * then, only once they are all acknowledged, marks the day dirty if it may have been rolled up.
    */
   async record(f: EventFacts): Promise<void> {
     const { day, minute } = f.bucket;
@@ -48,6 +56,26 @@ export class FactsRepository {
       ]),
     ];
     await Promise.all(writes.map(([cql, params]) => this.cassandra.execute(cql, params, WRITE)));
+    const now = Date.now();
+    if (this.policy.mayBeRolledUp(day, now)) await this.markDirty(day, now);
+  }
+
+  private async markDirty(day: string, now: number): Promise<void> {
+    // written with its own value as the write time, so the cell keeps the latest mark whatever order
+    // the writes of several instances land in
+    await this.cassandra.execute(
+      'update dirty_days using timestamp ? set dirty_since = ? where year = ? and day = ?',
+      [types.Long.fromNumber(now * 1000), new Date(now), yearOf(day), day],
+      WRITE,
+    );
+  }
+
+  /** the days of a year that got facts after they may have been rolled up, and when they last did */
+  async dirtyDays(year: number): Promise<Map<string, number>> {
+    const rs = await this.cassandra.execute('select day, dirty_since from dirty_days where year = ?', [year], READ);
+    const days = new Map<string, number>();
+    for await (const row of rs) days.set(String(row['day']), (row['dirty_since'] as Date).getTime());
+    return days;
   }
 
   /** count and sum of a series over one day slice */

@@ -2,13 +2,14 @@ import { createEnvelope, Topics, type EventEnvelope } from '@ecom/events';
 import { factsOf, type RecordedTopic } from '../facts/event-facts';
 import type { FactsRepository } from '../facts/facts.repository';
 import { InMemoryFacts } from '../facts/in-memory-facts.spec-helper';
+import { inMemoryRollupsService } from '../rollups/in-memory-rollups.spec-helper';
 import { SummaryService } from './summary.service';
 
 const at = <T extends EventEnvelope>(env: T, occurredAt: string): T => ({ ...env, occurredAt });
 
 describe('SummaryService', () => {
   const facts = new InMemoryFacts();
-  const service = new SummaryService(facts as unknown as FactsRepository);
+  const service = new SummaryService(facts as unknown as FactsRepository, inMemoryRollupsService(facts));
   const record = <T extends RecordedTopic>(topic: T, env: EventEnvelope) => facts.record(factsOf(topic, env as never));
   const confirmed = (orderId: string, occurredAt: string, currency: string, lines: [string, number, number][]) =>
     at(
