@@ -14,6 +14,8 @@ export interface Row {
   readonly baseline?: { readonly what: string; readonly value: number };
   /** value / baseline, or the difference for latency targets */
   readonly ratio?: number;
+  /** a latency row whose ratio is value / baseline after all (growth: 100× data against 1×) */
+  readonly ratioIs?: 'multiple';
   /** in words, e.g. "≥ 0.85× baseline" */
   readonly target: string;
   readonly pass: boolean;
@@ -87,7 +89,11 @@ export function tableText(report: BenchReport): string {
     r.subject,
     `${fixed(r.value)} ${r.unit}`,
     r.baseline ? `${r.baseline.what}: ${fixed(r.baseline.value)} ${r.unit}` : '',
-    r.ratio === undefined ? '' : r.unit === 'ms' ? `${r.ratio >= 0 ? '+' : ''}${fixed(r.ratio)} ms` : `${fixed(r.ratio, 2)}×`,
+    r.ratio === undefined
+      ? ''
+      : r.unit === 'ms' && r.ratioIs !== 'multiple'
+        ? `${r.ratio >= 0 ? '+' : ''}${fixed(r.ratio)} ms`
+        : `${fixed(r.ratio, 2)}×`,
     r.target,
   ]);
   const steps = report.saga.map((s) => [
