@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { bearerFor, Platform, ROOT } from '@ecom/testing';
 import type { Bench } from './bench-context';
 import { newReport, tableText, writeReport } from './report';
+import { growth } from './workloads/growth';
 import { hotRead } from './workloads/hot-read';
 import { placement } from './workloads/placement';
 import { relayDrain } from './workloads/relay';
 import { footprintRows, RssPeaks, startAndIdle } from './workloads/resources';
 import { saga } from './workloads/saga';
 
-const WORKLOADS = ['resources', 'hot-read', 'saga', 'placement', 'relay'] as const;
+const WORKLOADS = ['resources', 'hot-read', 'saga', 'growth', 'placement', 'relay'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 // clear of the local stack (3001-3005, 8080) and of the tests' own platforms; BENCH_PORT moves the
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
     peaks.stop();
     report.services.push(...footprints.map((f) => ({ ...f, loadPeakRssMb: peaks.peak.get(f.service) ?? NaN })));
     if (footprints.length) report.rows.push(...footprintRows(report.services));
+    if (only.includes('growth')) report.rows.push(...(await growth(bench)));
     // the accept path and the relay run last, with every other service stopped: their orders are never consumed
     if (only.includes('placement') || only.includes('relay'))
       for (const s of ['user-service', 'product-service', 'analytics-service', 'notification-service']) await platform.stopService(s);
