@@ -23,7 +23,7 @@ const DAYS = 365;
 export const HEAVY_CUSTOMER = 'growth-heavy-customer';
 const HEAVY_EVERY = 10;
 
-/** the words product names are made of; each noun is in one product of NOUNS.length, searched for */
+/** the nouns of product names, one product in NOUNS.length each: the words searched for */
 export const NOUNS = (
   'kettle lamp chair mug blanket shelf vase bowl stool rug teapot mirror basket cushion clock ladder bench ' +
   'jug tray candle drawer curtain pillow towel apron kettlebell lantern planter skillet whisk colander grater ladle spatula ' +
