@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: every hot path next to its raw baseline, in one run on this machine.
-//   npm run bench [-- --only=resources,hot-read,saga,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]
+//   npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]
 // --profile: the services write cpu profiles (node --cpu-prof) under bench/results/profiles/ when they stop
 // it starts the servers if they are not up (and stops them again), builds the services, and runs
 // its own instances of them behind its own gateway, in a namespace of its own on the servers (its
@@ -19,7 +19,7 @@ const { localRateLimitEnv } = require('./lib/local-limits.cjs');
 const stores = require('../jest/run-stores.cjs');
 
 const OPTIONS = { only: 'BENCH_ONLY', seconds: 'BENCH_SECONDS', rates: 'BENCH_RATES' };
-const USAGE = 'npm run bench [-- --only=resources,hot-read,saga,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]';
+const USAGE = 'npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]';
 
 function options(argv) {
   const env = {};
