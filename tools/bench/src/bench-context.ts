@@ -5,7 +5,7 @@ export interface Bench {
   readonly platform: Platform;
   /** how long each measurement runs */
   readonly seconds: number;
-  /** an admin's bearer token (Bearer …) */
+  /** an admin's bearer token (Bearer …), live for as long as the run lasts */
   readonly admin: string;
   /** the orders/s the saga workload steps through */
   readonly rates: readonly number[];

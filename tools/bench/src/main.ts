@@ -3,7 +3,8 @@
 // each workload runs next to its raw baseline in the same run; the table goes to stdout, the JSON
 // and the chart to bench/results/.
 import { join } from 'node:path';
-import { bearerFor, Platform, ROOT } from '@ecom/testing';
+import { Platform, ROOT } from '@ecom/testing';
+import { FreshBearer } from './fresh-bearer';
 import type { Bench } from './bench-context';
 import { newReport, tableText, writeReport } from './report';
 import { growth } from './workloads/growth';
@@ -49,10 +50,13 @@ async function main(): Promise<number> {
       GATEWAY_SEARCH_BURST: '100000',
     },
   });
+  const admin = await FreshBearer.of('admin', 'bench-admin');
   const bench: Bench = {
     platform,
     seconds,
-    admin: await bearerFor('admin', 'bench-admin'),
+    get admin() {
+      return admin.value;
+    },
     rates: numbers(env['BENCH_RATES'], [10, 25, 50, 100, 150, 200]),
     port: () => BASELINE_PORT,
     step: (message) => console.log(`[bench] ${message}`),

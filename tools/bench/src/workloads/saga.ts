@@ -3,7 +3,8 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Agent, request } from 'undici';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { Topics, TopicNames } from '@ecom/events';
-import { bearerFor, SERVICES } from '@ecom/testing';
+import { SERVICES } from '@ecom/testing';
+import { FreshBearer } from '../fresh-bearer';
 import { call, createProduct } from '../api';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
@@ -78,7 +79,7 @@ async function step(
   bench: Bench,
   catalog: { name: string; productIds: string[] },
   rate: number,
-  tokens: string[],
+  shoppers: readonly FreshBearer[],
   { outcomes, inboxes, analytics }: Observers,
 ): Promise<SagaStep> {
   const url = `${bench.platform.url}/api/orders`;
@@ -95,7 +96,7 @@ async function step(
       const res = await request(url, {
         method: 'POST',
         dispatcher: agent,
-        headers: { 'content-type': 'application/json', authorization: tokens[i % tokens.length], 'idempotency-key': randomUUID() },
+        headers: { 'content-type': 'application/json', authorization: shoppers[i % shoppers.length].value, 'idempotency-key': randomUUID() },
         body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
       });
       const body = (await res.body.json()) as { id?: string };
@@ -201,7 +202,7 @@ async function spreadCatalog(bench: Bench): Promise<string[]> {
 export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep[] }> {
   const { platform } = bench;
   await platform.start(SERVICES);
-  const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => bearerFor('customer', `bench-shopper-${i}`)));
+  const shoppers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => FreshBearer.of('customer', `bench-shopper-${i}`)));
   const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
   bench.step(`saga: creating a catalog of ${SPREAD_PRODUCTS} products`);
   const catalogs = [
@@ -210,17 +211,17 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
   ];
   const outcomes = await Outcomes.watch();
   const inboxes = new Inboxes();
-  await inboxes.open(platform.url, tokens);
+  await inboxes.open(platform.url, shoppers.map((s) => s.value));
   const analytics = new AnalyticsRows();
   const observers = { outcomes, inboxes, analytics };
   const steps: SagaStep[] = [];
   try {
     for (const catalog of catalogs) {
       bench.step(`saga, ${catalog.name}: warming up at ${bench.rates[0]} orders/s for 3 s`);
-      await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], tokens, observers);
+      await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], shoppers, observers);
       for (const rate of bench.rates) {
         bench.step(`saga, ${catalog.name}: ${rate} orders/s for ${bench.seconds} s`);
-        const s = await step(bench, catalog, rate, tokens, observers);
+        const s = await step(bench, catalog, rate, shoppers, observers);
         steps.push(s);
         bench.step(
           `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, notified p99 ${s.notifiedP99.toFixed(0)} ms, analytics p99 ${s.analyticsP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
@@ -229,6 +230,7 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
       }
     }
   } finally {
+    shoppers.forEach((s) => s.stop());
     await Promise.all([outcomes.stop(), inboxes.close(), analytics.close()]);
   }
   const rows = catalogs.map((c): Row => {
