@@ -56,7 +56,9 @@ type Role = 'customer' | 'admin';
 
 interface Outcome {
   readonly code: number | null;
+  /** stdout and stderr, one after the other */
   readonly output: string;
+  readonly stdout: string;
 }
 
 function exec(file: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<Outcome> {
@@ -67,17 +69,17 @@ function exec(file: string, args: string[], opts: { cwd?: string; timeoutMs: num
       { cwd: opts.cwd, timeout: opts.timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        done({ code, output: `${stdout}${stderr}${error && code === null ? `\n${error.message}` : ''}` });
+        done({ code, stdout, output: `${stdout}${stderr}${error && code === null ? `\n${error.message}` : ''}` });
       },
     );
   });
 }
 
-/** the pinned CLI, installed on first use (progress on stderr); its path is the installer's last line */
+/** the pinned CLI, installed on first use (progress on stderr); its path is the last line of the installer's stdout */
 async function ensureSchemathesis(): Promise<string> {
-  const { code, output } = await exec('bash', [INSTALLER], { timeoutMs: 10 * 60_000 });
+  const { code, output, stdout } = await exec('bash', [INSTALLER], { timeoutMs: 10 * 60_000 });
   if (code !== 0) throw new Error(`installing Schemathesis failed (bash ${INSTALLER}):\n${output}`);
-  return output.trim().split('\n').pop() as string;
+  return stdout.trim().split('\n').pop() as string;
 }
 
 /** what one run tested, from its report: operations tested, test cases generated, failures found */
