@@ -5,6 +5,7 @@ import { LOW_STOCK } from '../stock/search-visible-stock';
 /** one hit: the product as the index holds it, its relevance, and the matching fragments */
 export class SearchHitView extends ProductView {
   @ApiProperty({
+    type: Number,
     description: `Exact at or below ${LOW_STOCK}. Above that, orders do not re-index the product, so this is the stock of its last catalog change or of the last time it went over ${LOW_STOCK}: more than ${LOW_STOCK} are available. GET /api/products/{id} has the exact figure`,
   })
   override stock = 0; // the initializer only satisfies the compiler: views are plain objects, never made with new
