@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: every hot path next to its raw baseline, in one run on this machine.
-//   npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]
+//   npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --catalogs=hot,spread --profile]
+// --catalogs: the saga's catalogs, one hot SKU and a spread 10k-product one; both by default
 // --profile: the services write cpu profiles (node --cpu-prof) under bench/results/profiles/ when they stop
 // it starts the servers if they are not up (and stops them again), builds the services, and runs
 // its own instances of them behind its own gateway, in a namespace of its own on the servers (its
@@ -18,8 +19,8 @@ const { localKeyEnv } = require('./lib/local-keys.cjs');
 const { localRateLimitEnv } = require('./lib/local-limits.cjs');
 const stores = require('../jest/run-stores.cjs');
 
-const OPTIONS = { only: 'BENCH_ONLY', seconds: 'BENCH_SECONDS', rates: 'BENCH_RATES' };
-const USAGE = 'npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --profile]';
+const OPTIONS = { only: 'BENCH_ONLY', seconds: 'BENCH_SECONDS', rates: 'BENCH_RATES', catalogs: 'BENCH_CATALOGS' };
+const USAGE = 'npm run bench [-- --only=resources,hot-read,saga,growth,placement,relay --seconds=10 --rates=10,25,50,100,150,200 --catalogs=hot,spread --profile]';
 
 function options(argv) {
   const env = {};

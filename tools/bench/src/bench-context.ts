@@ -9,6 +9,8 @@ export interface Bench {
   readonly admin: string;
   /** the orders/s the saga workload steps through */
   readonly rates: readonly number[];
+  /** the saga's catalogs: one hot SKU, 10k products spread, or both */
+  readonly catalogs: readonly ('hot' | 'spread')[];
   /** a port for a baseline server, next to the platform's */
   port(name: 'baseline'): number;
   /** progress, one line */

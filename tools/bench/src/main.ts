@@ -29,6 +29,13 @@ function numbers(raw: string | undefined, fallback: number[]): number[] {
   return list;
 }
 
+function catalogs(raw: string | undefined): ('hot' | 'spread')[] {
+  const list = (raw ?? 'hot,spread').split(',');
+  const unknown = list.filter((c) => c !== 'hot' && c !== 'spread');
+  if (unknown.length) throw new Error(`unknown catalog ${unknown.join(', ')}; there are hot and spread`);
+  return list as ('hot' | 'spread')[];
+}
+
 async function main(): Promise<number> {
   const env = process.env;
   const only = (env['BENCH_ONLY'] ?? WORKLOADS.join(',')).split(',') as Workload[];
@@ -58,6 +65,7 @@ async function main(): Promise<number> {
       return admin.value;
     },
     rates: numbers(env['BENCH_RATES'], [10, 25, 50, 100, 150, 200]),
+    catalogs: catalogs(env['BENCH_CATALOGS']),
     port: () => BASELINE_PORT,
     step: (message) => console.log(`[bench] ${message}`),
   };

@@ -39,6 +39,8 @@ export interface SagaStep {
   readonly notifiedP99: number;
   /** commit → analytics' row for the confirmation written (cassandra's write time) */
   readonly analyticsP99: number;
+  /** cpu time each process spent per order, from the first placement to the last outcome observed */
+  readonly cpuPerOrder: { process: string; cpuMs: number }[];
   readonly sustainable: boolean;
   /** why a step is not sustainable */
   readonly missed: string[];

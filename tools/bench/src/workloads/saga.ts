@@ -6,6 +6,7 @@ import { Topics, TopicNames } from '@ecom/events';
 import { SERVICES } from '@ecom/testing';
 import { FreshBearer } from '../fresh-bearer';
 import { call, createProduct } from '../api';
+import { cpuByProcess, perUnit } from '../cpu-by-process';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
@@ -89,6 +90,7 @@ async function step(
   const placed = new Map<string, { at: number; wall: number }>();
   let errors = 0;
   const t0 = performance.now();
+  const cpu = cpuByProcess();
   await openLoop(rate, bench.seconds, async (i) => {
     const productId = catalog.productIds[i % catalog.productIds.length];
     const t = performance.now();
@@ -167,7 +169,9 @@ async function step(
     !(result.notifiedP99 <= SAGA_TARGETS.downstreamP99) ? `notified p99 > ${SAGA_TARGETS.downstreamP99} ms` : '',
     !(result.analyticsP99 <= SAGA_TARGETS.downstreamP99) ? `analytics p99 > ${SAGA_TARGETS.downstreamP99} ms` : '',
   ].filter(Boolean);
-  return { ...result, sustainable: missed.length === 0, missed };
+  // from the first order to the last outcome seen: what the whole platform spent per order
+  const cpuPerOrder = perUnit(cpu(), placed.size);
+  return { ...result, cpuPerOrder, sustainable: missed.length === 0, missed };
 }
 
 /**
@@ -175,7 +179,7 @@ async function step(
  * search from its event); resolves once the search index holds them all, so that indexing them does
  * not run into the measurement
  */
-async function spreadCatalog(bench: Bench): Promise<string[]> {
+async function spreadCatalog(bench: Bench, indexedBefore: number): Promise<string[]> {
   const base = bench.platform.url;
   const ids: string[] = [];
   let next = 0;
@@ -186,8 +190,8 @@ async function spreadCatalog(bench: Bench): Promise<string[]> {
     }),
   );
   bench.step(`saga: ${SPREAD_PRODUCTS} products created in ${((performance.now() - t) / 1000).toFixed(0)} s; waiting for the search index`);
-  // the namespace's index holds the benchmark's products only: these and the hot SKU
-  const indexed = async () => (await call<{ total: number }>(base, 'GET', '/api/products/search?limit=1')).total > ids.length;
+  // the namespace's index holds the benchmark's products only: these and the hot SKU, if it was made
+  const indexed = async () => (await call<{ total: number }>(base, 'GET', '/api/products/search?limit=1')).total >= ids.length + indexedBefore;
   await waitUntil(indexed, 5 * 60_000, 1_000);
   if (!(await indexed())) throw new Error(`the search index did not catch up with ${SPREAD_PRODUCTS} new products in 5 minutes`);
   return ids;
@@ -203,12 +207,15 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
   const { platform } = bench;
   await platform.start(SERVICES);
   const shoppers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => FreshBearer.of('customer', `bench-shopper-${i}`)));
-  const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
-  bench.step(`saga: creating a catalog of ${SPREAD_PRODUCTS} products`);
-  const catalogs = [
-    { name: 'hot SKU', productIds: [hot.id] },
-    { name: `${SPREAD_PRODUCTS / 1000}k products`, productIds: await spreadCatalog(bench) },
-  ];
+  const catalogs: { name: string; productIds: string[] }[] = [];
+  if (bench.catalogs.includes('hot')) {
+    const hot = await createProduct(platform.url, bench.admin, 1, 100_000_000);
+    catalogs.push({ name: 'hot SKU', productIds: [hot.id] });
+  }
+  if (bench.catalogs.includes('spread')) {
+    bench.step(`saga: creating a catalog of ${SPREAD_PRODUCTS} products`);
+    catalogs.push({ name: `${SPREAD_PRODUCTS / 1000}k products`, productIds: await spreadCatalog(bench, catalogs.length) });
+  }
   const outcomes = await Outcomes.watch();
   const inboxes = new Inboxes();
   await inboxes.open(platform.url, shoppers.map((s) => s.value));
@@ -226,6 +233,7 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
         bench.step(
           `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, notified p99 ${s.notifiedP99.toFixed(0)} ms, analytics p99 ${s.analyticsP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
         );
+        bench.step(`  cpu per order: ${s.cpuPerOrder.map((c) => `${c.process} ${c.cpuMs.toFixed(1)} ms`).join(', ')}`);
         if (!s.sustainable) break;
       }
     }

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+// clock ticks per second of /proc/<pid>/stat's utime and stime on linux
+const TICKS_PER_SECOND = 100;
+
+// what each process of the platform is, from its command line; anything else is left out
+const KINDS: [RegExp, string][] = [
+  [/dist\/apps\/([a-z-]+)\/main\.js/, '$1'],
+  [/tools\/bench\/src\/main\.ts/, 'bench (load and observers)'],
+  [/org\.apache\.cassandra|cassandra/, 'cassandra'],
+  [/kafka\.Kafka|kafka-server/, 'kafka'],
+  [/org\.elasticsearch|elasticsearch/, 'elasticsearch'],
+  [/MongoServerMain|mongo/, 'mongodb-wire server'],
+  [/(^|\/)postgres[ :]/, 'postgres'],
+  [/redis-server/, 'redis'],
+  [/^nginx/, 'gateway (nginx)'],
+];
+
+function kindOf(cmdline: string): string | undefined {
+  for (const [pattern, name] of KINDS) {
+    const m = pattern.exec(cmdline);
+    if (m) return name.replace('$1', m[1] ?? '');
+  }
+  return undefined;
+}
+
+// user + system cpu seconds so far of each kind of process; processes that exit between the two reads are lost
+function sample(): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      if (!kind) continue;
+      // the fields after the command name, which may itself hold spaces and parentheses
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      totals.set(kind, (totals.get(kind) ?? 0) + seconds);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return totals;
+}
+
+/** cpu time each part of the platform spent between start() and the call of the returned function (linux only) */
+export function cpuByProcess(): () => Map<string, number> {
+  if (process.platform !== 'linux') return () => new Map();
+  const before = sample();
+  return () => {
+    const spent = new Map<string, number>();
+    for (const [kind, seconds] of sample()) spent.set(kind, seconds - (before.get(kind) ?? 0));
+    return new Map([...spent].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]));
+  };
+}
+
+/** "kafka 12.3, product-service 9.8, …" in cpu milliseconds per unit of work, the largest first */
+export function perUnit(spent: Map<string, number>, units: number): { process: string; cpuMs: number }[] {
+  if (units <= 0) return [];
+  return [...spent].map(([process, seconds]) => ({ process, cpuMs: (seconds * 1000) / units }));
+}
