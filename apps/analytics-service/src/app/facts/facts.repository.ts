@@ -11,6 +11,8 @@ const CURRENCY_SCOPE = 'revenue';
 const CONSISTENCY = types.consistencies.localQuorum;
 // every write is an upsert of fully determined values under the event's id: safe to retry
 const WRITE = { prepare: true, isIdempotent: true, consistency: CONSISTENCY } as const;
+// cassandra warns of unlogged batches across more partitions than this
+const BATCH_ROWS = 10;
 const READ = { prepare: true, fetchSize: 5_000, consistency: CONSISTENCY } as const;
 
 /** a count and a sum over some rows of a series */
@@ -31,31 +33,38 @@ export class FactsRepository {
   ) {}
 
   /**
-   * writes every row of one event. the writes go out in parallel, not as a batch: each is idempotent,
-   * so if one fails the handler throws, the consumer retries the event and the retry fills the gap.
-   * then, only once they are all acknowledged, marks the day dirty if it may have been rolled up.
+   * writes every row of one event: the history row on its own, the small rows in unlogged batches of
+   * up to ten, all in parallel. one request per row made native-transport cassandra's busiest work.
+   * unlogged, because every row is an idempotent upsert: if a write fails, the handler throws, the
+   * consumer retries the event and the retry fills the gap; a logged batch would pay for atomicity
+   * nobody reads. the history row stays out of the batches, so that a 100-line order's payload
+   * cannot push one over cassandra's batch size limit, and ten rows stay under its warning for
+   * batches across partitions. then, once all are acknowledged, marks the day dirty if it may have
+   * been rolled up.
    */
   async record(f: EventFacts): Promise<void> {
     const { day, minute } = f.bucket;
-    const writes: [string, unknown[]][] = [
-      [
-        'insert into events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)',
-        [f.eventType, day, f.occurredAt, f.eventId, f.correlationId, f.history],
-      ],
-      ...f.series.map((s): [string, unknown[]] => [
-        'insert into series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)',
-        [s.series, day, minute, f.eventId, s.value],
-      ]),
-      ...f.products.map((p): [string, unknown[]] => [
-        'insert into product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)',
-        [day, p.productId, minute, f.eventId, p.quantity],
-      ]),
-      ...f.currencies.map((c): [string, unknown[]] => [
-        'insert into revenue_currencies (scope, currency) values (?, ?)',
-        [CURRENCY_SCOPE, c],
-      ]),
+    const history = this.cassandra.execute(
+      'insert into events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)',
+      [f.eventType, day, f.occurredAt, f.eventId, f.correlationId, f.history],
+      WRITE,
+    );
+    const rows: { query: string; params: unknown[] }[] = [
+      ...f.series.map((s) => ({
+        query: 'insert into series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)',
+        params: [s.series, day, minute, f.eventId, s.value],
+      })),
+      ...f.products.map((p) => ({
+        query: 'insert into product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)',
+        params: [day, p.productId, minute, f.eventId, p.quantity],
+      })),
+      ...f.currencies.map((c) => ({
+        query: 'insert into revenue_currencies (scope, currency) values (?, ?)',
+        params: [CURRENCY_SCOPE, c],
+      })),
     ];
-    await Promise.all(writes.map(([cql, params]) => this.cassandra.execute(cql, params, WRITE)));
+    const batches = Array.from({ length: Math.ceil(rows.length / BATCH_ROWS) }, (_, i) => rows.slice(i * BATCH_ROWS, (i + 1) * BATCH_ROWS));
+    await Promise.all([history, ...batches.map((b) => this.cassandra.batch(b, { ...WRITE, logged: false }))]);
     const now = Date.now();
     if (this.policy.mayBeRolledUp(day, now)) await this.markDirty(day, now);
   }
