@@ -79,7 +79,8 @@ export class StockReservationsService {
   }
 
   private async takeAll(r: ReservationDocument): Promise<ReservationDocument | null> {
-    const reason = await this.precheck(r);
+    // one line needs no precheck: taking it reads the product and rejects for the same reasons
+    const reason = r.lines.length > 1 ? await this.precheck(r) : null;
     if (reason) return this.reservations.transition(r, 'rejecting', { reason });
     const priced: Required<ReservationLine>[] = [];
     for (const line of r.lines) {
