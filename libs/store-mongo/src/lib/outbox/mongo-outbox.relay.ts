@@ -105,14 +105,22 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1 }).lean<OutboxDoc[]>();
   }
 
-  // two single-document writes, neither of which can lose an event staged meanwhile: pull exactly the
+  // usually one write: if the outbox still holds exactly the sent entries (as many, all of them),
+  // nothing was staged since the read, and one write empties it and lowers the flag. otherwise two
+  // single-document writes, neither of which can lose an event staged meanwhile: pull exactly the
   // sent entries (a concurrent push is untouched), then lower the flag only if the outbox is empty by
   // then. a write guarded by rev instead lost to every concurrent write of a busy document (a hot
   // product takes one per order), gave up, and left its events to be sent again and again
   private async clearSent(model: Model<OutboxFields>, doc: OutboxDoc, sent: Set<string>): Promise<void> {
+    const ids = [...sent];
+    const emptied = await model.updateOne(
+      { _id: doc._id, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } },
+      { $set: { outbox: [], outboxPending: false }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
+    );
+    if (emptied.modifiedCount === 1) return;
     await model.updateOne(
       { _id: doc._id },
-      { $pull: { outbox: { id: { $in: [...sent] } } }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
+      { $pull: { outbox: { id: { $in: ids } } }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
     );
     await model.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
   }
