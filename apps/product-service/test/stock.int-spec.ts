@@ -197,6 +197,24 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     expect(tap.seen(Topics.StockReleased, orderId)).toHaveLength(1);
   });
 
+  it("drops a settled order's stock markers, also when its cancel follows at once", async () => {
+    const a = await createProduct('markers', 4);
+    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
+    const markers = async () => (await products.findById(a, { stockOps: 1 }).lean<ProductDocument>().exec())?.stockOps;
+    const kept = `o-${randomUUID()}`;
+    await place(kept, [{ productId: a, quantity: 1 }]);
+    await payloadOf(Topics.StockReserved, kept);
+    await waitFor("the reserved order's marker to go", async () => (await markers())?.length === 0);
+    // the cancel lands while the reservation's markers may still wait to be dropped
+    const dropped = `o-${randomUUID()}`;
+    await place(dropped, [{ productId: a, quantity: 2 }]);
+    await cancel(dropped);
+    expect((await settled(dropped)).state).toBe('released');
+    await payloadOf(Topics.StockReleased, dropped);
+    await waitFor("the released order's markers to go", async () => (await markers())?.length === 0);
+    expect(await stockOf(a)).toBe(3);
+  });
+
   it('takes nothing for an order whose cancel arrived first', async () => {
     const a = await createProduct('late', 4);
     const orderId = `o-${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PageQuery } from '@ecom/http';
@@ -14,6 +14,8 @@ export class DuplicateSkuError extends Error {}
 export type TakeResult = { taken: ProductDocument } | { short: ProductDocument } | { gone: true };
 
 const MAX_ATTEMPTS = 20;
+// settled orders' markers are dropped together, at most this long after the first of them settled
+const FORGET_AFTER_MS = 50;
 // markers of stock operations, so a redelivered order event never moves stock twice
 export const takenMarker = (orderId: string) => `take:${orderId}`;
 export const returnedMarker = (orderId: string) => `return:${orderId}`;
@@ -23,7 +25,12 @@ const LIVE = { deletedAt: { $exists: false } };
 
 /** the only place that touches the products collection; events go in the same write */
 @Injectable()
-export class ProductsRepository implements OnModuleInit {
+export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly log = new Logger(ProductsRepository.name);
+  // product id → markers of settled orders, not yet dropped
+  private forgotten = new Map<string, Set<string>>();
+  private forgetting?: NodeJS.Timeout;
+
   constructor(
     @InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>,
     private readonly relay: MongoOutboxRelay,
@@ -103,13 +110,41 @@ export class ProductsRepository implements OnModuleInit {
     throw new Error(`could not return stock of ${productId} for ${orderId}: too many concurrent writes`);
   }
 
-  /** drops the order's markers once its reservation is settled and no event can move stock again */
-  async forgetStockOps(productIds: readonly string[], orderId: string): Promise<void> {
-    if (productIds.length === 0) return;
-    await this.products.updateMany(
-      { _id: { $in: productIds } },
-      { $pull: { stockOps: { $in: [takenMarker(orderId), returnedMarker(orderId)] } } },
-    );
+  /**
+   * drops the order's markers once its reservation is settled and no event can move stock again.
+   * the markers of every order settled within FORGET_AFTER_MS go in one write, not one write each:
+   * on a hot product that was a write per order. a marker left behind (the write failed, or the
+   * process died first) is harmless: it only stops that settled order from moving stock again.
+   * `returned`: the order's stock went back too (released or rejected); a reserved order's return
+   * marker is left alone, since a cancel may be putting its stock back while this write waits
+   */
+  forgetStockOps(productIds: readonly string[], orderId: string, returned: boolean): void {
+    for (const id of productIds) {
+      const markers = this.forgotten.get(id) ?? new Set<string>();
+      markers.add(takenMarker(orderId));
+      if (returned) markers.add(returnedMarker(orderId));
+      this.forgotten.set(id, markers);
+    }
+    if (this.forgotten.size > 0) this.forgetting ??= setTimeout(() => void this.forgetNow(), FORGET_AFTER_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.forgetNow();
+  }
+
+  /** drops the markers queued so far, in one write */
+  async forgetNow(): Promise<void> {
+    clearTimeout(this.forgetting);
+    this.forgetting = undefined;
+    const batch = this.forgotten;
+    this.forgotten = new Map();
+    if (batch.size === 0) return;
+    const markers = [...new Set([...batch.values()].flatMap((m) => [...m]))];
+    try {
+      await this.products.updateMany({ _id: { $in: [...batch.keys()] } }, { $pull: { stockOps: { $in: markers } } });
+    } catch (e) {
+      this.log.warn({ products: batch.size, markers: markers.length, err: (e as Error).message }, 'settled stock markers stay on their products');
+    }
   }
 
   // null when another write came first; the stock can never go below 0 because the version pins it

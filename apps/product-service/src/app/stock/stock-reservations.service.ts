@@ -140,10 +140,11 @@ export class StockReservationsService {
     return done;
   }
 
-  private async settled(r: ReservationDocument): Promise<void> {
-    await this.products.forgetStockOps(
+  private settled(r: ReservationDocument): void {
+    this.products.forgetStockOps(
       r.lines.map((l) => l.productId),
       r._id,
+      r.state !== 'reserved',
     );
     this.log.debug({ orderId: r._id, state: r.state }, 'reservation settled');
   }
