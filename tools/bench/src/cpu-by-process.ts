@@ -59,3 +59,19 @@ export function perUnit(spent: Map<string, number>, units: number): { process: s
   if (units <= 0) return [];
   return [...spent].map(([process, seconds]) => ({ process, cpuMs: (seconds * 1000) / units }));
 }
+
+/**
+ * waits until the platform (everything but the bench itself) used less than `cores` of cpu over a
+ * 2 s window, or `maxMs` passed: stores still flushing, compacting or indexing what the last step
+ * wrote would otherwise be measured with the next one. resolves to the last window's cpu, in cores.
+ */
+export async function untilQuiet(cores = 0.35, maxMs = 60_000): Promise<{ waitedMs: number; cores: number }> {
+  const started = performance.now();
+  for (;;) {
+    const window = cpuByProcess();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const busy = [...window()].filter(([kind]) => !kind.startsWith('bench')).reduce((sum, [, s]) => sum + s, 0) / 2;
+    const waitedMs = performance.now() - started;
+    if (busy < cores || waitedMs >= maxMs) return { waitedMs, cores: busy };
+  }
+}

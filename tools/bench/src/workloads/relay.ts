@@ -56,10 +56,12 @@ export async function relayDrain(bench: Bench): Promise<Row[]> {
     bench.step(`outbox relay: ${EVENTS} events, a bare producer, then order-service's relay`);
     const baseline = await bareProducer(envelopes());
     const batch = envelopes();
-    await pg.query(
-      'insert into outbox (id, topic, key, envelope) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])',
-      [batch.map((e) => e.id), batch.map(() => Topics.OrderPlaced), batch.map((e) => e.key), batch.map((e) => JSON.stringify(e))],
-    );
+    await pg.query('insert into outbox (id, topic, key, envelope) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])', [
+      batch.map((e) => e.id),
+      batch.map(() => Topics.OrderPlaced),
+      batch.map((e) => e.key),
+      batch.map((e) => JSON.stringify(e)),
+    ]);
     const pending = async () => Number((await pg.query<{ n: string }>('select count(*) as n from outbox')).rows[0].n);
     // timed from the first time fewer are left: what was left then, drained in how long
     let started = 0;

@@ -6,7 +6,7 @@ import { Topics, TopicNames } from '@ecom/events';
 import { SERVICES } from '@ecom/testing';
 import { FreshBearer } from '../fresh-bearer';
 import { call, createProduct } from '../api';
-import { cpuByProcess, perUnit } from '../cpu-by-process';
+import { cpuByProcess, perUnit, untilQuiet } from '../cpu-by-process';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
@@ -98,7 +98,11 @@ async function step(
       const res = await request(url, {
         method: 'POST',
         dispatcher: agent,
-        headers: { 'content-type': 'application/json', authorization: shoppers[i % shoppers.length].value, 'idempotency-key': randomUUID() },
+        headers: {
+          'content-type': 'application/json',
+          authorization: shoppers[i % shoppers.length].value,
+          'idempotency-key': randomUUID(),
+        },
         body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
       });
       const body = (await res.body.json()) as { id?: string };
@@ -191,7 +195,8 @@ async function spreadCatalog(bench: Bench, indexedBefore: number): Promise<strin
   );
   bench.step(`saga: ${SPREAD_PRODUCTS} products created in ${((performance.now() - t) / 1000).toFixed(0)} s; waiting for the search index`);
   // the namespace's index holds the benchmark's products only: these and the hot SKU, if it was made
-  const indexed = async () => (await call<{ total: number }>(base, 'GET', '/api/products/search?limit=1')).total >= ids.length + indexedBefore;
+  const indexed = async () =>
+    (await call<{ total: number }>(base, 'GET', '/api/products/search?limit=1')).total >= ids.length + indexedBefore;
   await waitUntil(indexed, 5 * 60_000, 1_000);
   if (!(await indexed())) throw new Error(`the search index did not catch up with ${SPREAD_PRODUCTS} new products in 5 minutes`);
   return ids;
@@ -218,12 +223,20 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
   }
   const outcomes = await Outcomes.watch();
   const inboxes = new Inboxes();
-  await inboxes.open(platform.url, shoppers.map((s) => s.value));
+  await inboxes.open(
+    platform.url,
+    shoppers.map((s) => s.value),
+  );
   const analytics = new AnalyticsRows();
   const observers = { outcomes, inboxes, analytics };
   const steps: SagaStep[] = [];
   try {
     for (const catalog of catalogs) {
+      // creating the spread catalog leaves elasticsearch and the MongoDB-wire server busy for a while
+      const quiet = await untilQuiet();
+      bench.step(
+        `saga, ${catalog.name}: the platform settled for ${(quiet.waitedMs / 1000).toFixed(0)} s, to ${(quiet.cores * 100).toFixed(0)} % of a core`,
+      );
       bench.step(`saga, ${catalog.name}: warming up at ${bench.rates[0]} orders/s for 3 s`);
       await step({ ...bench, seconds: 3 }, catalog, bench.rates[0], shoppers, observers);
       for (const rate of bench.rates) {
