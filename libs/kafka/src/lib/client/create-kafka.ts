@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
+import { stopKafkajsIdleTimer } from './kafkajs-idle-timer';
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -19,6 +20,7 @@ function logCreator() {
 }
 
 export function createKafka(cfg: KafkaConfig, overrides: { clientId?: string; fastFail?: boolean } = {}): Kafka {
+  stopKafkajsIdleTimer();
   return new Kafka({
     clientId: overrides.clientId ?? cfg.clientId,
     brokers: cfg.brokers,
