@@ -36,7 +36,6 @@ function scheduleCheckPendingRequests(this: RequestQueueLike): void {
 
 /** the request queue's class, from inside kafkajs (it ships its sources) */
 export function kafkajsRequestQueue(): { prototype: RequestQueueLike; new (...args: never[]): RequestQueueLike } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('kafkajs/src/network/requestQueue');
 }
 
