@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Gateway, type ServicePorts } from './gateway';
 import { Instance, ROOT } from './service-instance';
@@ -11,6 +12,33 @@ export const SERVICES: readonly ServiceName[] = (
 ).services.map((s) => s.name);
 
 const short = (s: ServiceName) => s.replace(/-service$/, '');
+
+// true when something accepts connections on the port
+function answers(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1_000);
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * an instance whose port is taken would fail to listen, while its readiness check was answered by
+ * the process holding the port (an earlier run's instance that outlived it): refuse instead
+ */
+async function mustBeFree(ports: readonly number[]): Promise<void> {
+  const taken = (await Promise.all(ports.map(async (p) => ((await answers(p)) ? p : undefined)))).filter((p) => p !== undefined);
+  if (taken.length)
+    throw new Error(
+      `port ${taken.join(', ')} already answers: a process left from an earlier run holds it (\`ss -ltnp | grep ${taken[0]}\` names it); stop it and run again`,
+    );
+}
 
 export interface PlatformOptions {
   /** where the instances and the gateway log; default .stack/logs/faults */
@@ -55,6 +83,7 @@ export class Platform {
    */
   async start(services: readonly ServiceName[] = SERVICES): Promise<Map<ServiceName, number>> {
     const starting = services.filter((s) => !this.instances.has(s));
+    await mustBeFree(starting.map((s) => this.portOf(s)));
     for (const service of starting) this.instances.set(service, this.launch(service));
     const took = await Promise.all(starting.map((s) => this.instance(s).ready(180_000)));
     const readyAfter = new Map(starting.map((s, i) => [s, took[i]]));
