@@ -83,7 +83,8 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   }
 
   // claims free pending documents under this relay's id (the announced ones, and on a scan round any
-  // others), then reads what was claimed. both by _id, which every MongoDB-wire server indexes
+  // others), then reads what was claimed; one document is claimed and read in one command. all by _id,
+  // which every MongoDB-wire server indexes
   private async lease(model: Model<OutboxFields>, announced: unknown[], scan: boolean): Promise<OutboxDoc[]> {
     const now = new Date();
     const free = {
@@ -100,8 +101,17 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     }
     if (ids.size === 0) return [];
     const until = new Date(now.getTime() + LEASE_MS);
+    const lease = { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } };
+    if (ids.size === 1) {
+      // the usual round under a steady load: claim and read in one round trip
+      const [_id] = ids;
+      const doc = await model
+        .findOneAndUpdate({ _id, ...free }, lease, { projection: { outbox: 1 }, returnDocument: 'after' })
+        .lean<OutboxDoc>();
+      return doc ? [doc] : [];
+    }
     const candidates = { _id: { $in: [...ids] } };
-    await model.updateMany({ ...candidates, ...free }, { $set: { outboxLeaseUntil: until, outboxLeaseBy: this.id } });
+    await model.updateMany({ ...candidates, ...free }, lease);
     return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1 }).lean<OutboxDoc[]>();
   }
 
