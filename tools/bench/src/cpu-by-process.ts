@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Platform } from '@ecom/testing';
 
 // clock ticks per second of /proc/<pid>/stat's utime and stime on linux
 const TICKS_PER_SECOND = 100;
 
 // what each process of the platform is, from its command line; anything else is left out
+const SERVICE = /dist\/apps\/([a-z-]+)\/main\.js/;
 const KINDS: [RegExp, string][] = [
-  [/dist\/apps\/([a-z-]+)\/main\.js/, '$1'],
+  [SERVICE, '$1'],
   [/tools\/bench\/src\/main\.ts/, 'bench (load and observers)'],
   [/org\.apache\.cassandra|cassandra/, 'cassandra'],
   [/kafka\.Kafka|kafka-server/, 'kafka'],
@@ -24,12 +26,20 @@ function kindOf(cmdline: string): string | undefined {
   return undefined;
 }
 
-// user + system cpu seconds so far of each kind of process; processes that exit between the two reads are lost
-function sample(): Map<string, number> {
+/** the pids of the platform's own service instances: `npm start`'s services, running beside it, are not its */
+export function instancePids(platform: Platform): ReadonlySet<number> {
+  return new Set(platform.running().flatMap((s) => platform.instance(s).pid ?? []));
+}
+
+// user + system cpu seconds so far of each kind of process; processes that exit between the two reads are lost.
+// a service counts only if it is one of `services`
+function sample(services: ReadonlySet<number>): Map<string, number> {
   const totals = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (SERVICE.test(cmdline) && !services.has(Number(pid))) continue;
+      const kind = kindOf(cmdline);
       if (!kind) continue;
       // the fields after the command name, which may itself hold spaces and parentheses
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -43,13 +53,16 @@ function sample(): Map<string, number> {
   return totals;
 }
 
-/** cpu time each part of the platform spent between start() and the call of the returned function (linux only) */
-export function cpuByProcess(): () => Map<string, number> {
+/**
+ * cpu time each part of the platform (the servers and the instances of `services`) spent between this
+ * call and the call of the returned function (linux only)
+ */
+export function cpuByProcess(services: ReadonlySet<number>): () => Map<string, number> {
   if (process.platform !== 'linux') return () => new Map();
-  const before = sample();
+  const before = sample(services);
   return () => {
     const spent = new Map<string, number>();
-    for (const [kind, seconds] of sample()) spent.set(kind, seconds - (before.get(kind) ?? 0));
+    for (const [kind, seconds] of sample(services)) spent.set(kind, seconds - (before.get(kind) ?? 0));
     return new Map([...spent].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]));
   };
 }
@@ -65,10 +78,14 @@ export function perUnit(spent: Map<string, number>, units: number): { process: s
  * 2 s window, or `maxMs` passed: stores still flushing, compacting or indexing what the last step
  * wrote would otherwise be measured with the next one. resolves to the last window's cpu, in cores.
  */
-export async function untilQuiet(cores = 0.35, maxMs = 60_000): Promise<{ waitedMs: number; cores: number }> {
+export async function untilQuiet(
+  services: ReadonlySet<number>,
+  cores = 0.35,
+  maxMs = 60_000,
+): Promise<{ waitedMs: number; cores: number }> {
   const started = performance.now();
   for (;;) {
-    const window = cpuByProcess();
+    const window = cpuByProcess(services);
     await new Promise((r) => setTimeout(r, 2_000));
     const busy = [...window()].filter(([kind]) => !kind.startsWith('bench')).reduce((sum, [, s]) => sum + s, 0) / 2;
     const waitedMs = performance.now() - started;

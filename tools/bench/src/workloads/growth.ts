@@ -5,7 +5,7 @@ import { Latencies, openLoop } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 import { GrowthData, HEAVY_CUSTOMER, NOUNS, ONE_X, type Sizes } from './growth-seed';
-import { untilQuiet } from '../cpu-by-process';
+import { instancePids, untilQuiet } from '../cpu-by-process';
 
 const SCALES = [1, 10, 100] as const;
 // modest fixed rates: what is measured is the work per request as the data grows, not the saturation point
@@ -213,7 +213,7 @@ export async function growth(bench: Bench): Promise<Row[]> {
         .confirmed;
       const firstSummaryMs = performance.now() - t1;
       // the seeding leaves the stores flushing, compacting and indexing; the first scale also follows the saga
-      const quiet = await untilQuiet();
+      const quiet = await untilQuiet(instancePids(platform));
       bench.step(`  the platform settled for ${(quiet.waitedMs / 1000).toFixed(0)} s, to ${(quiet.cores * 100).toFixed(0)} % of a core`);
       const by = new Map<string, Measured>();
       for (const together of measurements) {

@@ -6,7 +6,7 @@ import { Topics, TopicNames } from '@ecom/events';
 import { SERVICES } from '@ecom/testing';
 import { FreshBearer } from '../fresh-bearer';
 import { call, createProduct } from '../api';
-import { cpuByProcess, perUnit, untilQuiet } from '../cpu-by-process';
+import { cpuByProcess, instancePids, perUnit, untilQuiet } from '../cpu-by-process';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
@@ -90,7 +90,7 @@ async function step(
   const placed = new Map<string, { at: number; wall: number }>();
   let errors = 0;
   const t0 = performance.now();
-  const cpu = cpuByProcess();
+  const cpu = cpuByProcess(instancePids(bench.platform));
   await openLoop(rate, bench.seconds, async (i) => {
     const productId = catalog.productIds[i % catalog.productIds.length];
     const t = performance.now();
@@ -233,7 +233,7 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
   try {
     for (const catalog of catalogs) {
       // creating the spread catalog leaves elasticsearch and the MongoDB-wire server busy for a while
-      const quiet = await untilQuiet();
+      const quiet = await untilQuiet(instancePids(platform));
       bench.step(
         `saga, ${catalog.name}: the platform settled for ${(quiet.waitedMs / 1000).toFixed(0)} s, to ${(quiet.cores * 100).toFixed(0)} % of a core`,
       );
