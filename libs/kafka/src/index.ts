@@ -2,6 +2,7 @@ export * from './lib/constants';
 export * from './lib/tokens';
 export * from './lib/kafka.module';
 export * from './lib/client/create-kafka';
+export { stopKafkajsIdleTimer } from './lib/client/kafkajs-idle-timer';
 export * from './lib/client/ensure-topics';
 export * from './lib/client/event-producer';
 export * from './lib/client/topics-ready';

@@ -3,6 +3,7 @@
 // each workload runs next to its raw baseline in the same run; the table goes to stdout, the JSON
 // and the chart to bench/results/.
 import { join } from 'node:path';
+import { stopKafkajsIdleTimer } from '@ecom/kafka';
 import { Platform, ROOT } from '@ecom/testing';
 import { FreshBearer } from './fresh-bearer';
 import type { Bench } from './bench-context';
@@ -37,6 +38,9 @@ function catalogs(raw: string | undefined): ('hot' | 'spread')[] {
 }
 
 async function main(): Promise<number> {
+  // the observers and the bare producer are raw kafkajs clients: without the services' fix for its
+  // idle timer they re-arm a 1 ms timer per broker connection, on the cores the platform they measure uses (ADR 14)
+  stopKafkajsIdleTimer();
   const env = process.env;
   const only = (env['BENCH_ONLY'] ?? WORKLOADS.join(',')).split(',') as Workload[];
   const unknown = only.filter((w) => !WORKLOADS.includes(w));

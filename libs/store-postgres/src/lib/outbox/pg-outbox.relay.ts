@@ -9,10 +9,17 @@ interface Row {
   envelope: EventEnvelope;
 }
 
+// the oldest rows, locked (SKIP LOCKED: replicas never send the same row at once) and deleted in one
+// round trip; they are gone only if the transaction commits, which it does after kafka took them
+const CLAIM = `
+  with claimed as (select seq from outbox order by seq limit $1 for update skip locked),
+  gone as (delete from outbox o using claimed c where o.seq = c.seq returning o.seq, o.id, o.topic, o.envelope)
+  select id, topic, envelope from gone order by seq`;
+
 /**
- * claims rows with FOR UPDATE SKIP LOCKED (replicas never send the same row at once), sends
- * them in one batch with acks=all, and deletes them in the same transaction. a crash before
- * the commit leaves the rows for the next round: at-least-once, de-duplicated by consumers.
+ * claims and deletes the oldest rows, sends them in one batch with acks=all, and commits. a crash
+ * or a failed send before the commit leaves the rows for the next round: at-least-once,
+ * de-duplicated by consumers.
  */
 @Injectable()
 export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -41,12 +48,9 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
     return this.dataSource.transaction(async (em) => {
-      const rows: Row[] = await em.query('select id, topic, envelope from outbox order by seq limit $1 for update skip locked', [
-        OUTBOX_BATCH_SIZE,
-      ]);
+      const rows: Row[] = await em.query(CLAIM, [OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope })));
-      await em.query('delete from outbox where id = any($1)', [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
