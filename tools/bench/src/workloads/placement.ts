@@ -4,6 +4,7 @@ import { closedLoop, Latencies } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 import { benchPool } from '../postgres';
+import { cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
 
 const CONCURRENCY = 20;
 const TARGET_RATIO = 0.5;
@@ -75,8 +76,17 @@ export async function placement(bench: Bench): Promise<Row[]> {
   bench.step('order placement: warming up');
   await closedLoop({ ...load, seconds: 2 });
   bench.step(`order placement: raw pg loop, then POST /api/orders; ${CONCURRENCY} at once, ${seconds} s each`);
+  const services = instancePids(platform);
+  const rawCpu = cpuByProcess(services);
   const raw = await rawPgLoop(seconds);
+  const rawPerTx = perUnit(rawCpu(), raw.perSecond * seconds);
+  const serviceCpu = cpuByProcess(services);
   const service = await closedLoop({ ...load, seconds });
+  const servicePerOrder = perUnit(serviceCpu(), service.perSecond * seconds);
+  // where the two cores went, per transaction and per order: the gap is one process's cost, or all of them
+  const line = (cpu: { process: string; cpuMs: number }[]) => cpu.map((c) => `${c.process} ${c.cpuMs.toFixed(2)} ms`).join(', ');
+  bench.step(`  cpu per transaction, raw pg loop: ${line(rawPerTx)}`);
+  bench.step(`  cpu per order, POST /api/orders: ${line(servicePerOrder)}`);
   const ratio = service.perSecond / raw.perSecond;
   return [
     {
@@ -88,7 +98,15 @@ export async function placement(bench: Bench): Promise<Row[]> {
       ratio,
       target: `≥ ${TARGET_RATIO}× baseline`,
       pass: ratio >= TARGET_RATIO && service.errors === 0,
-      details: { p50: service.p50, p99: service.p99, errors: service.errors, baselineP50: raw.p50, baselineP99: raw.p99 },
+      details: {
+        p50: service.p50,
+        p99: service.p99,
+        errors: service.errors,
+        baselineP50: raw.p50,
+        baselineP99: raw.p99,
+        cpuPerOrder: line(servicePerOrder),
+        baselineCpuPerTx: line(rawPerTx),
+      },
     },
   ];
 }
