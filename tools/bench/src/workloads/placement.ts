@@ -15,12 +15,17 @@ const SCHEMA = 'bench_baseline';
  * its line, its outbox row), at the same concurrency, on copies of order-service's own tables
  * (same columns, indexes and constraints) in a schema of their own, which no relay reads
  */
-async function rawPgLoop(seconds: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+async function rawPgLoop(
+  seconds: number,
+  services: ReadonlySet<number>,
+): Promise<{ perSecond: number; p50: number; p99: number; cpu: Map<string, number> }> {
   const pg = benchPool(CONCURRENCY);
   await pg.query(`create schema if not exists ${SCHEMA}`);
   for (const table of ['orders', 'order_lines', 'outbox'])
     await pg.query(`create table if not exists ${SCHEMA}.${table} (like public.${table} including all)`);
   const latencies = new Latencies();
+  // read before the pool ends: its connections' postgres processes exit with it, and are no longer counted
+  const cpu = cpuByProcess(services);
   const until = performance.now() + seconds * 1000;
   const worker = async (w: number) => {
     const client = await pg.connect();
@@ -51,8 +56,9 @@ async function rawPgLoop(seconds: number): Promise<{ perSecond: number; p50: num
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
+  const spent = cpu();
   await pg.end();
-  return { perSecond: latencies.count / seconds, p50: latencies.at(50), p99: latencies.at(99) };
+  return { perSecond: latencies.count / seconds, p50: latencies.at(50), p99: latencies.at(99), cpu: spent };
 }
 
 /**
@@ -77,9 +83,8 @@ export async function placement(bench: Bench): Promise<Row[]> {
   await closedLoop({ ...load, seconds: 2 });
   bench.step(`order placement: raw pg loop, then POST /api/orders; ${CONCURRENCY} at once, ${seconds} s each`);
   const services = instancePids(platform);
-  const rawCpu = cpuByProcess(services);
-  const raw = await rawPgLoop(seconds);
-  const rawPerTx = perUnit(rawCpu(), raw.perSecond * seconds);
+  const raw = await rawPgLoop(seconds, services);
+  const rawPerTx = perUnit(raw.cpu, raw.perSecond * seconds);
   const serviceCpu = cpuByProcess(services);
   const service = await closedLoop({ ...load, seconds });
   const servicePerOrder = perUnit(serviceCpu(), service.perSecond * seconds);
