@@ -14,8 +14,8 @@
 // so a report reads only the days its window touches and the minutes inside the edge days.
 //
 // rollups: a summary over a year would read ~2,500 of those partitions. so a closed day (one that ended
-// more than CLOSED_AFTER_MS ago, rollups/rollup-policy.ts) is added up once into a row of rollups_by_day,
-// and a whole month of closed days into a row of rollups_by_month: a year reads a dozen month rows, the
+// more than CLOSED_AFTER_MS ago, rollups/rollup-policy.ts) is added up once into a row of rollups_by_day_v2,
+// and a whole month of closed days into a row of rollups_by_month_v2: a year reads a dozen month rows, the
 // days of its edge months and the facts of its partial edge days. today and days not yet closed are
 // always read from the facts.
 // a rollup is a lasting copy, and facts of a day may still come after it was rolled up: a late event, a
@@ -86,26 +86,31 @@ export const analyticsSchema = [
    )`,
 
   // a closed day added up: count and sum per series (series without facts absent), quantity per
-  // product, and when its facts were read. one row, so a rewrite replaces it whole; one partition per month
-  `create table if not exists rollups_by_day (
+  // product (packed: rollups/packed-products.ts), and when its facts were read. one row, so a rewrite
+  // replaces it whole; one partition per month.
+  // _v2: the products were a map<text, bigint> in rollups_by_day and rollups_by_month, which instances
+  // of the previous version still read and write during a rolling update; rollups are computed again
+  // from the facts on demand, so the new tables start empty and the old ones can be dropped once no
+  // instance of that version runs
+  `create table if not exists rollups_by_day_v2 (
      month date,
      day date,
      read_from timestamp,
      counts frozen<map<text, bigint>>,
      sums frozen<map<text, bigint>>,
-     products frozen<map<text, bigint>>,
+     products blob,
      primary key ((month), day)
    )`,
 
   // a month of closed days added up from their rollups, with when each day's facts were read; one
   // partition per year
-  `create table if not exists rollups_by_month (
+  `create table if not exists rollups_by_month_v2 (
      year int,
      month date,
      read_from frozen<map<date, timestamp>>,
      counts frozen<map<text, bigint>>,
      sums frozen<map<text, bigint>>,
-     products frozen<map<text, bigint>>,
+     products blob,
      primary key ((year), month)
    )`,
 

@@ -3,6 +3,7 @@ import { types, type Client } from 'cassandra-driver';
 import { CASSANDRA } from '@ecom/store-cassandra';
 import type { Totals } from '../facts/facts.repository';
 import { monthOf, yearOf } from '../facts/time-buckets';
+import { packProducts, unpackProducts } from './packed-products';
 import type { Rollup, StoredRollup } from './rollup';
 
 // quorum, as the facts: a mark or a rollup once acknowledged is seen by every later read
@@ -18,17 +19,17 @@ const num = (v: types.Long | undefined): number => (v === undefined ? 0 : v.toNu
 const longs = (entries: Iterable<[string, number]>): Record<string, types.Long> =>
   Object.fromEntries([...entries].map(([k, v]) => [k, types.Long.fromNumber(v)]));
 
-function rollupOf(row: Row): Rollup {
+// a row read without its products column has none to give
+function rollupOf(row: Row, withProducts: boolean): Rollup {
   const counts = (row['counts'] as Longs) ?? {};
   const sums = (row['sums'] as Longs) ?? {};
   const totals = new Map<string, Totals>(Object.keys(counts).map((s) => [s, { count: num(counts[s]), sum: num(sums[s]) }]));
-  const products = new Map(Object.entries((row['products'] as Longs) ?? {}).map(([p, q]) => [p, q.toNumber()]));
-  return { totals, products };
+  return { totals, products: withProducts ? unpackProducts(row['products'] as Buffer) : new Map() };
 }
 
-function columnsOf(rollup: Rollup): [Record<string, types.Long>, Record<string, types.Long>, Record<string, types.Long>] {
+function columnsOf(rollup: Rollup): [Record<string, types.Long>, Record<string, types.Long>, Buffer] {
   const totals = [...rollup.totals];
-  return [longs(totals.map(([s, t]) => [s, t.count])), longs(totals.map(([s, t]) => [s, t.sum])), longs(rollup.products)];
+  return [longs(totals.map(([s, t]) => [s, t.count])), longs(totals.map(([s, t]) => [s, t.sum])), packProducts(rollup.products)];
 }
 
 /** the rollups of closed days and months (tables and why they can be trusted: analytics.schema.ts) */
@@ -42,14 +43,14 @@ export class RollupsRepository {
    */
   async days(first: string, last: string, withProducts = true): Promise<Map<string, StoredRollup>> {
     const rs = await this.cassandra.execute(
-      `select day, read_from, counts, sums${withProducts ? ', products' : ''} from rollups_by_day where month = ? and day >= ? and day <= ?`,
+      `select day, read_from, counts, sums${withProducts ? ', products' : ''} from rollups_by_day_v2 where month = ? and day >= ? and day <= ?`,
       [monthOf(first), first, last],
       READ,
     );
     const days = new Map<string, StoredRollup>();
     for await (const row of rs) {
       const day = String(row['day']);
-      days.set(day, { rollup: rollupOf(row), readFrom: new Map([[day, (row['read_from'] as Date).getTime()]]) });
+      days.set(day, { rollup: rollupOf(row, withProducts), readFrom: new Map([[day, (row['read_from'] as Date).getTime()]]) });
     }
     return days;
   }
@@ -57,7 +58,7 @@ export class RollupsRepository {
   /** the stored rollups of the months first..last (their first days) of one year, by month */
   async months(first: string, last: string): Promise<Map<string, StoredRollup>> {
     const rs = await this.cassandra.execute(
-      'select month, read_from, counts, sums, products from rollups_by_month where year = ? and month >= ? and month <= ?',
+      'select month, read_from, counts, sums, products from rollups_by_month_v2 where year = ? and month >= ? and month <= ?',
       [yearOf(first), first, last],
       READ,
     );
@@ -67,14 +68,14 @@ export class RollupsRepository {
         d,
         at.getTime(),
       ]);
-      months.set(String(row['month']), { rollup: rollupOf(row), readFrom: new Map(readFrom) });
+      months.set(String(row['month']), { rollup: rollupOf(row, true), readFrom: new Map(readFrom) });
     }
     return months;
   }
 
   async saveDay(day: string, readFrom: number, rollup: Rollup): Promise<void> {
     await this.cassandra.execute(
-      'insert into rollups_by_day (month, day, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
+      'insert into rollups_by_day_v2 (month, day, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
       [monthOf(day), day, new Date(readFrom), ...columnsOf(rollup)],
       WRITE,
     );
@@ -83,7 +84,7 @@ export class RollupsRepository {
   async saveMonth(month: string, stored: StoredRollup): Promise<void> {
     const readFrom = Object.fromEntries([...stored.readFrom].map(([day, at]) => [day, new Date(at)]));
     await this.cassandra.execute(
-      'insert into rollups_by_month (year, month, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
+      'insert into rollups_by_month_v2 (year, month, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
       [yearOf(month), month, readFrom, ...columnsOf(stored.rollup)],
       WRITE,
     );

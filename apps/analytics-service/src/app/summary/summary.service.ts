@@ -37,7 +37,7 @@ export class SummaryService {
       revenue: currencies
         .filter((c) => count(revenueSeries(c)) > 0)
         .map((currency) => ({ currency, amount: totals.get(revenueSeries(currency))?.sum ?? 0 })),
-      topProducts: topProducts([products]),
+      topProducts: topProducts(products),
     };
   }
 }
