@@ -12,6 +12,9 @@ export const kafkaConfig = (clientId: string) =>
       KAFKA_GROUP_ID: text(clientId),
       KAFKA_MAX_RETRIES: positiveInt(5),
       KAFKA_RETRY_BACKOFF_MS: positiveInt(200),
+      // how often a consumer commits the offsets of the messages it handled (and once more when it
+      // stops); a crash redelivers at most this long's messages, which every handler is idempotent for
+      KAFKA_COMMIT_INTERVAL_MS: positiveInt(500),
       // put before every topic and consumer group name, so several platforms (or a test run next
       // to a running stack) can share one cluster without seeing each other's events
       KAFKA_TOPIC_PREFIX: z
@@ -27,6 +30,7 @@ export const kafkaConfig = (clientId: string) =>
       groupId: v.KAFKA_GROUP_ID,
       maxRetries: v.KAFKA_MAX_RETRIES,
       retryBackoffMs: v.KAFKA_RETRY_BACKOFF_MS,
+      commitIntervalMs: v.KAFKA_COMMIT_INTERVAL_MS,
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
     }),
   );

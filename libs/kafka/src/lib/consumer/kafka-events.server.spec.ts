@@ -27,6 +27,12 @@ class FakeConsumer extends EventEmitter {
   async stop(): Promise<void> {
     this.running = false;
   }
+  pause(): void {
+    return undefined;
+  }
+  async commitOffsets(): Promise<void> {
+    return undefined;
+  }
   async disconnect(): Promise<void> {
     this.connected = false;
     this.running = false;
@@ -39,7 +45,7 @@ class FakeConsumer extends EventEmitter {
 function setup({ handler = true } = {}) {
   const consumers: FakeConsumer[] = [];
   const kafka = { consumer: () => consumers[consumers.push(new FakeConsumer()) - 1] } as unknown as Kafka;
-  const config = new ConfigService({ kafka: { groupId: 'test-group', maxRetries: 1, retryBackoffMs: 1 } });
+  const config = new ConfigService({ kafka: { groupId: 'test-group', maxRetries: 1, retryBackoffMs: 1, commitIntervalMs: 1_000 } });
   const registry = new HealthRegistry();
   const stalls = new ConsumerStalls(registry, new HealthIndicatorService());
   stalls.onModuleInit();

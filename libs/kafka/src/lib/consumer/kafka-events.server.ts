@@ -13,14 +13,16 @@ import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
 import { ConsumerStalls } from './consumer-stalls';
 import { EventContext } from './event-context';
 import { MessageCorrelationInterceptor, MessageErrorFilter } from './message-pipeline';
+import { OffsetCommitter } from './offset-committer';
 import { processMessage } from './process-message';
 
 /**
  * the service's kafka consumer as a transport strategy of @nestjs/microservices: nest registers
  * every @EventHandler (an @EventPattern) with it and wraps each in its pipeline, so guards,
  * interceptors, pipes and exception filters run for messages as they do for requests. one consumer
- * group per service. offsets are committed only after processMessage returns, i.e. after the
- * handler succeeded or the message sits in the dead-letter topic. while a store is down, the
+ * group per service. an offset is committed only after processMessage returned for its message, i.e.
+ * after the handler succeeded or the message sits in the dead-letter topic: every
+ * KAFKA_COMMIT_INTERVAL_MS (OffsetCommitter), and once more on shutdown. while a store is down, the
  * partition's current message waits (heartbeating, so the group keeps the partition) and the
  * others flow. started with startEventConsumers(app).
  */
@@ -28,6 +30,7 @@ import { processMessage } from './process-message';
 export class KafkaEventsServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
   private readonly log = new Logger(KafkaEventsServer.name);
   private consumer?: Consumer;
+  private committer?: OffsetCommitter;
   private stopping = false;
   private inFlight = 0;
   private starting?: Promise<void>;
@@ -75,9 +78,22 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     if (this.stopping) return;
     this.stopping = true;
     await this.starting;
+    await this.drain();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
     if (this.inFlight > 0) this.log.warn({ inFlight: this.inFlight }, 'handlers still running after consumer stop');
+  }
+
+  /**
+   * pauses every partition, waits for the running handlers, and commits: kafkajs commits nothing once
+   * stop() began, and stop() leaves the group, so the last commit must come first
+   */
+  private async drain(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || !this.committer) return;
+    consumer.pause(this.subscribedTopics().map((t) => ({ topic: this.names.physical(t) })));
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    await this.committer.stop();
   }
 
   on(): never {
@@ -108,6 +124,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
   }
 
   private async restart(crashed: Consumer): Promise<void> {
+    this.committer?.abandon();
     await crashed.disconnect().catch(() => undefined);
     await this.startWithRetry();
   }
@@ -123,6 +140,8 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     const groupId = this.names.group(cfg.groupId);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumer = consumer;
+    const committer = new OffsetCommitter(consumer, cfg.commitIntervalMs, { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
+    this.committer = committer;
     // a consumer kafkajs gave up on is replaced by a fresh one, started with the same retries as at boot
     whenAbandoned(
       consumer,
@@ -136,6 +155,8 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => this.names.physical(t)), fromBeginning: true });
     await consumer.run({
+      // committed by the OffsetCommitter: kafkajs would commit after every batch, a message at a time at a light load
+      autoCommit: false,
       partitionsConsumedConcurrently: 3,
       eachMessage: async ({ topic: physical, partition, message, heartbeat }) => {
         const topic = this.names.logical(physical);
@@ -158,11 +179,13 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
               log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
             },
           );
+          committer.handled(physical, partition, message.offset);
         } finally {
           this.inFlight--;
         }
       },
     });
+    committer.start();
     this.stalls.notRunning(null);
     this.log.log({ groupId, topics, topicPrefix: this.names.prefix || undefined }, 'consuming');
   }
