@@ -22,7 +22,7 @@ import {
   tailLines,
   writePidFile,
 } from './lib/proc.mjs';
-import { MANAGEMENT_PORT_OFFSET, SERVICES, portVar } from './lib/services.mjs';
+import { MANAGEMENT_PORT_OFFSET, NODE_FLAGS, SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
 import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
 import localKeys from './lib/local-keys.cjs';
@@ -99,8 +99,9 @@ function launch(plan, mode) {
       continue;
     }
     const fd = openSync(svc.log, 'a');
-    writeSync(fd, `\n=== ${new Date().toISOString()} npm start: node ${rel(svc.main)} (port ${svc.port}) ===\n`);
-    const child = spawn(process.execPath, [svc.main], {
+    writeSync(fd, `\n=== ${new Date().toISOString()} npm start: node ${[...NODE_FLAGS, rel(svc.main)].join(' ')} (port ${svc.port}) ===\n`);
+    // with the image's node flags (deploy/node-flags.json), so a service here holds what it holds in its pod
+    const child = spawn(process.execPath, [...NODE_FLAGS, svc.main], {
       cwd: ROOT,
       detached: true, // own session and process group: survives this script, and stop signals the group
       stdio: ['ignore', fd, fd],

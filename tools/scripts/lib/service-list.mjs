@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SERVICE_LIST = 'deploy/services.json';
+/** the node flags of every service process: the image's CMD, npm start and the tests' and benchmark's instances */
+export const NODE_FLAGS_FILE = 'deploy/node-flags.json';
 
 // the services' own default for MANAGEMENT_PORT: HTTP_PORT + this (MANAGEMENT_PORT_OFFSET in libs/config)
 export const MANAGEMENT_PORT_OFFSET = 6000;
@@ -80,4 +82,12 @@ export function readServiceList(root = REPO_ROOT) {
     if (seen.port.has(s.managementPort)) problems.push(`${s.name}: its management port ${s.managementPort} is another service's port`);
   if (problems.length) throw new Error(`${SERVICE_LIST} is not valid:\n  ${problems.join('\n  ')}`);
   return services;
+}
+
+/** the flags of <root>/deploy/node-flags.json, to put between node and main.js; throws on anything but --flags */
+export function readNodeFlags(root = REPO_ROOT) {
+  const { flags } = JSON.parse(readFileSync(join(root, NODE_FLAGS_FILE), 'utf8'));
+  if (!Array.isArray(flags) || flags.some((f) => typeof f !== 'string' || !/^--[a-z0-9-]+(=\S+)?$/.test(f)))
+    throw new Error(`${NODE_FLAGS_FILE}: flags must be a list of --flag or --flag=value, got ${JSON.stringify(flags)}`);
+  return flags;
 }

@@ -5,6 +5,15 @@ import { readEnv } from '@ecom/config';
 
 export const ROOT = resolve(__dirname, '../../../..');
 
+/**
+ * the node flags the image runs every service with (deploy/node-flags.json, the CMD of deploy/Dockerfile),
+ * so an instance here holds the memory it holds in its pod; none for a copy without the file
+ */
+export function nodeFlags(root = ROOT): string[] {
+  const file = join(root, 'deploy/node-flags.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { flags: string[] }).flags : [];
+}
+
 /** one running process of a service, from its production build (dist/apps/<service>/main.js) */
 export class Instance {
   private exited: Promise<number | null>;
@@ -27,7 +36,7 @@ export class Instance {
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${service})`);
     const log = join(logDir, `${service}-${port}.log`);
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...nodeFlags(root), main], {
       cwd: root,
       stdio: ['ignore', fd, fd],
       env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },

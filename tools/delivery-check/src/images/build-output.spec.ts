@@ -41,7 +41,7 @@ describe.each(SERVICES)('dist/apps/$name', ({ name }) => {
   const pkg = () => readJson<PackageJson>(join(dir, 'package.json'));
   const lock = () => readJson<PackageLock>(join(dir, 'package-lock.json'));
 
-  it('has the entry point the image runs (CMD ["node", "main.js"]), named in its package.json', () => {
+  it('has the entry point the image runs (CMD ["node", <deploy/node-flags.json>, "main.js"]), named in its package.json', () => {
     expect(existsSync(join(dir, 'main.js'))).toBe(true);
     expect(pkg().main).toBe('main.js');
   });

@@ -124,7 +124,9 @@ describe(DOCKERFILE, () => {
 
   it('starts node directly as PID 1 with an exec-form CMD, so SIGTERM reaches the graceful shutdown', () => {
     const final = finalStage(parsed);
-    expect(execForm(last(final, 'CMD')?.args ?? '')).toEqual(['node', 'main.js']);
+    // with the node flags npm start and the tests' instances use too (deploy/node-flags.json)
+    const { flags } = JSON.parse(readFileSync(join(ROOT, 'deploy/node-flags.json'), 'utf8')) as { flags: string[] };
+    expect(execForm(last(final, 'CMD')?.args ?? '')).toEqual(['node', ...flags, 'main.js']);
     // no shell script in between: the base image's docker-entrypoint.sh is cleared
     expect(execForm(last(final, 'ENTRYPOINT')?.args ?? '')).toEqual([]);
     // the signal the app drains on (libs/bootstrap), docker's default; nothing may change it
