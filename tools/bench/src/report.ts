@@ -52,6 +52,12 @@ export interface ServiceFootprint {
   /** spawn → GET /health/ready answers 200, started alone */
   readonly startToReadyMs: number;
   readonly idleRssMb: number;
+  /**
+   * at idle, the memory that is the service's alone (Anonymous in smaps_rollup), and its proportional
+   * share (Pss: each page shared with other processes, like the node binary's, divided among them)
+   */
+  readonly idlePrivateMb: number;
+  readonly idlePssMb: number;
   /** the highest RSS seen while the hot read and the saga ran */
   readonly loadPeakRssMb: number;
 }
@@ -132,8 +138,15 @@ export function tableText(report: BenchReport): string {
   if (report.services.length)
     parts.push(
       pad([
-        ['service', 'start → ready ms', 'idle RSS MB', 'peak RSS under load MB'],
-        ...report.services.map((f) => [f.service, fixed(f.startToReadyMs, 0), fixed(f.idleRssMb, 0), fixed(f.loadPeakRssMb, 0)]),
+        ['service', 'start → ready ms', 'idle RSS MB', 'idle private MB', 'idle PSS MB', 'peak RSS under load MB'],
+        ...report.services.map((f) => [
+          f.service,
+          fixed(f.startToReadyMs, 0),
+          fixed(f.idleRssMb, 0),
+          fixed(f.idlePrivateMb, 0),
+          fixed(f.idlePssMb, 0),
+          fixed(f.loadPeakRssMb, 0),
+        ]),
       ]),
     );
   return parts.join('\n\n');

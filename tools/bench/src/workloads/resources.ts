@@ -5,8 +5,7 @@ import type { Row, ServiceFootprint } from '../report';
 import type { Bench } from '../bench-context';
 
 const IDLE_TARGET_MB = 120;
-// after the last start: v8 gives back the young generation that start-up grew (32 MB) only once a
-// process has allocated little for a while; 10 s measured the start-up, not the idle service
+// after the last start, so that start-up's garbage is collected (docs/performance.md, change 23)
 const SETTLE_MS = 60_000;
 
 /** resident set size in MB: /proc where there is one, ps elsewhere */
@@ -17,6 +16,15 @@ function rssMb(pid: number): number {
     return kb ? Number(kb) / 1024 : NaN;
   }
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+/** Anonymous and Pss of /proc/<pid>/smaps_rollup in MB; NaN where there is none */
+function smapsMb(pid: number): { privateMb: number; pssMb: number } {
+  const file = `/proc/${pid}/smaps_rollup`;
+  if (!existsSync(file)) return { privateMb: NaN, pssMb: NaN };
+  const text = readFileSync(file, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+  return { privateMb: kb('Anonymous') / 1024, pssMb: kb('Pss') / 1024 };
 }
 
 /** the peak RSS of every running service, sampled twice a second while the load runs */
@@ -53,19 +61,29 @@ export async function startAndIdle(bench: Bench): Promise<ServiceFootprint[]> {
   for (const service of SERVICES) {
     bench.step(`resources: starting ${service} alone`);
     const readyAfter = await platform.start([service]);
-    footprints.push({ service, startToReadyMs: readyAfter.get(service) ?? NaN, idleRssMb: NaN, loadPeakRssMb: NaN });
+    footprints.push({
+      service,
+      startToReadyMs: readyAfter.get(service) ?? NaN,
+      idleRssMb: NaN,
+      idlePrivateMb: NaN,
+      idlePssMb: NaN,
+      loadPeakRssMb: NaN,
+    });
   }
   bench.step(`resources: every service up; RSS after ${SETTLE_MS / 1000} s idle`);
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   return footprints.map((f) => {
     const pid = platform.instance(f.service).pid;
-    return { ...f, idleRssMb: pid === undefined ? NaN : rssMb(pid) };
+    if (pid === undefined) return f;
+    const { privateMb, pssMb } = smapsMb(pid);
+    return { ...f, idleRssMb: rssMb(pid), idlePrivateMb: privateMb, idlePssMb: pssMb };
   });
 }
 
 /** the rows of the footprints: idle RSS against its target, start-up time for information */
 export function footprintRows(footprints: readonly ServiceFootprint[]): Row[] {
   const largest = footprints.reduce((a, b) => (b.idleRssMb > a.idleRssMb ? b : a));
+  const largestPrivate = footprints.reduce((a, b) => (b.idlePrivateMb > a.idlePrivateMb ? b : a));
   const slowest = footprints.reduce((a, b) => (b.startToReadyMs > a.startToReadyMs ? b : a));
   const each = (pick: (f: ServiceFootprint) => number) => Object.fromEntries(footprints.map((f) => [f.service, Math.round(pick(f))]));
   return [
@@ -77,6 +95,21 @@ export function footprintRows(footprints: readonly ServiceFootprint[]): Row[] {
       target: `≤ ${IDLE_TARGET_MB} MB each`,
       pass: footprints.every((f) => f.idleRssMb <= IDLE_TARGET_MB),
       details: each((f) => f.idleRssMb),
+    },
+    {
+      // rss counts the node binary's pages, which every service on the host shares, in full for each
+      workload: 'resources',
+      subject: `idle private memory (Anonymous), largest: ${largestPrivate.service}`,
+      value: largestPrivate.idlePrivateMb,
+      unit: 'MB',
+      target: 'for information',
+      pass: true,
+      details: Object.fromEntries(
+        footprints.flatMap((f) => [
+          [`${f.service} private`, Math.round(f.idlePrivateMb)],
+          [`${f.service} pss`, Math.round(f.idlePssMb)],
+        ]),
+      ),
     },
     {
       workload: 'resources',
