@@ -27,8 +27,11 @@ class FakeConsumer extends EventEmitter {
   async stop(): Promise<void> {
     this.running = false;
   }
+  paused = false;
+  pauseFails = false;
   pause(): void {
-    return undefined;
+    if (this.pauseFails) throw new Error('Consumer group was not initialized, consumer#run must be called first');
+    this.paused = true;
   }
   async commitOffsets(): Promise<void> {
     return undefined;
@@ -106,6 +109,22 @@ describe('KafkaEventsServer', () => {
     consumers[0].crash(false);
     await settle();
     expect(consumers).toHaveLength(1);
+  });
+
+  it('pauses and commits before it stops, and still stops when the consumer cannot be paused', async () => {
+    const { host, consumers } = setup();
+    host.listen(() => undefined);
+    await settle();
+    await host.beforeApplicationShutdown();
+    expect(consumers[0].paused).toBe(true);
+    expect(consumers[0].connected).toBe(false);
+
+    const other = setup();
+    other.host.listen(() => undefined);
+    await settle();
+    other.consumers[0].pauseFails = true;
+    await other.host.beforeApplicationShutdown();
+    expect(other.consumers[0].connected).toBe(false);
   });
 
   it('refuses a pattern that is not a topic, and starts nothing without handlers', async () => {

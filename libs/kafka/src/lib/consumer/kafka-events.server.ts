@@ -91,7 +91,12 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
   private async drain(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer || !this.committer) return;
-    consumer.pause(this.subscribedTopics().map((t) => ({ topic: this.names.physical(t) })));
+    try {
+      consumer.pause(this.subscribedTopics().map((t) => ({ topic: this.names.physical(t) })));
+    } catch (e) {
+      // a consumer kafkajs is restarting has no group to pause: nothing of it is running either
+      this.log.warn({ err: (e as Error).message }, 'could not pause the consumer before its last commit');
+    }
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
     await this.committer.stop();
   }
