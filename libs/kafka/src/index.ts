@@ -19,3 +19,5 @@ export * from './lib/dead-letters/read-dead-letters';
 export * from './lib/dead-letters/list-dead-letters';
 export * from './lib/dead-letters/replay-dead-letters';
 export * from './lib/revocations/user-deletions.feed';
+export * from './lib/metrics/kafka-metrics';
+export * from './lib/metrics/outbox-metrics';

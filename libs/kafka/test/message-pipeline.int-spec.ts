@@ -19,8 +19,8 @@ import { Observable, throwError } from 'rxjs';
 import { AppConfigModule, kafkaConfig, loadConfig, readEnv, serviceConfig } from '@ecom/config';
 import { createEnvelope, deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
-import { currentCorrelationId } from '@ecom/observability';
-import { findMessage, waitFor } from '@ecom/testing';
+import { currentCorrelationId, Metrics } from '@ecom/observability';
+import { findMessage, samples, waitFor } from '@ecom/testing';
 import { DLT_HEADERS, EventContext, EventHandler, EventProducer, HEADER_EVENT_ID, KAFKA, KafkaModule, UnprocessableEvent } from '../src';
 import { consumerApp } from '../testing';
 
@@ -115,5 +115,31 @@ describe('kafka messages through the nest pipeline (real kafka)', () => {
     expect(dead.headers?.[DLT_HEADERS.error]?.toString()).toBe('no such customer');
     expect(caught.some((e) => e instanceof UnprocessableEvent && e.message === 'no such customer')).toBe(true);
     expect(handled.some((h) => h.eventId === event.id)).toBe(false);
+  });
+
+  it('counts what it consumed and sent, and reads its lag and dead letters from the broker when scraped', async () => {
+    const group = `it-pipeline-${run}`;
+    const scrape = () => app.get(Metrics).registry.metrics();
+    const consumed = { messaging_destination_name: Topics.OrderPlaced, messaging_consumer_group_name: group };
+    const dlt = { messaging_destination_name: deadLetterTopic(Topics.OrderPlaced) };
+    const text = await scrape();
+    // the two events above (other tests' events on the shared topic are handled too)
+    expect(samples(text, 'messaging_client_consumed_messages_total', { ...consumed, outcome: 'handled' })[0]).toBeGreaterThanOrEqual(1);
+    expect(samples(text, 'messaging_client_consumed_messages_total', { ...consumed, outcome: 'dead_lettered' })).toEqual([1]);
+    expect(samples(text, 'messaging_process_duration_seconds_count', { ...consumed, outcome: 'dead_lettered' })).toEqual([1]);
+    expect(
+      samples(text, 'messaging_client_sent_messages_total', { messaging_destination_name: Topics.OrderPlaced, outcome: 'sent' }),
+    ).toEqual([2]);
+    expect(samples(text, 'messaging_client_sent_messages_total', { ...dlt, outcome: 'sent' })).toEqual([1]);
+    expect(samples(text, 'messaging_kafka_dead_letter_messages', dlt)[0]).toBeGreaterThanOrEqual(1);
+    // once the offsets are committed, nothing is behind on any partition
+    await waitFor(
+      'the lag to reach 0',
+      async () => {
+        const lag = samples(await scrape(), 'messaging_kafka_consumer_lag', consumed);
+        return lag.length > 0 && lag.every((v) => v === 0);
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 });

@@ -5,6 +5,7 @@ import { RevokedUsers } from '@ecom/auth';
 import { AppConfigModule, kafkaConfig, loadConfig, readEnv, serviceConfig } from '@ecom/config';
 import { createEnvelope, Topics } from '@ecom/events';
 import { HealthModule, HealthRegistry } from '@ecom/health';
+import { MetricsModule } from '@ecom/observability';
 import { waitFor } from '@ecom/testing';
 import { EventProducer, KafkaModule, REVOCATIONS_CHECK } from '../src';
 
@@ -21,7 +22,7 @@ async function instance(): Promise<INestApplicationContext> {
   const name = `it-revocations-${run}`;
   const values = loadConfig([serviceConfig(name), kafkaConfig(name)], readEnv());
   const moduleRef = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot(values), HealthModule, RevokedUsersModule, KafkaModule],
+    imports: [AppConfigModule.forRoot(values), MetricsModule.forRoot(name), HealthModule, RevokedUsersModule, KafkaModule],
   }).compile();
   return moduleRef.init();
 }

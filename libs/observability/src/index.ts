@@ -7,5 +7,7 @@ export * from './lib/observability.module';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/http-metrics.hook';
 export * from './lib/metrics/metrics.route';
+export * from './lib/metrics/scrape-gauge';
+export * from './lib/metrics/connection-pools';
 export * from './lib/redact-url';
 export * from './lib/request-log.hook';

@@ -8,7 +8,8 @@ import { MongoModule } from '../src';
 import { REDIS, RedisModule, runOnceInRedis } from '@ecom/store-redis';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
-import { waitFor } from '@ecom/testing';
+import { Metrics } from '@ecom/observability';
+import { samples, waitFor } from '@ecom/testing';
 import { EventHandler, EventProducer, KafkaModule } from '@ecom/kafka';
 import {
   MongoOutbox,
@@ -124,6 +125,11 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     const docs = await accounts.find({ userId: { $in: users } }).lean();
     expect(docs.every((d) => d.outbox.length === 0 && d.logins === 1)).toBe(true);
     for (const userId of users) expect(await count(userId)).toBe(2);
+    const texts = await Promise.all([app, replica].map((a) => a.get(Metrics).registry.metrics()));
+    expect(samples(texts[0], 'outbox_events', { db_system_name: 'mongodb' })).toEqual([0]);
+    // both processes relay; the leases keep them from sending the same events, a lease that ran out aside
+    const relayed = texts.map((t) => samples(t, 'outbox_relayed_events_total', { db_system_name: 'mongodb' })[0] ?? 0);
+    expect(relayed[0] + relayed[1]).toBeGreaterThanOrEqual(20);
   });
 
   it('applies a redelivered event once', async () => {

@@ -6,7 +6,8 @@ import { AppConfigModule, kafkaConfig, loadConfig, postgresConfig, readEnv, serv
 import { PostgresModule } from '../src';
 import { deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
-import { createTempDatabase, findMessage, waitFor } from '@ecom/testing';
+import { Metrics } from '@ecom/observability';
+import { createTempDatabase, findMessage, samples, waitFor } from '@ecom/testing';
 import { claimEvent, EventsOutbox1763700000000, PgOutbox, PgOutboxModule, PgOutboxRelay } from '../src';
 import { DLT_HEADERS, EventHandler, EventProducer, KAFKA, KafkaModule } from '@ecom/kafka';
 import { consumerApp } from '@ecom/kafka/testing';
@@ -127,10 +128,17 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
     await relay.stop();
     await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderPlaced, order('o4'), { key: `o4-${run}` }));
     expect(await relay.pending()).toBe(1);
+    const waiting = await producerSide.get(Metrics).registry.metrics();
+    expect(samples(waiting, 'outbox_events', { db_system_name: 'postgresql' })).toEqual([1]);
+    expect(samples(waiting, 'outbox_oldest_event_age_seconds', { db_system_name: 'postgresql' })[0]).toBeGreaterThan(0);
     await producerSide.close();
 
     producerSide = await service(`it-orders-${run}`, db.database);
     await waitFor('the event written before the restart', async () => (await effectCount(`o4-${run}`)) === 1);
     expect(await producerSide.get(PgOutboxRelay).pending()).toBe(0);
+    const drained = await producerSide.get(Metrics).registry.metrics();
+    expect(samples(drained, 'outbox_events', { db_system_name: 'postgresql' })).toEqual([0]);
+    expect(samples(drained, 'outbox_oldest_event_age_seconds', { db_system_name: 'postgresql' })).toEqual([0]);
+    expect(samples(drained, 'outbox_relayed_events_total', { db_system_name: 'postgresql' })).toEqual([1]);
   });
 });

@@ -13,3 +13,4 @@ export * from './lib/gateway';
 export * from './lib/http-probe';
 export * from './lib/never';
 export * from './lib/platform';
+export * from './lib/metric-samples';

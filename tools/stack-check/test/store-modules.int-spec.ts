@@ -19,6 +19,7 @@ import {
   serviceConfig,
 } from '@ecom/config';
 import { HealthModule, HealthRegistry } from '@ecom/health';
+import { Metrics, MetricsModule } from '@ecom/observability';
 import { createTempDatabase } from '@ecom/testing';
 import { CASSANDRA, CassandraModule } from '@ecom/store-cassandra';
 import { ELASTICSEARCH, ElasticsearchModule } from '@ecom/store-elasticsearch';
@@ -80,6 +81,7 @@ describe('store modules on the real stack', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(values),
+        MetricsModule.forRoot('it-stores'),
         HealthModule,
         MongoModule.forRoot(),
         WidgetModule,
@@ -143,6 +145,20 @@ describe('store modules on the real stack', () => {
     const hits = await es.search({ index, query: { match: { title: 'running' } } });
     expect(hits.hits.hits).toHaveLength(1);
     await expect(es.index({ index, document: { unknown: 1 } })).rejects.toMatchObject({ meta: { statusCode: 400 } });
+  });
+
+  it("exports each store client's pool in the OpenTelemetry db.client.connection metrics", async () => {
+    await app.get(Widgets).model.findOne({ sku: 'none' }).lean();
+    const text = await app.get(Metrics).registry.metrics();
+    const sample = (name: string, labels: string) => text.match(new RegExp(`^${name}\\{${labels}[^}]*\\} (\\d+)$`, 'm'))?.[1];
+    for (const db of ['postgresql', 'mongodb']) {
+      expect(Number(sample('db_client_connection_max', `db_system_name="${db}"`))).toBeGreaterThan(0);
+      expect(sample('db_client_connection_count', `db_system_name="${db}",state="idle"`)).toBeDefined();
+    }
+    // mongodb's pool counts from the driver's events: the query above opened a connection and returned it
+    expect(Number(sample('db_client_connection_count', 'db_system_name="mongodb",state="idle"'))).toBeGreaterThan(0);
+    expect(Number(sample('db_client_connection_count', 'db_system_name="cassandra",state="used"'))).toBeGreaterThan(0);
+    expect(sample('db_client_connection_pending_requests', 'db_system_name="redis"')).toBe('0');
   });
 
   it('prefixes redis keys per service', async () => {

@@ -8,6 +8,7 @@ import { Client as PgClient } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { AppConfigModule, cassandraConfig, elasticsearchConfig, loadConfig, postgresConfig, readEnv, serviceConfig } from '@ecom/config';
 import { HealthModule, HealthRegistry } from '@ecom/health';
+import { MetricsModule } from '@ecom/observability';
 import { createTempDatabase } from '@ecom/testing';
 import { CASSANDRA, CassandraModule } from '@ecom/store-cassandra';
 import { ELASTICSEARCH, ElasticsearchModule } from '@ecom/store-elasticsearch';
@@ -94,6 +95,7 @@ describe('two replicas starting together on empty stores', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(values),
+        MetricsModule.forRoot('it-stores'),
         HealthModule,
         PostgresModule.forRoot({ entities: [], migrations: [CreateRuns1700000000001, AddRun1700000000002] }),
         CassandraModule.forRoot([

@@ -13,6 +13,7 @@ import { PlaceOrderHttpController } from './place-order/place-order.http.control
 import { PlaceOrderService } from './place-order/place-order.service';
 import { OrderSagaMessageController } from './saga/order-saga.message.controller';
 import { OrderSagaService } from './saga/order-saga.service';
+import { SagaMetrics } from './saga/saga.metrics';
 
 const httpControllers = [PlaceOrderHttpController, BrowseOrdersHttpController, CancelOrderHttpController];
 const messageControllers = [OrderSagaMessageController];
@@ -28,6 +29,6 @@ const repositories = [OrdersRepository];
     RateLimitsModule.forRoot(PostgresRateLimitCounts),
   ],
   controllers: [...httpControllers, ...messageControllers],
-  providers: [...services, ...repositories],
+  providers: [...services, ...repositories, SagaMetrics],
 })
 export class OrderModule {}

@@ -40,7 +40,11 @@ describe('createServiceApp', () => {
       duplex: 'half',
       headers: { 'content-type': 'application/json', 'x-correlation-id': 'trace-body' },
     } as RequestInit);
-    expect([res.status, await res.json(), res.headers.get('x-correlation-id')]).toEqual([201, { correlationId: 'trace-body' }, 'trace-body']);
+    expect([res.status, await res.json(), res.headers.get('x-correlation-id')]).toEqual([
+      201,
+      { correlationId: 'trace-body' },
+      'trace-body',
+    ]);
   });
 
   it('answers no-store unless the route says otherwise: on data, on problems, and not over a route of its own', async () => {
@@ -166,7 +170,10 @@ describe('createServiceApp', () => {
     expect(nul.statusCode).toBe(400);
     expect(nul.json().detail).toBe('the JSON body is not plain text: $.name holds a control character');
     const surrogate = await post('{"name":"wid\\ud800get","quantity":1}');
-    expect(surrogate.json()).toMatchObject({ status: 400, detail: 'the JSON body is not plain text: $.name holds an unpaired surrogate (not Unicode text)' });
+    expect(surrogate.json()).toMatchObject({
+      status: 400,
+      detail: 'the JSON body is not plain text: $.name holds an unpaired surrogate (not Unicode text)',
+    });
     // line breaks and any script are text
     expect((await post({ name: 'wid\nget 緑茶', quantity: 1 })).statusCode).toBe(201);
   });
@@ -195,7 +202,7 @@ describe('createServiceApp', () => {
     const res = await managementServer(app).inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"/);
+    expect(res.body).toMatch(/http_server_request_duration_seconds_count\{[^}]*http_route="\/things"/);
   });
 });
 

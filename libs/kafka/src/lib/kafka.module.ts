@@ -6,6 +6,8 @@ import { createKafka } from './client/create-kafka';
 import { EventProducer } from './client/event-producer';
 import { KafkaHealth } from './client/kafka-health';
 import { KafkaHealthIndicator } from './client/kafka-health.indicator';
+import { KafkaMetrics } from './metrics/kafka-metrics';
+import { ConsumerOffsetsMetrics } from './metrics/consumer-offsets.metrics';
 import { TopicNames } from '@ecom/events';
 import { TopicsReady } from './client/topics-ready';
 import { ConsumerStalls } from './consumer/consumer-stalls';
@@ -25,7 +27,7 @@ class ProducerLifecycle implements OnApplicationShutdown {
 
 /**
  * the kafka client, topic creation, the producer, the transport that serves @EventHandler methods
- * (KafkaEventsServer; startEventConsumers starts it), kafka readiness, and
+ * (KafkaEventsServer; startEventConsumers starts it), kafka readiness, the messaging metrics, and
  * the feed that revokes deleted users' tokens (when the service has AuthModule)
  */
 @Global()
@@ -39,12 +41,19 @@ class ProducerLifecycle implements OnApplicationShutdown {
       inject: [ConfigService],
     },
     { provide: TopicNames, useFactory: (c: ConfigService) => new TopicNames(kafkaConfig(c).topicPrefix), inject: [ConfigService] },
-    { provide: EventProducer, useFactory: (k: Kafka, n: TopicNames) => new EventProducer(k, n), inject: [KAFKA, TopicNames] },
+    KafkaMetrics,
+    {
+      provide: EventProducer,
+      useFactory: (k: Kafka, n: TopicNames, m: KafkaMetrics) =>
+        new EventProducer(k, n, (topic, outcome, messages) => m.sent.inc({ messaging_destination_name: topic, outcome }, messages)),
+      inject: [KAFKA, TopicNames, KafkaMetrics],
+    },
     { provide: ProducerLifecycle, useFactory: (p: EventProducer) => new ProducerLifecycle(p), inject: [EventProducer] },
     TopicsReady,
     ConsumerStalls,
     KafkaEventsServer,
     KafkaHealth,
+    ConsumerOffsetsMetrics,
     UserDeletionsFeed,
   ],
   exports: [KAFKA, TopicNames, EventProducer, TopicsReady, KafkaEventsServer, ConsumerStalls],

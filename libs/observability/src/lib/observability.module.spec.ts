@@ -138,7 +138,7 @@ describe('ObservabilityModule', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('process_cpu_seconds_total');
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"[^}]*\} \d+/);
+    expect(res.body).toMatch(/http_server_request_duration_seconds_count\{[^}]*http_route="\/things"[^}]*\} \d+/);
     expect(res.body).toContain('service="probe-service"');
   });
 });

@@ -15,14 +15,25 @@ export interface ObservabilityOptions {
  * management listener). requests get their correlation id from correlateRequests(), a fastify hook
  */
 @Module({})
+export class MetricsModule {
+  /** the service's Metrics alone, for apps and tests without the rest of ObservabilityModule */
+  static forRoot(serviceName: string): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      providers: [{ provide: Metrics, useFactory: () => new Metrics(serviceName) }],
+      exports: [Metrics],
+    };
+  }
+}
+
+@Module({})
 export class ObservabilityModule {
   static forRoot(service: ServiceConfig, options: ObservabilityOptions = {}): DynamicModule {
     return {
       module: ObservabilityModule,
       global: true,
-      imports: [LoggerModule.forRoot(loggerParams(service, options.logDestination))],
-      providers: [{ provide: Metrics, useFactory: () => new Metrics(service.name) }],
-      exports: [Metrics],
+      imports: [LoggerModule.forRoot(loggerParams(service, options.logDestination)), MetricsModule.forRoot(service.name)],
     };
   }
 }

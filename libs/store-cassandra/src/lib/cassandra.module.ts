@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Client } from 'cassandra-driver';
 import type { CassandraConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
+import { Metrics } from '@ecom/observability';
 import { CassandraHealthIndicator } from './cassandra.health';
 import { withStartupRetry } from '@ecom/resilience';
 import { applyDdl, assertIdempotentDdl } from './apply-schema';
@@ -18,6 +19,7 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
     private readonly config: ConfigService,
     private readonly registry: HealthRegistry,
     private readonly indicator: CassandraHealthIndicator,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -34,6 +36,15 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
     await this.client.execute(`use ${cfg.keyspace}`);
     for (const statement of this.schema) await applyDdl(this.client, statement);
     this.registry.register(() => this.indicator.isHealthy('cassandra', this.client));
+    // connections are shared by many queries at once: every open one is in use, and what waits is the queries in flight
+    this.metrics.pools.register('cassandra', () => {
+      const state = this.client.getState();
+      const hosts = state.getConnectedHosts();
+      return {
+        used: hosts.reduce((n, h) => n + state.getOpenConnections(h), 0),
+        pending: hosts.reduce((n, h) => n + state.getInFlightQueries(h), 0),
+      };
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

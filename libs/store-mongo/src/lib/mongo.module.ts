@@ -4,6 +4,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import type { Connection, ConnectOptions } from 'mongoose';
 import type { MongoConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
+import { Metrics, type PoolUsage } from '@ecom/observability';
 import { MongoHealthIndicator } from './mongo.health';
 
 @Injectable()
@@ -12,10 +13,12 @@ class MongoSetup implements OnModuleInit {
     @InjectConnection() private readonly connection: Connection,
     private readonly registry: HealthRegistry,
     private readonly indicator: MongoHealthIndicator,
+    private readonly metrics: Metrics,
   ) {}
 
   // indexes are created explicitly here, once, rather than lazily by mongoose on first use
   async onModuleInit(): Promise<void> {
+    this.metrics.pools.register('mongodb', poolUsage(this.connection));
     for (const model of Object.values(this.connection.models)) {
       // init() creates the collection; wait for it, as racing an implicit create fails on some servers
       await model.init();
@@ -23,6 +26,28 @@ class MongoSetup implements OnModuleInit {
     }
     this.registry.register(() => this.indicator.isHealthy('mongodb', this.connection));
   }
+}
+
+/**
+ * the driver's pools, counted from its connection monitoring events: it exposes no numbers. the
+ * counting starts before this service's first query, when no pooled connection is checked out
+ */
+function poolUsage(connection: Connection): () => PoolUsage {
+  const client = connection.getClient();
+  let open = 0;
+  let used = 0;
+  let waiting = 0;
+  client.on('connectionCreated', () => open++);
+  client.on('connectionClosed', () => (open = Math.max(0, open - 1)));
+  client.on('connectionCheckOutStarted', () => waiting++);
+  client.on('connectionCheckOutFailed', () => (waiting = Math.max(0, waiting - 1)));
+  client.on('connectionCheckedOut', () => {
+    waiting = Math.max(0, waiting - 1);
+    used++;
+  });
+  client.on('connectionCheckedIn', () => (used = Math.max(0, used - 1)));
+  const max = client.options.maxPoolSize;
+  return () => ({ used, idle: Math.max(0, open - used), max, pending: waiting });
 }
 
 /**

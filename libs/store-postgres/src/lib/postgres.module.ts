@@ -5,6 +5,7 @@ import * as pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import type { PostgresConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
+import { Metrics } from '@ecom/observability';
 import { PostgresHealthIndicator } from './postgres.health';
 import { runMigrationsOnce } from './run-migrations';
 
@@ -21,9 +22,18 @@ class PostgresHealth implements OnModuleInit {
     private readonly registry: HealthRegistry,
     private readonly indicator: PostgresHealthIndicator,
     private readonly dataSource: DataSource,
+    private readonly metrics: Metrics,
   ) {}
   onModuleInit(): void {
     this.registry.register(() => this.indicator.isHealthy('postgres', this.dataSource));
+    // typeorm's postgres driver keeps its pg.Pool as `master`
+    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
+    this.metrics.pools.register('postgresql', () => ({
+      used: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      max: pool.options.max,
+      pending: pool.waitingCount,
+    }));
   }
 }
 

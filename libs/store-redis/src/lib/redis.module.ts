@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
+import { Metrics } from '@ecom/observability';
 import { RedisHealthIndicator } from './redis.health';
 import { StoreUnavailable, withStartupRetry } from '@ecom/resilience';
 
@@ -24,12 +25,15 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: HealthRegistry,
     private readonly indicator: RedisHealthIndicator,
     private readonly config: ConfigService,
+    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const { url } = this.config.getOrThrow<RedisConfig>('redis');
     await withStartupRetry('redis', url, () => this.redis.ping());
     this.registry.register(() => this.indicator.isHealthy('redis', this.redis));
+    // one connection, no pool: what waits is the commands sent and not yet answered
+    this.metrics.pools.register('redis', () => ({ pending: this.redis.commandQueue.length }));
   }
 
   async onApplicationShutdown(): Promise<void> {

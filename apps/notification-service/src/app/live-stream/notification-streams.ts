@@ -3,6 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RevokedUsers } from '@ecom/auth';
+import { Metrics } from '@ecom/observability';
+import { Gauge } from 'prom-client';
 import { REDIS } from '@ecom/store-redis';
 import type { Notification } from '../notifications/notification';
 import { NotificationKeys } from '../notifications/notification-keys';
@@ -30,8 +32,18 @@ export class NotificationStreams implements OnModuleInit, BeforeApplicationShutd
     @Inject(REDIS) private readonly redis: Redis,
     private readonly adapterHost: HttpAdapterHost,
     revoked: RevokedUsers,
+    metrics: Metrics,
   ) {
     this.keys = NotificationKeys.of(redis);
+    const streams = this.streams;
+    new Gauge({
+      name: 'sse_connections',
+      help: 'open notification streams on this replica',
+      registers: [metrics.registry],
+      collect() {
+        this.set(streams.size);
+      },
+    });
     // a deleted user's open streams end with their tokens
     revoked.onRevoked((userId) => this.closeUser(userId));
   }

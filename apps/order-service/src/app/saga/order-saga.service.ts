@@ -7,6 +7,7 @@ import { nextStatus, type OrderTransition } from '../orders/order-status';
 import { OrderEntity, OrderLineEntity } from '../orders/order.entity';
 import { OrdersRepository } from '../orders/orders.repository';
 import { SERVICE } from '../order.config';
+import { SagaMetrics } from './saga.metrics';
 
 /**
  * the order side of the saga: the catalog's answer settles a PENDING order. each event is
@@ -19,6 +20,7 @@ export class OrderSagaService {
   constructor(
     private readonly outbox: PgOutbox,
     private readonly orders: OrdersRepository,
+    private readonly metrics: SagaMetrics,
   ) {}
 
   async stockReserved(event: EventEnvelope<StockReserved>): Promise<void> {
@@ -60,17 +62,19 @@ export class OrderSagaService {
     apply: (em: EntityManager, order: OrderEntity, publish: Publish) => Promise<Partial<OrderEntity>>,
   ): Promise<void> {
     const { orderId } = event.payload;
-    await this.outbox.transaction(async (em, publish) => {
-      if (!(await claimEvent(em, SERVICE, event.id))) return;
+    const placedAt = await this.outbox.transaction(async (em, publish) => {
+      if (!(await claimEvent(em, SERVICE, event.id))) return null;
       const order = await this.orders.find(orderId, em, true);
       if (!order) throw new UnprocessableEvent(`order ${orderId} does not exist here`);
       if (order.status !== 'PENDING') {
         // cancelled while pending: the catalog got the cancel as well and puts the stock back
         this.log.log({ orderId, status: order.status, transition }, 'the order is settled already; the answer changes nothing');
-        return;
+        return null;
       }
       const status = nextStatus(order.status, transition);
       await em.update(OrderEntity, orderId, { ...(await apply(em, order, publish)), status });
+      return order.createdAt;
     });
+    if (placedAt) this.metrics.settled(transition === 'confirm' ? 'confirmed' : 'rejected', placedAt);
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Metrics } from '@ecom/observability';
 import { ProductCache, type CachedProduct } from './product-cache';
 
 // a redis stand-in that can go down; the script's version rule is what the integration tests cover
@@ -29,11 +30,19 @@ const product = (version: number, stock: number) => ({ _id: 'p-1', version, stoc
 describe('ProductCache while redis is down', () => {
   let redis: FlakyRedis;
   let cache: ProductCache;
+  let metrics: Metrics;
+  const reads = async (result: string) =>
+    Number(
+      (await metrics.registry.metrics()).match(
+        new RegExp(`^cache_requests_total\\{cache="product",result="${result}"[^}]*\\} (\\d+)$`, 'm'),
+      )?.[1] ?? 0,
+    );
 
   beforeEach(() => {
     jest.useFakeTimers();
     redis = new FlakyRedis();
-    cache = new ProductCache(redis as unknown as Redis);
+    metrics = new Metrics('product-test');
+    cache = new ProductCache(redis as unknown as Redis, metrics);
   });
   afterEach(() => {
     cache.onApplicationShutdown();
@@ -44,6 +53,7 @@ describe('ProductCache while redis is down', () => {
     redis.down = true;
     await expect(cache.get('p-1')).resolves.toBeNull();
     await expect(cache.fill(product(1, 5))).resolves.toBeUndefined();
+    expect(await reads('miss')).toBe(1);
   });
 
   it("keeps a write's result until redis takes it, and never serves the older entry meanwhile", async () => {
@@ -55,6 +65,8 @@ describe('ProductCache while redis is down', () => {
     await expect(cache.get('p-1')).resolves.toBeNull();
     await jest.advanceTimersByTimeAsync(1_000);
     await expect(cache.get('p-1')).resolves.toMatchObject({ version: 2, stock: 4 });
+    // the bypassed read is a miss, the repaired one a hit
+    expect([await reads('miss'), await reads('hit')]).toEqual([1, 1]);
   });
 
   it('lets an error that is not an outage through', async () => {

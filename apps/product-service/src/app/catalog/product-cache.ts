@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Redis } from 'ioredis';
 import { REDIS, ensureRedisConnected } from '@ecom/store-redis';
 import { isTransient } from '@ecom/resilience';
+import { Metrics } from '@ecom/observability';
+import { Counter } from 'prom-client';
 import type { ProductDocument } from './product.schema';
 
 // a backstop only: writes replace the entry themselves, and an older version never replaces a newer one
@@ -36,11 +38,31 @@ export class ProductCache implements OnApplicationShutdown {
   /** writes' results that redis has not taken yet, newest per product */
   private readonly unsynced = new Map<string, ProductDocument | CachedProduct>();
   private repair?: NodeJS.Timeout;
+  private readonly hits: Counter.Internal;
+  private readonly misses: Counter.Internal;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    metrics: Metrics,
+  ) {
+    const reads = new Counter({
+      name: 'cache_requests_total',
+      help: 'reads of a cache, by result (hit, miss); a read while redis is down is a miss',
+      labelNames: ['cache', 'result'],
+      registers: [metrics.registry],
+    });
+    this.hits = reads.labels({ cache: 'product', result: 'hit' });
+    this.misses = reads.labels({ cache: 'product', result: 'miss' });
+  }
 
   /** the cached product (deleted ones come back with deletedAt set); null on a miss or while redis is down */
   async get(id: string): Promise<CachedProduct | null> {
+    const found = await this.read(id);
+    (found ? this.hits : this.misses).inc();
+    return found;
+  }
+
+  private async read(id: string): Promise<CachedProduct | null> {
     if (this.unsynced.has(id)) return null; // redis may hold an older version
     try {
       ensureRedisConnected(this.redis);

@@ -19,6 +19,9 @@ export function toMessage(envelope: EventEnvelope): Message {
   };
 }
 
+/** counts what a producer sent, by logical topic (KafkaMetrics.sent in a service) */
+export type SentCounter = (topic: string, outcome: 'sent' | 'failed', messages: number) => void;
+
 /** an idempotent producer that resolves only once every in-sync replica has the batch (acks=all) */
 export class EventProducer {
   private readonly producer: Producer;
@@ -27,6 +30,7 @@ export class EventProducer {
   constructor(
     kafka: Kafka,
     private readonly names: TopicNames = new TopicNames(''),
+    private readonly counted: SentCounter = () => undefined,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
   }
@@ -35,17 +39,34 @@ export class EventProducer {
     if (events.length === 0) return;
     await this.connect();
     const byTopic = new Map<string, Message[]>();
-    for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), toMessage(e.envelope)]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.names.physical(topic), messages })),
-    });
+    for (const e of events) {
+      const messages = byTopic.get(e.topic);
+      if (messages) messages.push(toMessage(e.envelope));
+      else byTopic.set(e.topic, [toMessage(e.envelope)]);
+    }
+    await this.count(
+      byTopic,
+      this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.names.physical(topic), messages })),
+      }),
+    );
   }
 
   /** raw send to a logical topic, used for dead letters and replays, whose value is not an envelope we made */
   async sendRaw(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
-    await this.producer.send({ topic: this.names.physical(topic), acks: -1, messages });
+    await this.count(new Map([[topic, messages]]), this.producer.send({ topic: this.names.physical(topic), acks: -1, messages }));
+  }
+
+  private async count(byTopic: Map<string, Message[]>, sending: Promise<unknown>): Promise<void> {
+    let outcome: 'sent' | 'failed' = 'failed';
+    try {
+      await sending;
+      outcome = 'sent';
+    } finally {
+      for (const [topic, messages] of byTopic) this.counted(topic, outcome, messages.length);
+    }
   }
 
   async disconnect(): Promise<void> {

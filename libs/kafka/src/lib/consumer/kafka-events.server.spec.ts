@@ -5,6 +5,8 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Consumer, Kafka } from 'kafkajs';
 import { TopicNames, Topics } from '@ecom/events';
 import { HealthRegistry } from '@ecom/health';
+import { Metrics } from '@ecom/observability';
+import { KafkaMetrics } from '../metrics/kafka-metrics';
 import type { EventProducer } from '../client/event-producer';
 import type { TopicsReady } from '../client/topics-ready';
 import { ConsumerStalls } from './consumer-stalls';
@@ -60,6 +62,7 @@ function setup({ handler = true } = {}) {
     new TopicNames(''),
     registry,
     stalls,
+    new KafkaMetrics(new Metrics('test')),
   );
   // what nest does with an @EventHandler(Topics.OrderPlaced) method
   if (handler) host.addHandler(Topics.OrderPlaced, async () => undefined, true);

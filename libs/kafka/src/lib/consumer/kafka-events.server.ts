@@ -8,6 +8,7 @@ import { type EventEnvelope, isTopicName, type TopicName, TopicNames } from '@ec
 import { HealthRegistry } from '@ecom/health';
 import { EventProducer } from '../client/event-producer';
 import { TopicsReady } from '../client/topics-ready';
+import { KafkaMetrics } from '../metrics/kafka-metrics';
 import { KAFKA } from '../tokens';
 import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
 import { ConsumerStalls } from './consumer-stalls';
@@ -46,6 +47,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     private readonly names: TopicNames,
     private readonly health: HealthRegistry,
     private readonly stalls: ConsumerStalls,
+    private readonly metrics: KafkaMetrics,
   ) {
     super();
   }
@@ -167,8 +169,10 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
         const topic = this.names.logical(physical);
         if (!topic || !isTopicName(topic) || !this.handlers.has(topic)) throw new Error(`no handler for ${physical}`);
         this.inFlight++;
+        const labels = { messaging_destination_name: topic, messaging_consumer_group_name: cfg.groupId };
+        const started = performance.now();
         try {
-          await processMessage(
+          const outcome = await processMessage(
             { topic, partition, message },
             {
               groupId: cfg.groupId,
@@ -181,10 +185,14 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
               dependenciesHealthy: () => this.health.dependenciesHealthy(),
               heartbeat,
               stalled: (error) => this.stalls.update(topic, partition, error),
+              failedAttempt: (kind) => this.metrics.consumed.inc({ ...labels, outcome: kind }),
               log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
             },
           );
           committer.handled(physical, partition, message.offset);
+          const counted = { ...labels, outcome: outcome === 'handled' ? 'handled' : 'dead_lettered' };
+          this.metrics.consumed.inc(counted);
+          this.metrics.processDuration.observe(counted, (performance.now() - started) / 1000);
         } finally {
           this.inFlight--;
         }

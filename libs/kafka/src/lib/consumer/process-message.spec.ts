@@ -24,6 +24,7 @@ function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {
   const deadLetters: { topic: string; message: Message }[] = [];
   const sleeps: number[] = [];
   const stalls: (string | null)[] = [];
+  const failedAttempts: string[] = [];
   let heartbeats = 0;
   const d: ProcessDeps = {
     groupId: 'test-group',
@@ -42,10 +43,11 @@ function deps(handle: ProcessDeps['handle'], overrides: Partial<ProcessDeps> = {
       heartbeats++;
     },
     stalled: (error) => stalls.push(error),
+    failedAttempt: (kind) => failedAttempts.push(kind),
     log: { warn: () => undefined, error: () => undefined },
     ...overrides,
   };
-  return { d, deadLetters, sleeps, stalls, heartbeats: () => heartbeats };
+  return { d, deadLetters, sleeps, stalls, failedAttempts, heartbeats: () => heartbeats };
 }
 
 const valid = () => Buffer.from(JSON.stringify(createEnvelope(Topics.OrderPlaced, order, { key: 'o-1' })));
@@ -84,11 +86,12 @@ describe('processMessage', () => {
 
   it('retries a failing handler with growing backoff, then dead-letters with the error', async () => {
     const handle = jest.fn().mockRejectedValue(new Error('db down'));
-    const { d, deadLetters, sleeps } = deps(handle);
+    const { d, deadLetters, sleeps, failedAttempts } = deps(handle);
     const outcome = await processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d);
     expect(outcome).toBe('dead-lettered');
     expect(handle).toHaveBeenCalledTimes(3);
     expect(sleeps).toEqual([100, 200]);
+    expect(failedAttempts).toEqual(['retried', 'retried']);
     expect(deadLetters[0].message.headers).toMatchObject({
       [DLT_HEADERS.reason]: 'failed',
       [DLT_HEADERS.error]: 'db down',
@@ -101,7 +104,7 @@ describe('processMessage', () => {
     const handle = jest.fn();
     for (let i = 0; i < 50; i++) handle.mockRejectedValueOnce(refused);
     handle.mockResolvedValue(undefined);
-    const { d, deadLetters, sleeps, stalls, heartbeats } = deps(handle);
+    const { d, deadLetters, sleeps, stalls, heartbeats, failedAttempts } = deps(handle);
     await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe('handled');
     expect(handle).toHaveBeenCalledTimes(51);
     expect(deadLetters).toEqual([]);
@@ -109,6 +112,7 @@ describe('processMessage', () => {
     expect(Math.max(...sleeps)).toBe(2_000);
     expect(sleeps.slice(0, 3)).toEqual([100, 200, 400]);
     expect(heartbeats()).toBe(50);
+    expect(failedAttempts).toEqual(Array(50).fill('paused'));
     expect(stalls.slice(0, 1)).toEqual(['connect ECONNREFUSED 127.0.0.1:9042']);
     expect(stalls.at(-1)).toBeNull();
   });
@@ -120,12 +124,13 @@ describe('processMessage', () => {
       if (++calls === 10) healthy = true;
       throw new Error('driver said something new');
     });
-    const { d, deadLetters } = deps(handle, { dependenciesHealthy: async () => healthy });
+    const { d, deadLetters, failedAttempts } = deps(handle, { dependenciesHealthy: async () => healthy });
     await expect(processMessage({ topic: Topics.OrderPlaced, partition: 0, message: kafkaMessage(valid()) }, d)).resolves.toBe(
       'dead-lettered',
     );
     // 9 waits while unhealthy, then 1 + maxRetries (2) tries while healthy
     expect(handle).toHaveBeenCalledTimes(12);
+    expect(failedAttempts).toEqual([...Array(9).fill('paused'), 'retried', 'retried']);
     expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'failed', [DLT_HEADERS.attempts]: '3' });
   });
 

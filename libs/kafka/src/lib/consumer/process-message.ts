@@ -24,6 +24,8 @@ export interface ProcessDeps {
   readonly heartbeat: () => Promise<void>;
   /** the partition waits for a store (error set) or flows again (null) */
   readonly stalled: (error: string | null) => void;
+  /** an attempt failed: retried while the stores are healthy, paused while one is down */
+  readonly failedAttempt: (kind: 'retried' | 'paused') => void;
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -84,6 +86,7 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
         if (isTransient(e) || !(await deps.dependenciesHealthy())) {
           // an outage: wait it out, however long it takes
           waits++;
+          deps.failedAttempt('paused');
           const wait = backoff(deps.backoffMs, waits, CONSUMER_STALL_MAX_BACKOFF_MS);
           deps.stalled(error);
           if (waits === 1 || waits % 10 === 0)
@@ -101,6 +104,7 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
           await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'failed', error, failures));
           return 'dead-lettered';
         }
+        deps.failedAttempt('retried');
         const wait = backoff(deps.backoffMs, failures);
         deps.log.warn({ ...where, eventId: event.id, attempt: failures, retryInMs: wait, err: error }, 'handler failed, retrying');
         await deps.sleep(wait);

@@ -15,7 +15,10 @@ export function instrumentHttp(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED;
-      metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      metrics.httpDuration.observe(
+        { http_request_method: request.method, http_route: route, http_response_status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
       done();
     });
 }

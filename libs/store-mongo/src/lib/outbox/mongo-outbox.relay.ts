@@ -1,7 +1,8 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { EventProducer, OUTBOX_BATCH_SIZE, RelayLoop, TopicsReady } from '@ecom/kafka';
+import { EventProducer, OUTBOX_BATCH_SIZE, OutboxMetrics, RelayLoop, TopicsReady, type OutboxBacklog } from '@ecom/kafka';
+import { Metrics } from '@ecom/observability';
 import type { OutboxFields } from './outbox-fields';
 
 type OutboxDoc = Pick<OutboxFields, 'outbox'> & { _id: unknown };
@@ -31,12 +32,15 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   // per model, the _ids written with events since the last round
   private readonly announced = new Map<Model<OutboxFields>, Set<unknown>>();
   private lastScan = 0;
+  private readonly metrics: OutboxMetrics;
 
   constructor(
     private readonly producer: EventProducer,
     private readonly topics: TopicsReady,
+    metrics: Metrics,
   ) {
     super();
+    this.metrics = new OutboxMetrics(metrics, 'mongodb', () => this.backlog());
   }
 
   /** registers a collection whose documents carry outboxSchemaFields */
@@ -75,11 +79,26 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
       const entries = docs.flatMap((d) => d.outbox);
       if (entries.length === 0) continue;
       await this.producer.sendBatch(entries);
+      this.metrics.relayed.inc(entries.length);
       for (const doc of docs) await this.clearSent(model, doc, new Set(doc.outbox.map((e) => e.id)));
       sent += entries.length;
     }
     // announced documents beyond one batch: go round again at once
     return more ? Math.max(sent, OUTBOX_BATCH_SIZE) : sent;
+  }
+
+  // the pending events of every watched collection, for the metrics (a scan like the relay's own)
+  private async backlog(): Promise<OutboxBacklog> {
+    let events = 0;
+    let oldest = Infinity;
+    for (const model of this.models) {
+      const docs = await model.find({ outboxPending: true }, { 'outbox.envelope.occurredAt': 1 }).lean<Pick<OutboxFields, 'outbox'>[]>();
+      for (const d of docs) {
+        events += d.outbox.length;
+        for (const e of d.outbox) oldest = Math.min(oldest, Date.parse(e.envelope.occurredAt));
+      }
+    }
+    return { events, oldestAgeSeconds: events === 0 ? 0 : Math.max(0, (Date.now() - oldest) / 1000) };
   }
 
   // claims free pending documents under this relay's id (the announced ones, and on a scan round any

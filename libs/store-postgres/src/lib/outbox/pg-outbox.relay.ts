@@ -1,7 +1,8 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@ecom/events';
-import { EventProducer, OUTBOX_BATCH_SIZE, RelayLoop, TopicsReady } from '@ecom/kafka';
+import { EventProducer, OUTBOX_BATCH_SIZE, OutboxMetrics, RelayLoop, TopicsReady } from '@ecom/kafka';
+import { Metrics } from '@ecom/observability';
 
 interface Row {
   id: string;
@@ -16,6 +17,9 @@ const CLAIM = `
   gone as (delete from outbox o using claimed c where o.seq = c.seq returning o.seq, o.id, o.topic, o.envelope)
   select id, topic, envelope from gone order by seq`;
 
+// what waits: the table stays small (the relay deletes what it sent), so counting it is cheap
+const BACKLOG = `select count(*)::int as events, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age from outbox`;
+
 /**
  * claims and deletes the oldest rows, sends them in one batch with acks=all, and commits. a crash
  * or a failed send before the commit leaves the rows for the next round: at-least-once,
@@ -23,12 +27,19 @@ const CLAIM = `
  */
 @Injectable()
 export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly metrics: OutboxMetrics;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: EventProducer,
     private readonly topics: TopicsReady,
+    metrics: Metrics,
   ) {
     super();
+    this.metrics = new OutboxMetrics(metrics, 'postgresql', async () => {
+      const [row] = await this.dataSource.query(BACKLOG);
+      return { events: row.events, oldestAgeSeconds: Math.max(0, row.age) };
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -47,11 +58,13 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
-    return this.dataSource.transaction(async (em) => {
+    const sent = await this.dataSource.transaction(async (em) => {
       const rows: Row[] = await em.query(CLAIM, [OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope })));
       return rows.length;
     });
+    if (sent > 0) this.metrics.relayed.inc(sent);
+    return sent;
   }
 }
