@@ -7,12 +7,17 @@ export const USAGE = `usage:
   npm run dlq -- replay <topic> [--id <eventId>]... [--since <ISO time>] [--dry-run]
       sends dead letters back to their original topic: all of them, those with the given event ids,
       or those that failed at or after --since. --dry-run prints what would be sent.
+  npm run dlq -- purge <topic> [--yes]
+      deletes the dead letters of the topic for good, up to the newest one at the start; those that
+      arrive meanwhile are kept. replay first what still needs to take effect. without --yes it
+      prints what it would delete, and deletes nothing.
 kafka is found through KAFKA_BROKERS, KAFKA_CLIENT_ID and KAFKA_TOPIC_PREFIX, as for the services.`;
 
 export type DlqCommand =
   | { readonly name: 'help' }
   | { readonly name: 'list'; readonly topic?: string; readonly limit: number }
-  | { readonly name: 'replay'; readonly topic: string; readonly ids: string[]; readonly since?: Date; readonly dryRun: boolean };
+  | { readonly name: 'replay'; readonly topic: string; readonly ids: string[]; readonly since?: Date; readonly dryRun: boolean }
+  | { readonly name: 'purge'; readonly topic: string; readonly yes: boolean };
 
 /** bad usage: the cli prints the message and the usage, and exits 2 */
 export class UsageError extends Error {}
@@ -29,6 +34,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
         id: { type: 'string', multiple: true },
         since: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -46,6 +52,12 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
     only(values, ['id', 'since', 'dry-run'], 'replay');
     if (!topic) throw new UsageError('replay needs a topic, e.g. npm run dlq -- replay order.placed');
     return { name: 'replay', topic, ids: values.id ?? [], since: since(values.since), dryRun: values['dry-run'] ?? false };
+  }
+  if (command === 'purge') {
+    if (values['dry-run']) throw new UsageError('purge is a dry run already unless --yes is given: leave out --dry-run');
+    only(values, ['yes'], 'purge');
+    if (!topic) throw new UsageError('purge needs a topic, e.g. npm run dlq -- purge order.placed');
+    return { name: 'purge', topic, yes: values.yes ?? false };
   }
   throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
 }

@@ -1,4 +1,4 @@
-import type { DeadLetterCount, DeadLetterEntry, DeadLetterListing, ReplayResult } from '@ecom/kafka';
+import type { DeadLetterCount, DeadLetterEntry, DeadLetterListing, PurgeResult, ReplayResult } from '@ecom/kafka';
 
 const ERROR_WIDTH = 60;
 
@@ -47,6 +47,31 @@ export function replayText(result: ReplayResult, dryRun: boolean): string {
   }
   return lines.join('\n');
 }
+
+export function purgeText(result: PurgeResult, dryRun: boolean): string {
+  if (result.count === 0) return `${result.dlt}: no dead letters, nothing to delete`;
+  const partitions = table([
+    ['partition', dryRun ? 'entries' : 'deleted', 'offsets'],
+    ...result.partitions.map((p) => [p.partition, Number(p.high - p.low), p.high > p.low ? `${p.low}-${p.high - 1n}` : undefined]),
+  ]);
+  if (dryRun)
+    return [
+      `${result.dlt}: ${deadLetters(result.count)} to delete`,
+      partitions,
+      `dry run: nothing deleted. a purge deletes them for good; replay first what still needs to take effect (npm run dlq -- replay ${result.topic})`,
+      `to delete them: npm run dlq -- purge ${result.topic} --yes`,
+    ].join('\n');
+  const lines = [`${result.dlt}: deleted ${deadLetters(result.purged)}`, partitions];
+  lines.push(
+    result.left === 0
+      ? `${result.dlt} holds no dead letters now`
+      : `${result.dlt} holds ${deadLetters(result.left)} now, which arrived during the purge and ${result.left === 1 ? 'was' : 'were'} kept: ` +
+          `npm run dlq -- list ${result.topic}`,
+  );
+  return lines.join('\n');
+}
+
+const deadLetters = (n: number) => `${n} dead letter${n === 1 ? '' : 's'}`;
 
 function entriesTable(entries: readonly DeadLetterEntry[]): string {
   return table([

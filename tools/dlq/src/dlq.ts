@@ -1,5 +1,5 @@
-// npm run dlq -- list [topic] | replay <topic>: see the dead letters of the platform and send them
-// back to their topic once the cause is fixed. usage in dlq-args.ts.
+// npm run dlq -- list [topic] | replay <topic> | purge <topic>: see the dead letters of the platform,
+// send them back to their topic once the cause is fixed, and delete them afterwards. usage in dlq-args.ts.
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, kafkaConfig, loadConfig, readEnv, type KafkaConfig } from '@ecom/config';
 import { TopicNames } from '@ecom/events';
@@ -9,11 +9,12 @@ import {
   deadLetterSource,
   listDeadLetters,
   MissingTopicError,
+  purgeDeadLetters,
   replayDeadLetters,
   UnknownTopicError,
 } from '@ecom/kafka';
 import { parseDlqArgs, USAGE, UsageError, type DlqCommand } from './dlq-args';
-import { countsText, listingText, replayText } from './dlq-output';
+import { countsText, listingText, purgeText, replayText } from './dlq-output';
 
 class Unreachable extends Error {}
 
@@ -46,6 +47,11 @@ async function run(command: Exclude<DlqCommand, { name: 'help' }>): Promise<numb
   }
   if (command.name === 'list') {
     console.log(listingText(await listDeadLetters(kafka, names, command.topic ?? '', { limit: command.limit })));
+    return 0;
+  }
+  if (command.name === 'purge') {
+    console.log(`dead letters on ${cfg.brokers.join(',')}${where}`);
+    console.log(purgeText(await purgeDeadLetters(kafka, names, command.topic, { dryRun: !command.yes }), !command.yes));
     return 0;
   }
   const result = await replayDeadLetters(kafka, names, command.topic, { ids: command.ids, since: command.since, dryRun: command.dryRun });
