@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@ecom/bootstrap';
 import { notificationService } from './app/notification.service';
 

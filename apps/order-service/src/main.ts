@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@ecom/bootstrap';
 import { orderService } from './app/order.service';
 

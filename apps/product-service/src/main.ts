@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@ecom/bootstrap';
 import { productService } from './app/product.service';
 

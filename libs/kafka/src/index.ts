@@ -22,3 +22,4 @@ export * from './lib/revocations/user-deletions.feed';
 export * from './lib/metrics/kafka-metrics';
 export * from './lib/metrics/outbox-metrics';
 export * from './lib/dead-letters/purge-dead-letters';
+export * from './lib/tracing/event-tracing';

@@ -8,7 +8,7 @@ import { deadLetterTopic, Topics, type EventEnvelope, type EventsMap } from '@ec
 import { HealthModule } from '@ecom/health';
 import { Metrics } from '@ecom/observability';
 import { createTempDatabase, findMessage, samples, waitFor } from '@ecom/testing';
-import { claimEvent, EventsOutbox1763700000000, PgOutbox, PgOutboxModule, PgOutboxRelay } from '../src';
+import { claimEvent, outboxMigrations, PgOutbox, PgOutboxModule, PgOutboxRelay } from '../src';
 import { DLT_HEADERS, EventHandler, EventProducer, KAFKA, KafkaModule } from '@ecom/kafka';
 import { consumerApp } from '@ecom/kafka/testing';
 
@@ -52,7 +52,7 @@ async function service(name: string, database: string, extra: { controllers?: un
   return consumerApp([
     AppConfigModule.forRoot(values),
     HealthModule,
-    PostgresModule.forRoot({ entities: [], migrations: [EventsOutbox1763700000000] }),
+    PostgresModule.forRoot({ entities: [], migrations: outboxMigrations }),
     KafkaModule,
     PgOutboxModule,
     Handlers,

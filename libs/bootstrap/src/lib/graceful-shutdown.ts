@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ShutdownState } from '@ecom/health';
+import { stopTracing } from '@ecom/tracing';
 import { closeManagementServer } from './management';
 
 export interface ShutdownOptions {
@@ -18,7 +19,8 @@ type ClosesWithSignal = { close(signal?: string): Promise<void> };
  * the shutdown sequence, run once however many signals arrive: readiness 503 at once;
  * http closed and drained; only then app.close(), whose hooks stop kafka consumers and
  * datastores (nest's own order would destroy those before in-flight requests finish); the management
- * listener last, so metrics and the readiness details stay readable while the service drains.
+ * listener last, so metrics and the readiness details stay readable while the service drains; then
+ * the spans still buffered are sent.
  */
 export function gracefulShutdown(
   app: NestFastifyApplication,
@@ -46,6 +48,7 @@ export function gracefulShutdown(
       await app.getHttpAdapter().getInstance().close();
       await (app as unknown as ClosesWithSignal).close(signal);
       await closeManagementServer(app);
+      await stopTracing();
       logger.log('shutdown complete');
       finish(0);
     } catch (e) {

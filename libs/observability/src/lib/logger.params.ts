@@ -26,7 +26,8 @@ export function isQuietPath(url: string): boolean {
 }
 
 /**
- * nestjs-pino settings for one service: json lines, the correlation id on each (correlationMixin).
+ * nestjs-pino settings for one service: json lines with the level as a word, the correlation id and
+ * the current trace and span ids on each (correlationMixin).
  * its request middleware (pino-http) is applied to no route: the completion lines come from
  * logRequests(), which makes no logger per request, and with no middleware at all a request
  * does not pass through @fastify/middie
@@ -44,6 +45,8 @@ export function loggerParams(service: ServiceConfig, destination?: DestinationSt
       res: stdSerializers.res,
     },
     mixin: correlationMixin,
+    // "info", not 30: readable without pino-pretty, and what log backends expect
+    formatters: { level: (label) => ({ level: label }) },
   };
   return {
     pinoHttp: destination === undefined ? options : [options, destination],

@@ -84,9 +84,9 @@ describe('ObservabilityModule', () => {
     expect(res.json()).toEqual({ correlationId: 'abc-123' });
 
     const appLine = lines.find((l) => l.msg === 'listing things');
-    expect(appLine).toMatchObject({ service: 'probe-service', correlationId: 'abc-123', context: 'ProbeController', level: 30 });
+    expect(appLine).toMatchObject({ service: 'probe-service', correlationId: 'abc-123', context: 'ProbeController', level: 'info' });
     const done = lines.find((l) => l.msg === 'request completed') as Line & { req: { headers: Record<string, string> } };
-    expect(done).toMatchObject({ correlationId: 'abc-123', res: { statusCode: 200 }, level: 20 });
+    expect(done).toMatchObject({ correlationId: 'abc-123', res: { statusCode: 200 }, level: 'debug' });
     expect(done.req.headers['authorization']).toBe('[Redacted]');
   });
 

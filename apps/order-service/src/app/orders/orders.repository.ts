@@ -24,7 +24,7 @@ const PLACE = `
     insert into order_lines (order_id, line_no, product_id, quantity)
     select o.id, t.n, t.product_id, t.quantity from o, unnest($5::text[], $6::int[]) with ordinality as t(product_id, quantity, n)
   ), x as (
-    insert into outbox (${OUTBOX_COLUMNS}) select $7, $8, $9, $10 from o
+    insert into outbox (${OUTBOX_COLUMNS}) select $7, $8, $9, $10, $11 from o
   )
   select created_at, updated_at from o`;
 

@@ -1,10 +1,13 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { type EventEnvelope, TopicNames } from '@ecom/events';
 import { HEADER_CORRELATION_ID, HEADER_EVENT_ID, HEADER_EVENT_TYPE } from '../constants';
+import { publishSpans } from '../tracing/event-tracing';
 
 export interface OutgoingEvent {
   readonly topic: string;
   readonly envelope: EventEnvelope;
+  /** the trace context stored with the event (currentTraceparent() when it was staged) */
+  readonly traceparent?: string | null;
 }
 
 export function toMessage(envelope: EventEnvelope): Message {
@@ -38,19 +41,28 @@ export class EventProducer {
   async sendBatch(events: readonly OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
+    const messages = events.map((e) => toMessage(e.envelope));
     const byTopic = new Map<string, Message[]>();
-    for (const e of events) {
-      const messages = byTopic.get(e.topic);
-      if (messages) messages.push(toMessage(e.envelope));
-      else byTopic.set(e.topic, [toMessage(e.envelope)]);
+    events.forEach((e, i) => {
+      const ofTopic = byTopic.get(e.topic);
+      if (ofTopic) ofTopic.push(messages[i]);
+      else byTopic.set(e.topic, [messages[i]]);
+    });
+    // a span per event, child of the request or handler that staged it, its context in the headers
+    const ended = publishSpans(events, (i) => messages[i].headers as IHeaders);
+    try {
+      await this.count(
+        byTopic,
+        this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, ofTopic]) => ({ topic: this.names.physical(topic), messages: ofTopic })),
+        }),
+      );
+      ended();
+    } catch (e) {
+      ended(e);
+      throw e;
     }
-    await this.count(
-      byTopic,
-      this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.names.physical(topic), messages })),
-      }),
-    );
   }
 
   /** raw send to a logical topic, used for dead letters and replays, whose value is not an envelope we made */

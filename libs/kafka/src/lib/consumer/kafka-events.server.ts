@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type INestA
 import { ConfigService } from '@nestjs/config';
 import { Server, type CustomTransportStrategy, type MessageHandler, type MicroserviceOptions } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
 import { type EventEnvelope, isTopicName, type TopicName, TopicNames } from '@ecom/events';
@@ -9,6 +10,7 @@ import { HealthRegistry } from '@ecom/health';
 import { EventProducer } from '../client/event-producer';
 import { TopicsReady } from '../client/topics-ready';
 import { KafkaMetrics } from '../metrics/kafka-metrics';
+import { inConsumerSpan } from '../tracing/event-tracing';
 import { KAFKA } from '../tokens';
 import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
 import { ConsumerStalls } from './consumer-stalls';
@@ -172,27 +174,31 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
         const labels = { messaging_destination_name: topic, messaging_consumer_group_name: cfg.groupId };
         const started = performance.now();
         try {
-          const outcome = await processMessage(
-            { topic, partition, message },
-            {
-              groupId: cfg.groupId,
-              maxRetries: cfg.maxRetries,
-              backoffMs: cfg.retryBackoffMs,
-              handle: (event) => this.dispatch(topic, partition, message, event),
-              sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
-              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-              stopping: () => this.stopping,
-              dependenciesHealthy: () => this.health.dependenciesHealthy(),
-              heartbeat,
-              stalled: (error) => this.stalls.update(topic, partition, error),
-              failedAttempt: (kind) => this.metrics.consumed.inc({ ...labels, outcome: kind }),
-              log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
-            },
-          );
-          committer.handled(physical, partition, message.offset);
-          const counted = { ...labels, outcome: outcome === 'handled' ? 'handled' : 'dead_lettered' };
-          this.metrics.consumed.inc(counted);
-          this.metrics.processDuration.observe(counted, (performance.now() - started) / 1000);
+          // continues the trace of the request that staged the event (its traceparent header)
+          await inConsumerSpan({ topic, partition, offset: message.offset, group: cfg.groupId, headers: message.headers }, async (span) => {
+            const outcome = await processMessage(
+              { topic, partition, message },
+              {
+                groupId: cfg.groupId,
+                maxRetries: cfg.maxRetries,
+                backoffMs: cfg.retryBackoffMs,
+                handle: (event) => this.dispatch(topic, partition, message, event),
+                sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
+                sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+                stopping: () => this.stopping,
+                dependenciesHealthy: () => this.health.dependenciesHealthy(),
+                heartbeat,
+                stalled: (error) => this.stalls.update(topic, partition, error),
+                failedAttempt: (kind) => this.metrics.consumed.inc({ ...labels, outcome: kind }),
+                log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
+              },
+            );
+            committer.handled(physical, partition, message.offset);
+            const counted = { ...labels, outcome: outcome === 'handled' ? 'handled' : 'dead_lettered' };
+            this.metrics.consumed.inc(counted);
+            this.metrics.processDuration.observe(counted, (performance.now() - started) / 1000);
+            if (outcome !== 'handled') span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+          });
         } finally {
           this.inFlight--;
         }

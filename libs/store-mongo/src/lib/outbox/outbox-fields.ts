@@ -8,6 +8,8 @@ export interface OutboxEntry {
   readonly id: string;
   readonly topic: string;
   readonly envelope: EventEnvelope;
+  /** the trace context of the request or handler that staged it, for the relay's later send */
+  readonly traceparent?: string;
 }
 
 /** fields every outboxed document carries; add them to the mongoose schema */

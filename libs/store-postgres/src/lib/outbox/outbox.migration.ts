@@ -28,3 +28,19 @@ export class EventsOutbox1763700000000 implements MigrationInterface {
     await q.query('drop table outbox');
   }
 }
+
+/** each event's trace context (a W3C traceparent), so the relay's later send continues the request's trace */
+export class OutboxTraceContext1764950000000 implements MigrationInterface {
+  name = 'OutboxTraceContext1764950000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('alter table outbox add column if not exists trace_context text');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('alter table outbox drop column if exists trace_context');
+  }
+}
+
+/** the outbox's migrations in order; services list them among their own */
+export const outboxMigrations = [EventsOutbox1763700000000, OutboxTraceContext1764950000000];

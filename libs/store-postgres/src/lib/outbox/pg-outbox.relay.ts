@@ -8,14 +8,15 @@ interface Row {
   id: string;
   topic: string;
   envelope: EventEnvelope;
+  trace_context: string | null;
 }
 
 // the oldest rows, locked (SKIP LOCKED: replicas never send the same row at once) and deleted in one
 // round trip; they are gone only if the transaction commits, which it does after kafka took them
 const CLAIM = `
   with claimed as (select seq from outbox order by seq limit $1 for update skip locked),
-  gone as (delete from outbox o using claimed c where o.seq = c.seq returning o.seq, o.id, o.topic, o.envelope)
-  select id, topic, envelope from gone order by seq`;
+  gone as (delete from outbox o using claimed c where o.seq = c.seq returning o.seq, o.id, o.topic, o.envelope, o.trace_context)
+  select id, topic, envelope, trace_context from gone order by seq`;
 
 // what waits: the table stays small (the relay deletes what it sent), so counting it is cheap
 const BACKLOG = `select count(*)::int as events, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age from outbox`;
@@ -61,7 +62,7 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
     const sent = await this.dataSource.transaction(async (em) => {
       const rows: Row[] = await em.query(CLAIM, [OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return 0;
-      await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope })));
+      await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope, traceparent: r.trace_context })));
       return rows.length;
     });
     if (sent > 0) this.metrics.relayed.inc(sent);

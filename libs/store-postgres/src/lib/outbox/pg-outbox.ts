@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEnvelope, type EventEnvelope, type EventMeta, type EventsMap, type TopicName } from '@ecom/events';
+import { currentTraceparent } from '@ecom/kafka';
 import { currentCorrelationId } from '@ecom/observability';
 import { PgOutboxRelay } from './pg-outbox.relay';
 
 /** an event for the caller's own insert into the outbox: its values in OUTBOX_COLUMNS order */
 export interface StagedEvent<T> {
   readonly envelope: EventEnvelope<T>;
-  readonly values: readonly [id: string, topic: string, key: string, envelope: EventEnvelope<T>];
+  readonly values: readonly [id: string, topic: string, key: string, envelope: EventEnvelope<T>, traceContext: string | null];
 }
 
 /** the outbox columns a staged event fills, for a statement that inserts it itself */
-export const OUTBOX_COLUMNS = 'id, topic, key, envelope';
+export const OUTBOX_COLUMNS = 'id, topic, key, envelope, trace_context';
 
 export type Publish = <T extends TopicName>(topic: T, payload: EventsMap[T], meta: EventMeta) => Promise<EventEnvelope<EventsMap[T]>>;
 
@@ -34,7 +35,7 @@ export class PgOutbox {
     meta: EventMeta,
   ): Promise<EventEnvelope<EventsMap[T]>> {
     const { envelope, values } = this.staged(topic, payload, meta);
-    await em.query(`insert into outbox (${OUTBOX_COLUMNS}) values ($1, $2, $3, $4)`, [...values]);
+    await em.query(`insert into outbox (${OUTBOX_COLUMNS}) values ($1, $2, $3, $4, $5)`, [...values]);
     return envelope;
   }
 
@@ -44,7 +45,8 @@ export class PgOutbox {
    */
   staged<T extends TopicName>(topic: T, payload: EventsMap[T], meta: EventMeta): StagedEvent<EventsMap[T]> {
     const envelope = createEnvelope(topic, payload, { correlationId: currentCorrelationId(), ...meta });
-    return { envelope, values: [envelope.id, topic, envelope.key, envelope] };
+    // the trace context of the request or handler that staged it, for the relay's later send
+    return { envelope, values: [envelope.id, topic, envelope.key, envelope, currentTraceparent() ?? null] };
   }
 
   /** after a commit that staged events itself: they go out without waiting for the relay's next poll */
