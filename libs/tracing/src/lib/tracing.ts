@@ -1,5 +1,4 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -24,19 +23,18 @@ export function exportsSpans(env: NodeJS.ProcessEnv = process.env): boolean {
  * carried by @ecom/kafka (the outbox keeps each event's context, the relay sends it as traceparent).
  * it must run before any of those modules loads, so each service's main.ts imports its tracing.ts
  * first. configured by the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT (and _PROTOCOL, default
- * http/protobuf) to export, OTEL_TRACES_SAMPLER(_ARG) to sample, OTEL_SDK_DISABLED=true to turn it
- * off. without an endpoint, spans are made but not exported, so logs and events still carry trace
- * ids. metrics stay with prometheus (prom-client), logs with pino.
+ * http/protobuf) turns it on, OTEL_TRACES_SAMPLER(_ARG) samples, OTEL_SDK_DISABLED=true keeps it off.
+ * without an endpoint nothing starts: a span per request and per query, exported nowhere, cost the
+ * cached product read more than half its throughput (docs/performance.md). metrics stay with
+ * prometheus (prom-client), logs with pino.
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (sdk || env['OTEL_SDK_DISABLED'] === 'true') return;
+  if (sdk || env['OTEL_SDK_DISABLED'] === 'true' || !exportsSpans(env)) return;
   // the sdk's own metrics and log exports would otherwise default to an OTLP endpoint as well
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
   sdk = new NodeSDK({
     serviceName,
-    // with no exporter, a processor that drops the spans: the tracer provider still gives them ids
-    ...(exportsSpans(env) ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? '') }),
       new PgInstrumentation({ requireParentSpan: true }),
