@@ -12,3 +12,4 @@ export * from './lib/pieces/cassandra.config';
 export * from './lib/pieces/elasticsearch.config';
 export * from './lib/pieces/auth.config';
 export * from './lib/pieces/rate-limits.config';
+export * from './lib/pieces/tracing.config';

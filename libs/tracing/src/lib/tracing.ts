@@ -1,4 +1,5 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { loadConfig, readEnv, tracingConfig, type Env } from '@ecom/config';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -9,13 +10,6 @@ import { CassandraDriverInstrumentation } from '@opentelemetry/instrumentation-c
 const UNTRACED = /^\/(health|metrics)\b|\/health(\/|$)/;
 
 let sdk: NodeSDK | undefined;
-
-/** where spans go: the OTLP endpoint (or an exporter) the standard OTEL_* variables name, else nowhere */
-export function exportsSpans(env: NodeJS.ProcessEnv = process.env): boolean {
-  const exporter = env['OTEL_TRACES_EXPORTER'];
-  if (exporter) return exporter !== 'none';
-  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
-}
 
 /**
  * OpenTelemetry for a service: the http server and client, pg, mongodb, ioredis and cassandra-driver
@@ -28,13 +22,13 @@ export function exportsSpans(env: NodeJS.ProcessEnv = process.env): boolean {
  * cached product read more than half its throughput (docs/performance.md). metrics stay with
  * prometheus (prom-client), logs with pino.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (sdk || env['OTEL_SDK_DISABLED'] === 'true' || !exportsSpans(env)) return;
-  // the sdk's own metrics and log exports would otherwise default to an OTLP endpoint as well
-  env['OTEL_METRICS_EXPORTER'] ??= 'none';
-  env['OTEL_LOGS_EXPORTER'] ??= 'none';
+export function startTracing(serviceName: string, env: Env = readEnv()): void {
+  if (sdk || !tracingOf(serviceName, env).enabled) return;
   sdk = new NodeSDK({
     serviceName,
+    // the sdk's own metrics and log exports would otherwise default to an OTLP endpoint as well
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? '') }),
       new PgInstrumentation({ requireParentSpan: true }),
@@ -44,6 +38,16 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     ],
   });
   sdk.start();
+}
+
+// a bad variable stops the service here, before its bootstrap (which reports the others) has loaded
+function tracingOf(serviceName: string, env: Env) {
+  try {
+    return loadConfig([tracingConfig()], env).tracing;
+  } catch (e) {
+    process.stderr.write(`${serviceName}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 /** sends what is buffered and stops; the last step of a graceful shutdown */
