@@ -121,13 +121,16 @@ async function teardown() {
     const names = indexes.map((i) => i.index);
     if (names.length) await fetch(`${node}/${names.join(',')}`, { method: 'DELETE' });
   });
-  await step('cassandra keyspace', async () => {
+  await step('cassandra keyspaces', async () => {
     if (!ours(env.CASSANDRA_KEYSPACE)) return;
     const { Client } = require('cassandra-driver');
     const contactPoints = (env.CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042').split(',').map((s) => s.trim());
     const client = new Client({ contactPoints, localDataCenter: env.CASSANDRA_LOCAL_DC ?? 'datacenter1' });
     try {
-      await client.execute(`drop keyspace if exists "${env.CASSANDRA_KEYSPACE}"`);
+      // and the generations a rebuild made beside it (libs/store-cassandra keyspace-generations.ts)
+      const all = (await client.execute('select keyspace_name from system_schema.keyspaces')).rows.map((r) => r.keyspace_name);
+      const generations = all.filter((k) => k.startsWith(`${env.CASSANDRA_KEYSPACE.slice(0, 32)}_r`));
+      for (const keyspace of [env.CASSANDRA_KEYSPACE, ...generations]) await client.execute(`drop keyspace if exists "${keyspace}"`);
     } finally {
       await client.shutdown();
     }

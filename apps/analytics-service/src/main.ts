@@ -1,5 +1,9 @@
 import './tracing';
 import { bootstrapService } from '@ecom/bootstrap';
+import { runRebuild } from '@ecom/kafka';
+import { SERVICE } from './app/analytics.config';
 import { analyticsService } from './app/analytics.service';
+import { analyticsRebuildJob } from './app/rebuild/rebuild-analytics';
 
-void bootstrapService(analyticsService);
+// `node main.js rebuild` rebuilds the analytics tables by replay (npm run rebuild -- analytics), in the same image
+void (process.argv[2] === 'rebuild' ? runRebuild(SERVICE, analyticsRebuildJob, process.argv.slice(3)) : bootstrapService(analyticsService));

@@ -23,3 +23,6 @@ export * from './lib/metrics/kafka-metrics';
 export * from './lib/metrics/outbox-metrics';
 export * from './lib/dead-letters/purge-dead-letters';
 export * from './lib/tracing/event-tracing';
+export * from './lib/replay/topic-replay';
+export * from './lib/replay/rebuild-read-model';
+export * from './lib/replay/run-rebuild';

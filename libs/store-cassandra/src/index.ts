@@ -1,2 +1,11 @@
 export * from './lib/cassandra.module';
 export * from './lib/cassandra.health';
+export {
+  CassandraKeyspace,
+  createGeneration,
+  dropGeneration,
+  GENERATION_TTL_MS,
+  generationName,
+  readGeneration,
+  writeGeneration,
+} from './lib/keyspace-generations';

@@ -3,7 +3,9 @@ import type { IndexDefinition } from '@ecom/store-elasticsearch';
 // the search distribution here has no analysis-common plugin, so only the built-in
 // standard analyzer is used; keyword fields serve exact filters and sorting
 export const productSearchIndex: IndexDefinition = {
-  // versioned: a mapping change that is not additive ships as a new index (then an alias swap)
+  // readers and writers use the alias. a mapping change that is not additive ships as a new version
+  // of the index, filled by `npm run rebuild -- search`, which swaps the alias to it
+  alias: 'catalog',
   name: 'catalog-v1',
   settings: { number_of_shards: 1, number_of_replicas: 0 },
   mappings: {

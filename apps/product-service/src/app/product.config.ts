@@ -2,13 +2,19 @@ import { jwtVerifyConfig, elasticsearchConfig, httpConfig, kafkaConfig, mongodbC
 
 export const SERVICE = 'product-service';
 
+const kafka = kafkaConfig(SERVICE);
+const search = elasticsearchConfig('products');
+
 export const productConfig = [
   serviceConfig(SERVICE),
   httpConfig(3002),
-  kafkaConfig(SERVICE),
+  kafka,
   jwtVerifyConfig(),
   mongodbConfig('products'),
   redisConfig('product'),
-  elasticsearchConfig('products'),
+  search,
   rateLimitsConfig(),
 ] as const;
+
+/** what `main.js rebuild` reads: the same settings, of the two stores a search rebuild uses */
+export const searchRebuildConfig = [kafka, search] as const;

@@ -14,6 +14,7 @@ import { ManageProductsHttpController } from './manage-products/manage-products.
 import { ManageProductsService } from './manage-products/manage-products.service';
 import { productSearchIndex } from './product-search.index';
 import { ProductIndexMessageController } from './search/product-index.message.controller';
+import { ProductIndexWriter } from './search/product-index.writer';
 import { SearchProductsHttpController } from './search/search-products.http.controller';
 import { SearchProductsService } from './search/search-products.service';
 import { RESERVATION_MODEL, reservationSchema } from './stock/reservation.schema';
@@ -23,7 +24,7 @@ import { StockReservationsService } from './stock/stock-reservations.service';
 
 const httpControllers = [SearchProductsHttpController, BrowseProductsHttpController, ManageProductsHttpController];
 const messageControllers = [ProductIndexMessageController, StockMessageController];
-const services = [ManageProductsService, SearchProductsService, StockReservationsService, ProductCache];
+const services = [ManageProductsService, SearchProductsService, StockReservationsService, ProductCache, ProductIndexWriter];
 const repositories = [ProductsRepository, ReservationsRepository];
 
 @Module({

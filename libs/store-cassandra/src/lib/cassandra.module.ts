@@ -7,8 +7,10 @@ import { Metrics } from '@ecom/observability';
 import { CassandraHealthIndicator } from './cassandra.health';
 import { withStartupRetry } from '@ecom/resilience';
 import { applyDdl, assertIdempotentDdl } from './apply-schema';
+import { CassandraKeyspace, generationsDdl, readGeneration } from './keyspace-generations';
+import { CASSANDRA, CASSANDRA_BASE_KEYSPACE } from './tokens';
 
-export const CASSANDRA = Symbol('ecom:cassandra');
+export { CASSANDRA } from './tokens';
 const SCHEMA = Symbol('ecom:cassandra-schema');
 
 @Injectable()
@@ -24,7 +26,8 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * keyspace and tables are created explicitly at start-up, by every replica: each statement is
-   * IF NOT EXISTS and is followed by a wait for schema agreement (see applyDdl)
+   * IF NOT EXISTS and is followed by a wait for schema agreement (see applyDdl). the tables go to the
+   * current generation (keyspace-generations.ts), so a table a new version adds joins the live ones
    */
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<CassandraConfig>('cassandra');
@@ -34,6 +37,9 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
       `create keyspace if not exists ${cfg.keyspace} with replication = {'class': 'SimpleStrategy', 'replication_factor': ${cfg.replicationFactor}}`,
     );
     await this.client.execute(`use ${cfg.keyspace}`);
+    await applyDdl(this.client, generationsDdl);
+    const current = await readGeneration(this.client, cfg.keyspace);
+    if (current !== cfg.keyspace) await this.client.execute(`use ${current}`);
     for (const statement of this.schema) await applyDdl(this.client, statement);
     this.registry.register(() => this.indicator.isHealthy('cassandra', this.client));
     // connections are shared by many queries at once: every open one is in use, and what waits is the queries in flight
@@ -71,9 +77,15 @@ export class CassandraModule {
             return new Client({ contactPoints: cfg.contactPoints, localDataCenter: cfg.localDataCenter });
           },
         },
+        {
+          provide: CASSANDRA_BASE_KEYSPACE,
+          inject: [ConfigService],
+          useFactory: (c: ConfigService) => c.getOrThrow<CassandraConfig>('cassandra').keyspace,
+        },
+        CassandraKeyspace,
         CassandraSetup,
       ],
-      exports: [CASSANDRA],
+      exports: [CASSANDRA, CassandraKeyspace],
     };
   }
 }

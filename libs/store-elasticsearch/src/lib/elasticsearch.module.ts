@@ -12,7 +12,9 @@ export const ELASTICSEARCH = Symbol('ecom:elasticsearch');
 const INDICES = Symbol('ecom:elasticsearch-indices');
 
 export interface IndexDefinition {
-  /** without the configured prefix */
+  /** what readers and writers use, without the configured prefix: an alias of the index that holds the data */
+  readonly alias: string;
+  /** the index created behind the alias at first start, without the prefix; a rebuild puts a new one there */
   readonly name: string;
   readonly mappings: estypes.MappingTypeMapping;
   readonly settings?: estypes.IndicesIndexSettings;
@@ -33,7 +35,7 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
     private readonly indicator: ElasticsearchHealthIndicator,
   ) {}
 
-  /** each index is created with its explicit mapping by whichever replica gets there first */
+  /** each index (and its alias) is created with its explicit mapping by whichever replica gets there first */
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<ElasticsearchConfig>('elasticsearch');
     await withStartupRetry(
@@ -42,7 +44,7 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
       () => this.client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' }),
       120_000,
     );
-    for (const def of this.indices) await ensureIndex(this.client, indexName(cfg, def.name), def);
+    for (const def of this.indices) await ensureIndex(this.client, indexName(cfg, def.alias), indexName(cfg, def.name), def);
     this.registry.register(() => this.indicator.isHealthy('elasticsearch', this.client));
   }
 

@@ -6,15 +6,42 @@ export function isIndexAlreadyExists(e: unknown): boolean {
   return e instanceof errors.ResponseError && e.statusCode === 400 && e.body?.error?.type === 'resource_already_exists_exception';
 }
 
+/** creates an index with the definition's explicit mapping, which refuses dynamic fields */
+export async function createIndex(client: Client, index: string, def: IndexDefinition, aliases?: string[]): Promise<void> {
+  await client.indices.create({
+    index,
+    mappings: { dynamic: 'strict', ...def.mappings },
+    settings: def.settings,
+    ...(aliases && { aliases: Object.fromEntries(aliases.map((a) => [a, {}])) }),
+  });
+}
+
 /**
- * creates the index with its explicit mapping; dynamic fields are refused. no `exists` first:
- * that check and the create would race between replicas, and the create alone settles it.
- * an index that already exists keeps its mapping; changing one takes a new index, not a restart.
+ * readers and writers use the alias; the index behind it is created at first start, as `index`,
+ * with its explicit mapping. once the alias exists nothing is touched: the index behind it keeps its
+ * mapping, and a rebuild may have put another index there (a new mapping ships as a rebuild, not a
+ * restart). no `exists` before the create: that check and the create would race between replicas,
+ * and the create alone settles it. an index of that name from before the alias gets the alias.
  */
-export async function ensureIndex(client: Client, index: string, def: IndexDefinition): Promise<void> {
+export async function ensureIndex(client: Client, alias: string, index: string, def: IndexDefinition): Promise<void> {
+  if (await client.indices.existsAlias({ name: alias })) return;
   try {
-    await client.indices.create({ index, mappings: { dynamic: 'strict', ...def.mappings }, settings: def.settings });
+    await createIndex(client, index, def, [alias]);
   } catch (e) {
     if (!isIndexAlreadyExists(e)) throw e;
+    await client.indices.updateAliases({ actions: [{ add: { index, alias } }] });
   }
+}
+
+/** the index an alias points at, if it exists (a read model's alias has one) */
+export async function indexBehind(client: Client, alias: string): Promise<string | undefined> {
+  if (!(await client.indices.existsAlias({ name: alias }))) return undefined;
+  return Object.keys(await client.indices.getAlias({ name: alias }))[0];
+}
+
+/** points the alias at `to` instead of `from`, atomically: every request sees one or the other */
+export async function swapAlias(client: Client, alias: string, to: string, from?: string): Promise<void> {
+  await client.indices.updateAliases({
+    actions: [...(from ? [{ remove: { index: from, alias } }] : []), { add: { index: to, alias } }],
+  });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { types, type Client } from 'cassandra-driver';
-import { CASSANDRA } from '@ecom/store-cassandra';
+import { CASSANDRA, CassandraKeyspace } from '@ecom/store-cassandra';
 import { RollupPolicy } from '../rollups/rollup-policy';
 import type { EventFacts } from './event-facts';
 import { yearOf, type DaySlice } from './time-buckets';
@@ -30,6 +30,7 @@ export class FactsRepository {
   constructor(
     @Inject(CASSANDRA) private readonly cassandra: Client,
     private readonly policy: RollupPolicy,
+    private readonly keyspace: CassandraKeyspace,
   ) {}
 
   /**
@@ -40,40 +41,41 @@ export class FactsRepository {
    * nobody reads. the history row stays out of the batches, so that a 100-line order's payload
    * cannot push one over cassandra's batch size limit, and ten rows stay under its warning for
    * batches across partitions. then, once all are acknowledged, marks the day dirty if it may have
-   * been rolled up.
+   * been rolled up. into the current generation of the tables, or the one a rebuild fills (`ks`).
    */
-  async record(f: EventFacts): Promise<void> {
+  async record(f: EventFacts, ks?: string): Promise<void> {
+    ks ??= await this.keyspace.current();
     const { day, minute } = f.bucket;
     const history = this.cassandra.execute(
-      'insert into events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)',
+      `insert into ${ks}.events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)`,
       [f.eventType, day, f.occurredAt, f.eventId, f.correlationId, f.history],
       WRITE,
     );
     const rows: { query: string; params: unknown[] }[] = [
       ...f.series.map((s) => ({
-        query: 'insert into series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)',
+        query: `insert into ${ks}.series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)`,
         params: [s.series, day, minute, f.eventId, s.value],
       })),
       ...f.products.map((p) => ({
-        query: 'insert into product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)',
+        query: `insert into ${ks}.product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)`,
         params: [day, p.productId, minute, f.eventId, p.quantity],
       })),
       ...f.currencies.map((c) => ({
-        query: 'insert into revenue_currencies (scope, currency) values (?, ?)',
+        query: `insert into ${ks}.revenue_currencies (scope, currency) values (?, ?)`,
         params: [CURRENCY_SCOPE, c],
       })),
     ];
     const batches = Array.from({ length: Math.ceil(rows.length / BATCH_ROWS) }, (_, i) => rows.slice(i * BATCH_ROWS, (i + 1) * BATCH_ROWS));
     await Promise.all([history, ...batches.map((b) => this.cassandra.batch(b, { ...WRITE, logged: false }))]);
     const now = Date.now();
-    if (this.policy.mayBeRolledUp(day, now)) await this.markDirty(day, now);
+    if (this.policy.mayBeRolledUp(day, now)) await this.markDirty(ks, day, now);
   }
 
-  private async markDirty(day: string, now: number): Promise<void> {
+  private async markDirty(ks: string, day: string, now: number): Promise<void> {
     // written with its own value as the write time, so the cell keeps the latest mark whatever order
     // the writes of several instances land in
     await this.cassandra.execute(
-      'update dirty_days using timestamp ? set dirty_since = ? where year = ? and day = ?',
+      `update ${ks}.dirty_days using timestamp ? set dirty_since = ? where year = ? and day = ?`,
       [types.Long.fromNumber(now * 1000), new Date(now), yearOf(day), day],
       WRITE,
     );
@@ -81,7 +83,8 @@ export class FactsRepository {
 
   /** the days of a year that got facts after they may have been rolled up, and when they last did */
   async dirtyDays(year: number): Promise<Map<string, number>> {
-    const rs = await this.cassandra.execute('select day, dirty_since from dirty_days where year = ?', [year], READ);
+    const ks = await this.keyspace.current();
+    const rs = await this.cassandra.execute(`select day, dirty_since from ${ks}.dirty_days where year = ?`, [year], READ);
     const days = new Map<string, number>();
     for await (const row of rs) days.set(String(row['day']), (row['dirty_since'] as Date).getTime());
     return days;
@@ -89,8 +92,9 @@ export class FactsRepository {
 
   /** count and sum of a series over one day slice */
   async totals(series: string, slice: DaySlice): Promise<Totals> {
+    const ks = await this.keyspace.current();
     const rs = await this.cassandra.execute(
-      'select count(*) as n, sum(value) as total from series_facts where series = ? and day = ? and bucket_minute >= ? and bucket_minute < ?',
+      `select count(*) as n, sum(value) as total from ${ks}.series_facts where series = ? and day = ? and bucket_minute >= ? and bucket_minute < ?`,
       [series, slice.day, new Date(slice.start), new Date(slice.end)],
       READ,
     );
@@ -100,8 +104,9 @@ export class FactsRepository {
 
   /** count and sum of a series per minute of one day slice; minutes without facts are absent */
   async totalsPerMinute(series: string, slice: DaySlice): Promise<(Totals & { readonly at: number })[]> {
+    const ks = await this.keyspace.current();
     const rs = await this.cassandra.execute(
-      'select bucket_minute, count(*) as n, sum(value) as total from series_facts where series = ? and day = ? and bucket_minute >= ? and bucket_minute < ? group by bucket_minute',
+      `select bucket_minute, count(*) as n, sum(value) as total from ${ks}.series_facts where series = ? and day = ? and bucket_minute >= ? and bucket_minute < ? group by bucket_minute`,
       [series, slice.day, new Date(slice.start), new Date(slice.end)],
       READ,
     );
@@ -114,15 +119,16 @@ export class FactsRepository {
 
   /** quantity sold per product over one day slice */
   async productQuantities(slice: DaySlice): Promise<Map<string, number>> {
+    const ks = await this.keyspace.current();
     // a whole day is the whole partition; a partial one filters on the minute, inside that one partition only
     const rs = slice.whole
       ? await this.cassandra.execute(
-          'select product_id, sum(quantity) as quantity from product_sales_by_day where day = ? group by product_id',
+          `select product_id, sum(quantity) as quantity from ${ks}.product_sales_by_day where day = ? group by product_id`,
           [slice.day],
           READ,
         )
       : await this.cassandra.execute(
-          'select product_id, sum(quantity) as quantity from product_sales_by_day where day = ? and bucket_minute >= ? and bucket_minute < ? group by product_id allow filtering',
+          `select product_id, sum(quantity) as quantity from ${ks}.product_sales_by_day where day = ? and bucket_minute >= ? and bucket_minute < ? group by product_id allow filtering`,
           [slice.day, new Date(slice.start), new Date(slice.end)],
           READ,
         );
@@ -136,7 +142,8 @@ export class FactsRepository {
 
   /** every currency that ever had revenue */
   async currencies(): Promise<string[]> {
-    const rs = await this.cassandra.execute('select currency from revenue_currencies where scope = ?', [CURRENCY_SCOPE], READ);
+    const ks = await this.keyspace.current();
+    const rs = await this.cassandra.execute(`select currency from ${ks}.revenue_currencies where scope = ?`, [CURRENCY_SCOPE], READ);
     const currencies: string[] = [];
     for await (const row of rs) currencies.push(row['currency'] as string);
     return currencies;

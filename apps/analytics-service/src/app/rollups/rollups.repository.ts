@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { types, type Client } from 'cassandra-driver';
-import { CASSANDRA } from '@ecom/store-cassandra';
+import { CASSANDRA, CassandraKeyspace } from '@ecom/store-cassandra';
 import type { Totals } from '../facts/facts.repository';
 import { monthOf, yearOf } from '../facts/time-buckets';
 import { packProducts, unpackProducts } from './packed-products';
@@ -35,15 +35,19 @@ function columnsOf(rollup: Rollup): [Record<string, types.Long>, Record<string, 
 /** the rollups of closed days and months (tables and why they can be trusted: analytics.schema.ts) */
 @Injectable()
 export class RollupsRepository {
-  constructor(@Inject(CASSANDRA) private readonly cassandra: Client) {}
+  constructor(
+    @Inject(CASSANDRA) private readonly cassandra: Client,
+    private readonly keyspace: CassandraKeyspace,
+  ) {}
 
   /**
    * the stored rollups of the days first..last of one month, by day. without products they are small:
    * what a time series needs
    */
   async days(first: string, last: string, withProducts = true): Promise<Map<string, StoredRollup>> {
+    const ks = await this.keyspace.current();
     const rs = await this.cassandra.execute(
-      `select day, read_from, counts, sums${withProducts ? ', products' : ''} from rollups_by_day_v2 where month = ? and day >= ? and day <= ?`,
+      `select day, read_from, counts, sums${withProducts ? ', products' : ''} from ${ks}.rollups_by_day_v2 where month = ? and day >= ? and day <= ?`,
       [monthOf(first), first, last],
       READ,
     );
@@ -57,8 +61,9 @@ export class RollupsRepository {
 
   /** the stored rollups of the months first..last (their first days) of one year, by month */
   async months(first: string, last: string): Promise<Map<string, StoredRollup>> {
+    const ks = await this.keyspace.current();
     const rs = await this.cassandra.execute(
-      'select month, read_from, counts, sums, products from rollups_by_month_v2 where year = ? and month >= ? and month <= ?',
+      `select month, read_from, counts, sums, products from ${ks}.rollups_by_month_v2 where year = ? and month >= ? and month <= ?`,
       [yearOf(first), first, last],
       READ,
     );
@@ -74,17 +79,19 @@ export class RollupsRepository {
   }
 
   async saveDay(day: string, readFrom: number, rollup: Rollup): Promise<void> {
+    const ks = await this.keyspace.current();
     await this.cassandra.execute(
-      'insert into rollups_by_day_v2 (month, day, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
+      `insert into ${ks}.rollups_by_day_v2 (month, day, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)`,
       [monthOf(day), day, new Date(readFrom), ...columnsOf(rollup)],
       WRITE,
     );
   }
 
   async saveMonth(month: string, stored: StoredRollup): Promise<void> {
+    const ks = await this.keyspace.current();
     const readFrom = Object.fromEntries([...stored.readFrom].map(([day, at]) => [day, new Date(at)]));
     await this.cassandra.execute(
-      'insert into rollups_by_month_v2 (year, month, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)',
+      `insert into ${ks}.rollups_by_month_v2 (year, month, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)`,
       [yearOf(month), month, readFrom, ...columnsOf(stored.rollup)],
       WRITE,
     );

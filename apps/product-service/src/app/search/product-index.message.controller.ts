@@ -1,54 +1,31 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Client } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '@ecom/config';
-import { ELASTICSEARCH, indexName } from '@ecom/store-elasticsearch';
+import { indexName } from '@ecom/store-elasticsearch';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { EventHandler } from '@ecom/kafka';
 import { productSearchIndex } from '../product-search.index';
+import { ProductIndexWriter } from './product-index.writer';
 
-/** a version conflict means the index already holds this version or a newer one: nothing to do */
-function isStale(e: unknown): boolean {
-  return (e as { meta?: { statusCode?: number } }).meta?.statusCode === 409;
-}
-
-/**
- * keeps the search index in step with the catalog, from its events only. external versioning
- * makes it idempotent and order-proof: a redelivered or late event never overwrites a newer one.
- */
+/** keeps the search index in step with the catalog, from its events only, through the index's alias */
 @Controller()
 export class ProductIndexMessageController {
-  private readonly index: string;
+  private readonly alias: string;
 
   constructor(
-    @Inject(ELASTICSEARCH) private readonly es: Client,
+    private readonly writer: ProductIndexWriter,
     config: ConfigService,
   ) {
-    this.index = indexName(config.getOrThrow<ElasticsearchConfig>('elasticsearch'), productSearchIndex.name);
+    this.alias = indexName(config.getOrThrow<ElasticsearchConfig>('elasticsearch'), productSearchIndex.alias);
   }
 
   @EventHandler(Topics.ProductUpserted)
-  async onProductUpserted({ payload, occurredAt }: EventEnvelope<EventsMap['product.upserted']>): Promise<void> {
-    await this.es
-      .index({
-        index: this.index,
-        id: payload.productId,
-        version: payload.version,
-        version_type: 'external',
-        document: { ...payload, updatedAt: occurredAt },
-      })
-      .catch((e: unknown) => {
-        if (!isStale(e)) throw e;
-      });
+  async onProductUpserted(event: EventEnvelope<EventsMap['product.upserted']>): Promise<void> {
+    await this.writer.upserted(this.alias, event);
   }
 
   @EventHandler(Topics.ProductDeleted)
-  async onProductDeleted({ payload }: EventEnvelope<EventsMap['product.deleted']>): Promise<void> {
-    await this.es
-      .delete({ index: this.index, id: payload.productId, version: payload.version, version_type: 'external' })
-      .catch((e: unknown) => {
-        const status = (e as { meta?: { statusCode?: number } }).meta?.statusCode;
-        if (status !== 404 && !isStale(e)) throw e;
-      });
+  async onProductDeleted(event: EventEnvelope<EventsMap['product.deleted']>): Promise<void> {
+    await this.writer.deleted(this.alias, event);
   }
 }

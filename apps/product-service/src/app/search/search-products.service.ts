@@ -36,7 +36,7 @@ export class SearchProductsService {
     @Inject(ELASTICSEARCH) private readonly es: Client,
     config: ConfigService,
   ) {
-    this.index = indexName(config.getOrThrow<ElasticsearchConfig>('elasticsearch'), productSearchIndex.name);
+    this.index = indexName(config.getOrThrow<ElasticsearchConfig>('elasticsearch'), productSearchIndex.alias);
   }
 
   async search(q: SearchProductsQuery): Promise<SearchResult> {
