@@ -98,6 +98,7 @@ describe('isTransient', () => {
     it('a closed connection and a server still loading are transient', () => {
       expect(isTransient(new Error('Connection is closed.'))).toBe(true);
       expect(isTransient(new ReplyError('LOADING Redis is loading the dataset in memory'))).toBe(true);
+      expect(isTransient(new ReplyError("OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
       expect(
         isTransient(Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })),
       ).toBe(true);

@@ -83,7 +83,9 @@ const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError
 const REDIS_MESSAGES = [
   /connection is closed/i,
   /stream isn't writeable/i,
-  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/,
+  // OOM: full at maxmemory (noeviction). no write can succeed until memory is freed or raised, and then
+  // the same one will: wait (RedisMemoryHigh alerts first), never dead-letter
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|OOM)\b/,
   /reached the max retries per request/i,
 ];
 
