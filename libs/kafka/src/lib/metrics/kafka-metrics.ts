@@ -2,9 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { LATENCY_BUCKETS, Metrics } from '@ecom/observability';
 
-/** handled and dead_lettered once per message; retried and paused once per attempt that failed */
-export type ConsumeOutcome = 'handled' | 'dead_lettered' | 'retried' | 'paused';
-
 /**
  * the messaging metrics of the OpenTelemetry conventions (deploy/monitoring/README.md). topic
  * labels hold the logical topic, so dashboards read the same with or without a topic prefix.

@@ -51,7 +51,7 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
     await this.stop();
   }
 
-  /** events waiting to be sent; for metrics and tests */
+  /** events waiting to be sent, for tests (the metrics read the backlog through OutboxMetrics) */
   async pending(): Promise<number> {
     const [{ count }] = await this.dataSource.query('select count(*)::int as count from outbox');
     return count;
