@@ -2,6 +2,7 @@ export * from './lib/cassandra.module';
 export * from './lib/cassandra.health';
 export {
   CassandraKeyspace,
+  OneGenerationPerRequest,
   createGeneration,
   dropGeneration,
   GENERATION_TTL_MS,

@@ -1,5 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable, type CallHandler, type NestInterceptor } from '@nestjs/common';
 import { types, type Client } from 'cassandra-driver';
+import { Observable } from 'rxjs';
 import { applyDdl } from './apply-schema';
 import { CASSANDRA_BASE_KEYSPACE, CASSANDRA } from './tokens';
 
@@ -79,6 +81,7 @@ export async function dropGeneration(client: Client, base: string, keyspace: str
 @Injectable()
 export class CassandraKeyspace {
   private cached?: { keyspace: string; at: number };
+  private readonly pinned = new AsyncLocalStorage<string>();
 
   constructor(
     @Inject(CASSANDRA) private readonly client: Client,
@@ -86,10 +89,39 @@ export class CassandraKeyspace {
   ) {}
 
   async current(): Promise<string> {
+    const pinned = this.pinned.getStore();
+    if (pinned) return pinned;
     const now = performance.now();
     if (this.cached && now - this.cached.at < GENERATION_TTL_MS) return this.cached.keyspace;
     const keyspace = await readGeneration(this.client, this.base);
     this.cached = { keyspace, at: now };
     return keyspace;
+  }
+
+  /** runs fn with `current()` answering `keyspace` all through it, whatever a rebuild switches meanwhile */
+  pin<T>(keyspace: string, fn: () => T): T {
+    return this.pinned.run(keyspace, fn);
+  }
+}
+
+/**
+ * one generation for all of a request: a report reads the facts and stores the rollups it computed
+ * from them. without it, a request running across a switch could store a rollup computed from the old
+ * generation's facts into the new one (@UseInterceptors on the controllers that read)
+ */
+@Injectable()
+export class OneGenerationPerRequest implements NestInterceptor {
+  constructor(private readonly keyspace: CassandraKeyspace) {}
+
+  intercept(_context: unknown, next: CallHandler): Observable<unknown> {
+    return new Observable((subscriber) => {
+      let inner: { unsubscribe(): void } | undefined;
+      this.keyspace.current().then(
+        // nest binds the handler to the async context handle() is called in: call it inside the pin
+        (keyspace) => (inner = this.keyspace.pin(keyspace, () => next.handle().subscribe(subscriber))),
+        (e: unknown) => subscriber.error(e),
+      );
+      return () => inner?.unsubscribe();
+    });
   }
 }

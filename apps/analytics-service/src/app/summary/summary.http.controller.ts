@@ -1,12 +1,15 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@ecom/auth';
+import { OneGenerationPerRequest } from '@ecom/store-cassandra';
 import { SummaryQuery } from './summary.query.dto';
 import { SummaryService } from './summary.service';
 import { SummaryView } from './summary.view';
 
 @ApiTags('analytics')
 @AdminOnly()
+// a report reads its facts and stores its rollups in one generation of the tables, across a rebuild's switch
+@UseInterceptors(OneGenerationPerRequest)
 @Controller('api/analytics')
 export class SummaryHttpController {
   constructor(private readonly summaries: SummaryService) {}

@@ -1,12 +1,15 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@ecom/auth';
+import { OneGenerationPerRequest } from '@ecom/store-cassandra';
 import { TimeseriesQuery } from './timeseries.query.dto';
 import { TimeseriesService } from './timeseries.service';
 import { TimeseriesView } from './timeseries.view';
 
 @ApiTags('analytics')
 @AdminOnly()
+// a report reads its facts and stores its rollups in one generation of the tables, across a rebuild's switch
+@UseInterceptors(OneGenerationPerRequest)
 @Controller('api/analytics')
 export class TimeseriesHttpController {
   constructor(private readonly timeseries: TimeseriesService) {}
