@@ -90,7 +90,9 @@ describe('store modules on the real stack', () => {
         CassandraModule.forRoot([
           `create table if not exists readings (sensor text, at timestamp, value double, primary key (sensor, at))`,
         ]),
-        ElasticsearchModule.forRoot([{ name: 'things', mappings: { properties: { title: { type: 'text' }, tag: { type: 'keyword' } } } }]),
+        ElasticsearchModule.forRoot([
+          { alias: 'things', name: 'things-v1', mappings: { properties: { title: { type: 'text' }, tag: { type: 'keyword' } } } },
+        ]),
       ],
     }).compile();
     app = await moduleRef.init();
@@ -98,7 +100,7 @@ describe('store modules on the real stack', () => {
 
   afterAll(async () => {
     await app?.get(Widgets).model.db.dropDatabase();
-    await app?.get<EsClient>(ELASTICSEARCH).indices.delete({ index: `it-${run}-things` }, { ignore: [404] });
+    await app?.get<EsClient>(ELASTICSEARCH).indices.delete({ index: `it-${run}-things-v1` }, { ignore: [404] });
     await app?.get<CassandraClient>(CASSANDRA).execute(`drop keyspace if exists it_${run}`);
     await app?.close();
     await db?.drop();
@@ -136,11 +138,12 @@ describe('store modules on the real stack', () => {
     expect((await cassandra.execute('select value from readings where sensor = ?', ['s1'], { prepare: true })).rows[0]['value']).toBe(1.5);
   });
 
-  it('creates the elasticsearch index with its strict mapping', async () => {
+  it('creates the elasticsearch index with its strict mapping, behind the alias readers and writers use', async () => {
     const es = app.get<EsClient>(ELASTICSEARCH);
-    const index = `it-${run}-things`;
+    const index = `it-${run}-things`; // the alias
     const mapping = await es.indices.getMapping({ index });
-    expect(mapping[index].mappings.dynamic).toBe('strict');
+    expect(Object.keys(mapping)).toEqual([`${index}-v1`]);
+    expect(mapping[`${index}-v1`].mappings.dynamic).toBe('strict');
     await es.index({ index, document: { title: 'red running shoes', tag: 'shoes' }, refresh: true });
     const hits = await es.search({ index, query: { match: { title: 'running' } } });
     expect(hits.hits.hits).toHaveLength(1);

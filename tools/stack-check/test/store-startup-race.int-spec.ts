@@ -20,7 +20,9 @@ import { PostgresModule } from '@ecom/store-postgres';
 const run = randomUUID().replace(/-/g, '').slice(0, 8);
 const keyspace = `it_race_${run}`;
 const prefix = `it-race-${run}`;
-const index = `${prefix}-things`;
+// readers and writers use the alias; the index behind it is created once
+const alias = `${prefix}-things`;
+const index = `${alias}-v1`;
 
 // up() calls across both replicas: a migration that two replicas both start has run twice,
 // even when the loser's transaction rolls back
@@ -102,7 +104,7 @@ describe('two replicas starting together on empty stores', () => {
           `create table if not exists readings (sensor text, at timestamp, value double, primary key (sensor, at))`,
           `create table if not exists sensors (sensor text primary key, name text)`,
         ]),
-        ElasticsearchModule.forRoot([{ name: 'things', mappings: { properties: { title: { type: 'text' } } } }]),
+        ElasticsearchModule.forRoot([{ alias: 'things', name: 'things-v1', mappings: { properties: { title: { type: 'text' } } } }]),
       ],
     }).compile();
     return moduleRef.init();
@@ -166,5 +168,6 @@ describe('two replicas starting together on empty stores', () => {
     const indices = await es.indices.get({ index: `${prefix}-*` });
     expect(Object.keys(indices)).toEqual([index]);
     expect(indices[index].mappings?.dynamic).toBe('strict');
+    expect(Object.keys(await es.indices.getAlias({ name: alias }))).toEqual([index]);
   });
 });
