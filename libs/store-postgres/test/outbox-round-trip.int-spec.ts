@@ -124,6 +124,9 @@ describe('outbox → kafka → idempotent consumer (real postgres and kafka)', (
   });
 
   it('keeps unsent events across a restart of the producing service', async () => {
+    // the two apps share the test's database, so the consumer side's relay would send the event while
+    // the producer is away, and the restarted producer would have nothing left to relay and count
+    await consumerSide.get(PgOutboxRelay).stop();
     const relay = producerSide.get(PgOutboxRelay);
     await relay.stop();
     await producerSide.get(PgOutbox).transaction((_em, publish) => publish(Topics.OrderPlaced, order('o4'), { key: `o4-${run}` }));
