@@ -60,17 +60,18 @@ export async function rebuildReadModel(
   const started = Date.now();
   const copy = await model.prepare();
   log.log({ copy, topics: model.topics }, `rebuilding ${model.name}: replaying the retained events into ${copy}`);
-  const replay = await TopicReplay.start({
-    kafka,
-    names,
-    topics: model.topics,
-    // its own group, which commits nothing: the live consumer's offsets are not touched
-    groupId: names.group(`${groupId}.rebuild.${randomUUID()}`),
-    handle: (topic, event) => model.handle(topic, event),
-    log,
-  });
+  let replay: TopicReplay | undefined;
   let switched = false;
   try {
+    replay = await TopicReplay.start({
+      kafka,
+      names,
+      topics: model.topics,
+      // its own group, which commits nothing: the live consumer's offsets are not touched
+      groupId: names.group(`${groupId}.rebuild.${randomUUID()}`),
+      handle: (topic, event) => model.handle(topic, event),
+      log,
+    });
     const filled = await replay.caughtUp();
     log.log({ ...filled }, `${copy} holds every retained event; switching readers to it`);
     const previous = await model.switchOver();
@@ -90,6 +91,6 @@ export async function rebuildReadModel(
       await model.drop(copy).catch((d: unknown) => log.warn({ copy, err: (d as Error).message }, 'could not drop the unfinished copy'));
     throw e;
   } finally {
-    await replay.stop();
+    await replay?.stop();
   }
 }
