@@ -28,9 +28,15 @@ process.on('SIGINT', () => {
 
 /** sums jest's summary lines, e.g. "Tests:       1 failed, 5 passed, 6 total" */
 function countTests(output) {
-  const totals = { passed: 0, failed: 0, failedSuites: 0 };
+  const totals = { passed: 0, failed: 0, failedSuites: 0, failures: [] };
   // eslint-disable-next-line no-control-regex -- strips the color codes of a terminal
   for (const line of output.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+    // which test failed, and in which file ("<project>: FAIL <project>:<target> <file>", "● <suite> › <test>"),
+    // so the last lines of a long log still name them
+    const file = line.match(/^(?:[\w@./-]+: )?FAIL\s+(\S+\s+\S+)/);
+    const test = line.match(/^(?:[\w@./-]+: )?\s*● (.+ › .+)$/);
+    const failure = file ? `FAIL ${file[1]}` : test ? `  ● ${test[1]}` : null;
+    if (failure && !totals.failures.includes(failure)) totals.failures.push(failure);
     // a suite that does not load (a compile error) runs no test, but it is a failure all the same
     const suites = line.match(/\bTest Suites:\s+(\d+) failed/);
     if (suites) totals.failedSuites += Number(suites[1]);
@@ -140,7 +146,12 @@ function summary(success, started, problems) {
   const passed = phases.reduce((n, p) => n + p.passed, 0);
   const failed = phases.reduce((n, p) => n + p.failed, 0);
   console.log();
-  for (const p of phases) console.log(`${p.ok ? green('ok    ') : red('FAILED')} ${p.title}: ${p.passed} passed, ${p.failed} failed`);
+  for (const p of phases) {
+    console.log(`${p.ok ? green('ok    ') : red('FAILED')} ${p.title}: ${p.passed} passed, ${p.failed} failed`);
+    const failures = p.failures ?? [];
+    for (const f of failures.slice(0, 20)) console.log(`         ${f}`);
+    if (failures.length > 20) console.log(`         … and ${failures.length - 20} more above`);
+  }
   for (const problem of problems) console.log(`${red('FAILED')} ${problem}`);
   console.log(`${success ? green('success') : red('failure')} in ${seconds(Date.now() - started)}`);
   console.log(`${passed} passed, ${failed} failed`);
