@@ -21,7 +21,17 @@ import { createEnvelope, deadLetterTopic, Topics, type EventEnvelope, type Event
 import { HealthModule } from '@ecom/health';
 import { currentCorrelationId, Metrics } from '@ecom/observability';
 import { findMessage, samples, waitFor } from '@ecom/testing';
-import { DLT_HEADERS, EventContext, EventHandler, EventProducer, HEADER_EVENT_ID, KAFKA, KafkaModule, UnprocessableEvent } from '../src';
+import {
+  DLT_HEADERS,
+  EventBatchHandler,
+  EventContext,
+  EventHandler,
+  EventProducer,
+  HEADER_EVENT_ID,
+  KAFKA,
+  KafkaModule,
+  UnprocessableEvent,
+} from '../src';
 import { consumerApp } from '../testing';
 
 // kafka messages go through nest's pipeline like requests do: an interceptor and an exception filter
@@ -64,8 +74,35 @@ class OrderPlacedMessageController {
   }
 }
 
-@Module({ controllers: [OrderPlacedMessageController] })
+// what the batch handler was called with, and which calls succeeded
+const batchCalls: { orderIds: string[]; ok: boolean; correlationId: string | undefined }[] = [];
+
+@Controller()
+class OrderConfirmedMessageController {
+  @EventBatchHandler(Topics.OrderConfirmed)
+  async onOrdersConfirmed(events: EventEnvelope<EventsMap['order.confirmed']>[]): Promise<void> {
+    const orderIds = events.map((e) => e.payload.orderId).filter((id) => id.endsWith(run));
+    if (orderIds.length === 0) return;
+    const ok = !orderIds.some((id) => id.startsWith('poison'));
+    batchCalls.push({ orderIds, ok, correlationId: currentCorrelationId() });
+    if (!ok) throw new Error('this order cannot be recorded');
+  }
+}
+
+@Module({ controllers: [OrderPlacedMessageController, OrderConfirmedMessageController] })
 class Handlers {}
+
+const confirmed = (orderId: string) =>
+  createEnvelope(
+    Topics.OrderConfirmed,
+    {
+      orderId,
+      userId: 'u-1',
+      lines: [{ productId: 'p-1', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
+      total: { amount: 100, currency: 'EUR' },
+    },
+    { key: `o-${run}`, correlationId: `corr-${orderId}` },
+  );
 
 const placed = (orderId: string, userId: string) =>
   createEnvelope(
@@ -141,5 +178,37 @@ describe('kafka messages through the nest pipeline (real kafka)', () => {
       },
       { timeoutMs: 30_000 },
     );
+  });
+
+  it('hands an @EventBatchHandler the events that queued up together, each handled once', async () => {
+    const events = Array.from({ length: 20 }, (_, i) => confirmed(`many${i}-${run}`));
+    // one produce request, one partition (one key): the consumer fetches them together
+    await app.get(EventProducer).sendBatch(events.map((envelope) => ({ topic: Topics.OrderConfirmed, envelope })));
+    const ids = events.map((e) => e.payload.orderId);
+    const handledOnce = () => ids.every((id) => batchCalls.filter((c) => c.ok && c.orderIds.includes(id)).length === 1);
+    await waitFor('every event handled', handledOnce, { timeoutMs: 60_000 });
+    expect(Math.max(...batchCalls.filter((c) => c.ok).map((c) => c.orderIds.length))).toBeGreaterThan(1);
+    // events of many requests: no one correlation id is in force for a batch of several
+    expect(batchCalls.find((c) => c.orderIds.length > 1)?.correlationId).toBeUndefined();
+  });
+
+  it('splits a batch with an event that fails for good: the others are handled, that one alone is dead-lettered', async () => {
+    const events = [confirmed(`before-${run}`), confirmed(`poison-${run}`), confirmed(`after-${run}`)];
+    await app.get(EventProducer).sendBatch(events.map((envelope) => ({ topic: Topics.OrderConfirmed, envelope })));
+    const dead = await findMessage(
+      app.get<Kafka>(KAFKA),
+      deadLetterTopic(Topics.OrderConfirmed),
+      (m) => m.headers?.[HEADER_EVENT_ID]?.toString() === events[1].id,
+      60_000,
+    );
+    expect(dead.headers?.[DLT_HEADERS.reason]?.toString()).toBe('failed');
+    await waitFor('the others handled', () =>
+      [events[0], events[2]].every((e) => batchCalls.some((c) => c.ok && c.orderIds.includes(e.payload.orderId))),
+    );
+    // alone, each runs with its own correlation id again
+    expect(batchCalls.find((c) => c.ok && c.orderIds.length === 1 && c.orderIds[0] === `after-${run}`)?.correlationId).toBe(
+      `corr-after-${run}`,
+    );
+    expect(batchCalls.filter((c) => c.ok && c.orderIds.includes(`poison-${run}`))).toEqual([]);
   });
 });

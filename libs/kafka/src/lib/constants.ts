@@ -15,6 +15,8 @@ export const OUTBOX_MAX_BACKOFF_MS = 5_000;
 export const CONSUMER_MAX_BACKOFF_MS = 10_000;
 /** ceiling of the wait between tries while a store is down: short, so recovery is noticed soon */
 export const CONSUMER_STALL_MAX_BACKOFF_MS = 2_000;
+/** the most events an @EventBatchHandler gets in one call; a fetched batch beyond it is handed on in parts */
+export const CONSUMER_MAX_BATCH = 100;
 /** health checks must answer inside the readiness probe's budget */
 export const HEALTH_TIMEOUT_MS = 2_000;
 

@@ -4,6 +4,14 @@ import type { EventContext } from './event-context';
 
 export type EventHandlerFn<T extends TopicName> = (event: EventEnvelope<EventsMap[T]>, context: EventContext) => Promise<void>;
 
+export type EventBatchHandlerFn<T extends TopicName> = (events: EventEnvelope<EventsMap[T]>[], context: EventContext) => Promise<void>;
+
+/** what KafkaEventsServer reads from a handler's extras */
+export interface EventHandlerExtras {
+  /** the handler takes an array of events (@EventBatchHandler) */
+  readonly batch?: boolean;
+}
+
 /**
  * @EventPattern(topic) of @nestjs/microservices, typed: the method's first parameter must be the
  * envelope of that topic's payload, or it does not compile. KafkaEventsServer feeds it through
@@ -14,4 +22,18 @@ export type EventHandlerFn<T extends TopicName> = (event: EventEnvelope<EventsMa
 export function EventHandler<T extends TopicName>(topic: T) {
   return <F extends EventHandlerFn<T>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>) =>
     EventPattern(topic)(target, key, descriptor);
+}
+
+/**
+ * like @EventHandler, for a handler that writes many events in one go: it gets consecutive events of
+ * one partition, in offset order (one while the load is light, up to CONSUMER_MAX_BATCH once messages
+ * queue up), and must be as idempotent for each event of the array as a handler is for one. an
+ * outage makes the batch wait and retry whole; any other error splits it, and each event is retried
+ * alone (the handler called with one event), so one bad event reaches the dead-letter topic and its
+ * neighbours do not (processBatch). the EventContext names the batch's last message.
+ */
+export function EventBatchHandler<T extends TopicName>(topic: T) {
+  const extras: EventHandlerExtras = { batch: true };
+  return <F extends EventBatchHandlerFn<T>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>) =>
+    EventPattern(topic, extras)(target, key, descriptor);
 }

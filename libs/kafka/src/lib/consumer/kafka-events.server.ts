@@ -1,23 +1,20 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Server, type CustomTransportStrategy, type MessageHandler, type MicroserviceOptions } from '@nestjs/microservices';
-import { isObservable, lastValueFrom } from 'rxjs';
-import { SpanStatusCode } from '@opentelemetry/api';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
-import { type EventEnvelope, isTopicName, type TopicName, TopicNames } from '@ecom/events';
+import { isTopicName, type TopicName, TopicNames } from '@ecom/events';
 import { HealthRegistry } from '@ecom/health';
 import { EventProducer } from '../client/event-producer';
 import { TopicsReady } from '../client/topics-ready';
 import { KafkaMetrics } from '../metrics/kafka-metrics';
-import { inConsumerSpan } from '../tracing/event-tracing';
 import { KAFKA } from '../tokens';
 import { startWithRetry, whenAbandoned } from './consumer-lifecycle';
 import { ConsumerStalls } from './consumer-stalls';
-import { EventContext } from './event-context';
 import { MessageCorrelationInterceptor, MessageErrorFilter } from './message-pipeline';
 import { OffsetCommitter } from './offset-committer';
-import { processMessage } from './process-message';
+import { PartitionConsumer } from './partition-consumer';
+import type { ProcessDeps } from './process-message';
 
 /**
  * the service's kafka consumer as a transport strategy of @nestjs/microservices: nest registers
@@ -114,12 +111,22 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     return this.consumer as T;
   }
 
-  /** one event through nest's pipeline for its handler; rejects with the handler's own error */
-  private async dispatch(topic: TopicName, partition: number, message: KafkaMessage, event: EventEnvelope): Promise<void> {
-    const handler = this.handlers.get(topic);
-    if (!handler) throw new Error(`no handler for ${topic}`);
-    const result: unknown = await handler(event, new EventContext([topic, partition, message]));
-    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  /** how a message of this partition retries, waits out an outage and is dead-lettered (processMessage) */
+  private processDeps(cfg: KafkaConfig, topic: TopicName, partition: number, heartbeat: () => Promise<void>): Omit<ProcessDeps, 'handle'> {
+    const labels = { messaging_destination_name: topic, messaging_consumer_group_name: cfg.groupId };
+    return {
+      groupId: cfg.groupId,
+      maxRetries: cfg.maxRetries,
+      backoffMs: cfg.retryBackoffMs,
+      sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      stopping: () => this.stopping,
+      dependenciesHealthy: () => this.health.dependenciesHealthy(),
+      heartbeat,
+      stalled: (error) => this.stalls.update(topic, partition, error),
+      failedAttempt: (kind) => this.metrics.consumed.inc({ ...labels, outcome: kind }),
+      log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
+    };
   }
 
   private startWithRetry(): Promise<void> {
@@ -163,45 +170,31 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     );
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => this.names.physical(t)), fromBeginning: true });
+    const consume = new PartitionConsumer(cfg.groupId, {
+      handler: (topic) => this.handlers.get(topic),
+      committer,
+      stopping: () => this.stopping,
+      inFlight: (delta) => (this.inFlight += delta),
+      process: (topic, partition, heartbeat) => this.processDeps(cfg, topic, partition, heartbeat),
+      metrics: this.metrics,
+    });
     await consumer.run({
       // committed by the OffsetCommitter: kafkajs would commit after every batch, a message at a time at a light load
       autoCommit: false,
+      // what was handled is resolved one by one; a batch left early (shutdown, a rebalance) is fetched again
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ topic: physical, partition, message, heartbeat }) => {
-        const topic = this.names.logical(physical);
-        if (!topic || !isTopicName(topic) || !this.handlers.has(topic)) throw new Error(`no handler for ${physical}`);
-        this.inFlight++;
-        const labels = { messaging_destination_name: topic, messaging_consumer_group_name: cfg.groupId };
-        const started = performance.now();
-        try {
-          // continues the trace of the request that staged the event (its traceparent header)
-          await inConsumerSpan({ topic, partition, offset: message.offset, group: cfg.groupId, headers: message.headers }, async (span) => {
-            const outcome = await processMessage(
-              { topic, partition, message },
-              {
-                groupId: cfg.groupId,
-                maxRetries: cfg.maxRetries,
-                backoffMs: cfg.retryBackoffMs,
-                handle: (event) => this.dispatch(topic, partition, message, event),
-                sendDeadLetter: (dlt, m) => this.producer.sendRaw(dlt, [m]),
-                sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-                stopping: () => this.stopping,
-                dependenciesHealthy: () => this.health.dependenciesHealthy(),
-                heartbeat,
-                stalled: (error) => this.stalls.update(topic, partition, error),
-                failedAttempt: (kind) => this.metrics.consumed.inc({ ...labels, outcome: kind }),
-                log: { warn: (o, m) => this.log.warn({ ...o, msg: m }), error: (o, m) => this.log.error({ ...o, msg: m }) },
-              },
-            );
-            committer.handled(physical, partition, message.offset);
-            const counted = { ...labels, outcome: outcome === 'handled' ? 'handled' : 'dead_lettered' };
-            this.metrics.consumed.inc(counted);
-            this.metrics.processDuration.observe(counted, (performance.now() - started) / 1000);
-            if (outcome !== 'handled') span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
-          });
-        } finally {
-          this.inFlight--;
-        }
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const topic = this.names.logical(batch.topic);
+        if (!topic || !isTopicName(topic) || !this.handlers.has(topic)) throw new Error(`no handler for ${batch.topic}`);
+        await consume.batch(
+          { topic, physical: batch.topic, partition: batch.partition, messages: batch.messages },
+          {
+            resolveOffset,
+            heartbeat,
+            current: () => isRunning() && !isStale(),
+          },
+        );
       },
     });
     committer.start();

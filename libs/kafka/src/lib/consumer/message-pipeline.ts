@@ -1,4 +1,12 @@
-import { Catch, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor, type RpcExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { finalize } from 'rxjs/operators';
 import type { EventEnvelope } from '@ecom/events';
@@ -7,7 +15,9 @@ import type { EventContext } from './event-context';
 
 /**
  * every event handler runs with the event's correlation id, so everything it logs and every event
- * it causes carries the id of the request that started the chain; it logs each event it handles
+ * it causes carries the id of the request that started the chain; it logs each event it handles.
+ * a batch handler's events come from many requests: it runs with the correlation id of the first
+ * only when the batch is that one event, and its line lists the batch's event ids.
  */
 @Injectable()
 export class MessageCorrelationInterceptor implements NestInterceptor {
@@ -15,28 +25,25 @@ export class MessageCorrelationInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rpc = context.switchToRpc();
-    const event = rpc.getData<EventEnvelope>();
+    const data = rpc.getData<EventEnvelope | EventEnvelope[]>();
+    const events = Array.isArray(data) ? data : [data];
     const where = rpc.getContext<EventContext>();
     const started = performance.now();
-    return new Observable((subscriber) =>
-      runWithCorrelation(event.correlationId, () =>
-        next
-          .handle()
-          .pipe(
-            finalize(() =>
-              this.log.debug({
-                topic: where.getTopic(),
-                partition: where.getPartition(),
-                offset: where.getMessage().offset,
-                eventId: event.id,
-                ms: Math.round(performance.now() - started),
-                msg: 'event handled',
-              }),
-            ),
-          )
-          .subscribe(subscriber),
-      ),
-    );
+    const handled = () =>
+      next.handle().pipe(
+        finalize(() =>
+          this.log.debug({
+            topic: where.getTopic(),
+            partition: where.getPartition(),
+            offset: where.getMessage().offset,
+            ...(events.length === 1 ? { eventId: events[0].id } : { eventIds: events.map((e) => e.id) }),
+            ms: Math.round(performance.now() - started),
+            msg: events.length === 1 ? 'event handled' : 'events handled',
+          }),
+        ),
+      );
+    if (events.length !== 1) return handled();
+    return new Observable((subscriber) => runWithCorrelation(events[0].correlationId, () => handled().subscribe(subscriber)));
   }
 }
 

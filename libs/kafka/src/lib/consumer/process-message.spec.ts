@@ -1,7 +1,15 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import { createEnvelope, Topics } from '@ecom/events';
 import { DLT_HEADERS } from '../constants';
-import { backoff, processMessage, ShutdownInterrupted, UnprocessableEvent, type ProcessDeps } from './process-message';
+import {
+  backoff,
+  processBatch,
+  processMessage,
+  ShutdownInterrupted,
+  UnprocessableEvent,
+  type BatchDeps,
+  type ProcessDeps,
+} from './process-message';
 
 const order = {
   orderId: 'o-1',
@@ -182,6 +190,97 @@ describe('processMessage', () => {
       ShutdownInterrupted,
     );
     expect(deadLetters).toEqual([]);
+  });
+});
+
+describe('processBatch', () => {
+  const placed = (orderId: string) =>
+    Buffer.from(JSON.stringify(createEnvelope(Topics.OrderPlaced, { ...order, orderId }, { key: orderId })));
+  const batch = (...values: (Buffer | null)[]) => ({
+    topic: Topics.OrderPlaced,
+    partition: 0,
+    messages: values.map((v, i) => kafkaMessage(v, String(10 + i))),
+  });
+  const batchDeps = (handleMany: BatchDeps['handleMany'], overrides: Partial<ProcessDeps> = {}) => {
+    const made = deps(jest.fn(), overrides);
+    // the single-event handle is never used: processBatch calls handleMany, also for one event alone
+    return { ...made, d: { ...made.d, handleMany } satisfies BatchDeps };
+  };
+  const ids = (events: { payload: unknown }[]) => events.map((e) => (e.payload as { orderId: string }).orderId);
+
+  it('hands every valid event to one call, in order, and dead-letters an invalid message on its own', async () => {
+    const calls: string[][] = [];
+    const { d, deadLetters } = batchDeps(async (events) => void calls.push(ids(events)));
+    const outcomes = await processBatch(batch(placed('a'), Buffer.from('garbage'), placed('b'), placed('c')), d);
+    expect(outcomes).toEqual(['handled', 'dead-lettered', 'handled', 'handled']);
+    expect(calls).toEqual([['a', 'b', 'c']]);
+    expect(deadLetters.map((l) => l.message.headers?.[DLT_HEADERS.offset])).toEqual(['11']);
+  });
+
+  it('splits a batch that fails while the stores are healthy, so only the event that fails for good is dead-lettered', async () => {
+    const calls: string[][] = [];
+    const { d, deadLetters } = batchDeps(async (events) => {
+      calls.push(ids(events));
+      if (ids(events).includes('poison')) throw new Error('cannot handle poison');
+    });
+    const outcomes = await processBatch(batch(placed('a'), placed('poison'), placed('c')), d);
+    expect(outcomes).toEqual(['handled', 'dead-lettered', 'handled']);
+    // the whole batch once, then each alone: the poison one 1 + maxRetries (2) times
+    expect(calls).toEqual([['a', 'poison', 'c'], ['a'], ['poison'], ['poison'], ['poison'], ['c']]);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.offset]: '11', [DLT_HEADERS.reason]: 'failed' });
+  });
+
+  it('dead-letters an unprocessable event of a batch alone, at once', async () => {
+    const calls: string[][] = [];
+    const { d, deadLetters, sleeps } = batchDeps(async (events) => {
+      calls.push(ids(events));
+      if (ids(events).includes('gone')) throw new UnprocessableEvent('no such order');
+    });
+    expect(await processBatch(batch(placed('gone'), placed('b')), d)).toEqual(['dead-lettered', 'handled']);
+    expect(calls).toEqual([['gone', 'b'], ['gone'], ['b']]);
+    expect(sleeps).toEqual([]);
+    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'unprocessable' });
+  });
+
+  it('waits out an outage with the whole batch, never splitting or dead-lettering it', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9042'), { code: 'ECONNREFUSED' });
+    let calls = 0;
+    const { d, deadLetters, stalls, heartbeats, failedAttempts } = batchDeps(async (events) => {
+      expect(events).toHaveLength(3);
+      if (++calls <= 20) throw refused;
+    });
+    expect(await processBatch(batch(placed('a'), placed('b'), placed('c')), d)).toEqual(['handled', 'handled', 'handled']);
+    expect(calls).toBe(21);
+    expect(deadLetters).toEqual([]);
+    expect(heartbeats()).toBe(20);
+    expect(failedAttempts).toEqual(Array(20).fill('paused'));
+    expect(stalls.at(0)).toMatch(/ECONNREFUSED/);
+    expect(stalls.at(-1)).toBeNull();
+  });
+
+  it('stops waiting when shutdown begins, leaving every offset of the batch uncommitted', async () => {
+    let stopping = false;
+    const { d, deadLetters } = batchDeps(
+      async () => {
+        stopping = true;
+        throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+      },
+      { stopping: () => stopping },
+    );
+    await expect(processBatch(batch(placed('a'), placed('b')), d)).rejects.toBeInstanceOf(ShutdownInterrupted);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('handles a batch of one exactly as processMessage does', async () => {
+    const calls: string[][] = [];
+    const { d, deadLetters } = batchDeps(async (events) => {
+      calls.push(ids(events));
+      throw new Error('always');
+    });
+    expect(await processBatch(batch(placed('a')), d)).toEqual(['dead-lettered']);
+    expect(calls).toEqual([['a'], ['a'], ['a']]);
+    expect(deadLetters[0].message.headers).toMatchObject({ [DLT_HEADERS.reason]: 'failed', [DLT_HEADERS.attempts]: '3' });
   });
 });
 

@@ -56,17 +56,114 @@ export function backoff(base: number, attempt: number, max = CONSUMER_MAX_BACKOF
  * after it loses nothing. anything else throws, and the offset stays put.
  */
 export async function processMessage(input: IncomingMessage, deps: ProcessDeps): Promise<Outcome> {
-  const { topic, partition, message } = input;
-  const where = { topic, partition, offset: message.offset };
-  let event: EventEnvelope;
+  const event = await parsed(input, deps);
+  return event ? handleEvent(input, event, deps) : 'dead-lettered';
+}
+
+export interface IncomingBatch {
+  readonly topic: TopicName;
+  readonly partition: number;
+  /** consecutive messages of one partition, in offset order */
+  readonly messages: readonly KafkaMessage[];
+}
+
+export interface BatchDeps extends Omit<ProcessDeps, 'handle'> {
+  /** every valid event of the batch at once, in offset order */
+  readonly handleMany: (events: EventEnvelope[]) => Promise<void>;
+}
+
+/**
+ * handles consecutive messages of one partition together, for a handler that takes many events in
+ * one call (@EventBatchHandler), as processMessage handles one:
+ * - an invalid message goes to the dead-letter topic on its own; the others are handled;
+ * - while a store is down the batch waits, as a message does, and is then retried whole;
+ * - any other failure splits the batch: each event goes through processMessage's steps alone (the
+ *   handler called with that one event), so only an event that fails for good reaches the
+ *   dead-letter topic, and the others are handled.
+ * a batch of one is exactly processMessage. it returns once every message is handled or in the
+ * dead-letter topic, with each message's outcome in order.
+ */
+export async function processBatch(input: IncomingBatch, deps: BatchDeps): Promise<Outcome[]> {
+  const { topic, partition, messages } = input;
+  const outcomes: Outcome[] = messages.map(() => 'dead-lettered');
+  const valid: { readonly at: number; readonly event: EventEnvelope }[] = [];
+  for (const [at, message] of messages.entries()) {
+    const event = await parsed({ topic, partition, message }, deps);
+    if (event) valid.push({ at, event });
+  }
+  const alone: ProcessDeps = { ...deps, handle: (event) => deps.handleMany([event]) };
+  if (valid.length > 1) {
+    const where = { topic, partition, offset: messages[valid[0].at].offset, lastOffset: messages[valid[valid.length - 1].at].offset };
+    const failed = await handleTogether(
+      where,
+      valid.map((v) => v.event),
+      deps,
+    );
+    if (failed === null) {
+      for (const v of valid) outcomes[v.at] = 'handled';
+      return outcomes;
+    }
+    deps.log.warn(
+      { ...where, events: valid.length, err: failed },
+      'a batch failed while its stores are healthy; handling its events one at a time',
+    );
+  }
+  for (const v of valid) outcomes[v.at] = await handleEvent({ topic, partition, message: messages[v.at] }, v.event, alone);
+  return outcomes;
+}
+
+/** the events in one call, waiting out an outage; null once handled, the error of any other failure */
+async function handleTogether(where: object, events: EventEnvelope[], deps: BatchDeps): Promise<string | null> {
+  let waits = 0;
   try {
-    event = parseEnvelope(topic, message.value);
+    for (;;) {
+      try {
+        await deps.handleMany(events);
+        if (waits > 0) deps.log.warn({ ...where, events: events.length, waits }, 'store is back, batch handled');
+        return null;
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        if (deps.stopping()) throw new ShutdownInterrupted(`shutting down during retries of a batch of ${events.length}`);
+        if (e instanceof UnprocessableEvent || !(await isOutage(e, deps))) return error;
+        await waitForStores(deps, { ...where, events: events.length }, ++waits, error);
+      }
+    }
+  } finally {
+    if (waits > 0) deps.stalled(null);
+  }
+}
+
+/** the message's event, or undefined once an invalid message is in the dead-letter topic */
+async function parsed(input: IncomingMessage, deps: Omit<ProcessDeps, 'handle'>): Promise<EventEnvelope | undefined> {
+  const { topic, partition, message } = input;
+  try {
+    return parseEnvelope(topic, message.value);
   } catch (e) {
     if (!(e instanceof EventValidationError)) throw e;
-    deps.log.error({ ...where, err: e.message }, 'invalid message, sending it to the dead-letter topic');
+    deps.log.error({ topic, partition, offset: message.offset, err: e.message }, 'invalid message, sending it to the dead-letter topic');
     await deps.sendDeadLetter(deadLetterTopic(topic), deadLetter(input, deps.groupId, 'invalid', e.message, 0));
-    return 'dead-lettered';
+    return undefined;
   }
+}
+
+/** an error while a store is down: wait, however long it takes */
+async function isOutage(e: unknown, deps: Pick<ProcessDeps, 'dependenciesHealthy'>): Promise<boolean> {
+  return isTransient(e) || !(await deps.dependenciesHealthy());
+}
+
+async function waitForStores(deps: Omit<ProcessDeps, 'handle'>, where: object, waits: number, error: string): Promise<void> {
+  deps.failedAttempt('paused');
+  const wait = backoff(deps.backoffMs, waits, CONSUMER_STALL_MAX_BACKOFF_MS);
+  deps.stalled(error);
+  if (waits === 1 || waits % 10 === 0)
+    deps.log.warn({ ...where, waits, retryInMs: wait, err: error }, 'a store is unavailable, partition waits');
+  await deps.sleep(wait);
+  await deps.heartbeat();
+}
+
+async function handleEvent(input: IncomingMessage, event: EventEnvelope, deps: ProcessDeps): Promise<Outcome> {
+  const { topic, partition, message } = input;
+  const where = { topic, partition, offset: message.offset };
   let failures = 0;
   let waits = 0;
   try {
@@ -83,16 +180,8 @@ export async function processMessage(input: IncomingMessage, deps: ProcessDeps):
           return 'dead-lettered';
         }
         if (deps.stopping()) throw new ShutdownInterrupted(`shutting down during retries of ${topic}@${message.offset}`);
-        if (isTransient(e) || !(await deps.dependenciesHealthy())) {
-          // an outage: wait it out, however long it takes
-          waits++;
-          deps.failedAttempt('paused');
-          const wait = backoff(deps.backoffMs, waits, CONSUMER_STALL_MAX_BACKOFF_MS);
-          deps.stalled(error);
-          if (waits === 1 || waits % 10 === 0)
-            deps.log.warn({ ...where, eventId: event.id, waits, retryInMs: wait, err: error }, 'a store is unavailable, partition waits');
-          await deps.sleep(wait);
-          await deps.heartbeat();
+        if (await isOutage(e, deps)) {
+          await waitForStores(deps, { ...where, eventId: event.id }, ++waits, error);
           continue;
         }
         failures++;

@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
 const tracer = trace.getTracer('@ecom/kafka');
@@ -66,25 +76,8 @@ export interface ConsumedMessage {
  * the chain. the span fails when the outcome says so.
  */
 export async function inConsumerSpan<T>(message: ConsumedMessage, work: (span: Span) => Promise<T>): Promise<T> {
-  const carrier: Record<string, string> = {};
-  const header = message.headers?.[TRACEPARENT];
-  if (header !== undefined) carrier[TRACEPARENT] = String(Array.isArray(header) ? header[0] : header);
-  const parent = propagation.extract(ROOT_CONTEXT, carrier);
-  const span = tracer.startSpan(
-    `process ${message.topic}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': message.topic,
-        'messaging.destination.partition.id': String(message.partition),
-        'messaging.kafka.offset': Number(message.offset),
-        'messaging.consumer.group.name': message.group,
-      },
-    },
-    parent,
-  );
+  const parent = parentOf(message);
+  const span = tracer.startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER, attributes: consumerAttributes(message) }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (e) {
@@ -92,5 +85,52 @@ export async function inConsumerSpan<T>(message: ConsumedMessage, work: (span: S
     throw e;
   } finally {
     span.end();
+  }
+}
+
+/** the context a message's traceparent header names */
+function parentOf(message: ConsumedMessage): Context {
+  const carrier: Record<string, string> = {};
+  const header = message.headers?.[TRACEPARENT];
+  if (header !== undefined) carrier[TRACEPARENT] = String(Array.isArray(header) ? header[0] : header);
+  return propagation.extract(ROOT_CONTEXT, carrier);
+}
+
+function consumerAttributes(message: ConsumedMessage): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': message.topic,
+    'messaging.destination.partition.id': String(message.partition),
+    'messaging.kafka.offset': Number(message.offset),
+    'messaging.consumer.group.name': message.group,
+  };
+}
+
+/**
+ * a batch's consumer spans: one per message, each continuing its own trace as inConsumerSpan does,
+ * so every order's trace still shows the step. the batch's work runs under the first message's span
+ * (its queries serve them all, and a span has one parent); each span carries the batch's size. a
+ * batch of one is inConsumerSpan.
+ */
+export async function inConsumerSpans<T>(messages: readonly ConsumedMessage[], work: (spans: Span[]) => Promise<T>): Promise<T> {
+  if (messages.length === 1) return inConsumerSpan(messages[0], (span) => work([span]));
+  const started = messages.map((message) => {
+    const parent = parentOf(message);
+    const span = tracer.startSpan(
+      `process ${message.topic}`,
+      { kind: SpanKind.CONSUMER, attributes: { ...consumerAttributes(message), 'messaging.batch.message_count': messages.length } },
+      parent,
+    );
+    return { span, parent };
+  });
+  const spans = started.map((s) => s.span);
+  try {
+    return await context.with(trace.setSpan(started[0].parent, spans[0]), () => work(spans));
+  } catch (e) {
+    for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+    throw e;
+  } finally {
+    for (const span of spans) span.end();
   }
 }
