@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { REDIS, runOnceInRedis, type RedisCommand } from '@ecom/store-redis';
+import { REDIS, runEachOnceInRedis, type RedisCommand } from '@ecom/store-redis';
 import { offsetOf, type PageQuery } from '@ecom/http';
 import { createdAtMsOf, type Addressed, type Notification } from './notification';
 import { NotificationKeys } from './notification-keys';
@@ -64,29 +64,42 @@ export class NotificationsStore {
    * writes, the trim to the cap, the ttl refresh, the publish and the event's marker run as one
    * script. false means the event was handled before and nothing happened.
    */
-  async add(eventId: string, { userId, notification }: Addressed): Promise<boolean> {
-    const { maxPerUser, ttlSeconds } = this.limits();
-    const member = JSON.stringify(notification);
-    const score = String(Date.parse(notification.createdAt));
-    // inside the script: absolute names, every number as a string
-    const feed = this.keys.absolute(this.keys.feed(userId));
-    const unread = this.keys.absolute(this.keys.unread(userId));
-    const ttl = String(ttlSeconds);
-    const commands: RedisCommand[] = [
-      ['ZADD', feed, score, member],
-      ['ZADD', unread, score, member],
-      // keep the newest maxPerUser; an event older than all of them lands and leaves at once
-      ['ZREMRANGEBYRANK', feed, '0', String(-(maxPerUser + 1))],
-      // unread keeps only members still in the feed, with its own scores (weight 0 for the feed's)
-      ['ZINTERSTORE', unread, '2', unread, feed, 'WEIGHTS', '1', '0'],
-      ['EXPIRE', feed, ttl],
-      ['EXPIRE', unread, ttl],
-      ['PUBLISH', this.keys.channel(userId), member],
-    ];
-    return runOnceInRedis(this.redis, this.keys.processed(eventId), commands, Math.max(ttlSeconds, MIN_MARKER_TTL_SECONDS));
+  async add(eventId: string, addressed: Addressed): Promise<boolean> {
+    const [added] = await this.addAll([{ eventId, addressed }]);
+    return added;
   }
 
-  /** the user's notifications, newest first, with the total kept and how many are unread */
+  /**
+   * add() for many events in one round trip; whether each was added (false: it was before). if it
+   * throws, the ones already added are marked, and a retry of all adds only the rest
+   */
+  async addAll(items: readonly { readonly eventId: string; readonly addressed: Addressed }[]): Promise<boolean[]> {
+    const { maxPerUser, ttlSeconds } = this.limits();
+    const ttl = String(ttlSeconds);
+    return runEachOnceInRedis(
+      this.redis,
+      items.map(({ eventId, addressed: { userId, notification } }) => {
+        const member = JSON.stringify(notification);
+        const score = String(Date.parse(notification.createdAt));
+        // inside the script: absolute names, every number as a string
+        const feed = this.keys.absolute(this.keys.feed(userId));
+        const unread = this.keys.absolute(this.keys.unread(userId));
+        const commands: RedisCommand[] = [
+          ['ZADD', feed, score, member],
+          ['ZADD', unread, score, member],
+          // keep the newest maxPerUser; an event older than all of them lands and leaves at once
+          ['ZREMRANGEBYRANK', feed, '0', String(-(maxPerUser + 1))],
+          // unread keeps only members still in the feed, with its own scores (weight 0 for the feed's)
+          ['ZINTERSTORE', unread, '2', unread, feed, 'WEIGHTS', '1', '0'],
+          ['EXPIRE', feed, ttl],
+          ['EXPIRE', unread, ttl],
+          ['PUBLISH', this.keys.channel(userId), member],
+        ];
+        return { markerKey: this.keys.processed(eventId), commands, markerTtlSeconds: Math.max(ttlSeconds, MIN_MARKER_TTL_SECONDS) };
+      }),
+    );
+  }
+
   async page(userId: string, q: PageQuery): Promise<NotificationsPage> {
     const first = offsetOf(q);
     const [members, unreadFlags, total, unread] = (await this.redis.eval(

@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
-import { EventHandler } from '@ecom/kafka';
+import { EventBatchHandler, EventHandler } from '@ecom/kafka';
 import type { Addressed } from '../notifications/notification';
 import { NotificationsStore } from '../notifications/notifications.store';
 import {
@@ -11,7 +11,8 @@ import {
 } from '../notifications/render-notification';
 
 /**
- * turns the events users care about into notifications. each event produces its notification
+ * turns the events users care about into notifications, the events that queued up on a partition
+ * together (one round trip to redis). each event produces its notification
  * once however often kafka delivers it (NotificationsStore.add marks the event id in the same
  * script that writes), so a redelivery after a crash or a rebalance is harmless.
  */
@@ -21,24 +22,24 @@ export class NotifyMessageController {
 
   constructor(private readonly notifications: NotificationsStore) {}
 
-  @EventHandler(Topics.UserRegistered)
-  async onUserRegistered(event: EventEnvelope<EventsMap['user.registered']>): Promise<void> {
-    await this.notify(event, welcomeNotification(event));
+  @EventBatchHandler(Topics.UserRegistered)
+  async onUsersRegistered(events: EventEnvelope<EventsMap['user.registered']>[]): Promise<void> {
+    await this.notify(events, welcomeNotification);
   }
 
-  @EventHandler(Topics.OrderConfirmed)
-  async onOrderConfirmed(event: EventEnvelope<EventsMap['order.confirmed']>): Promise<void> {
-    await this.notify(event, orderConfirmedNotification(event));
+  @EventBatchHandler(Topics.OrderConfirmed)
+  async onOrdersConfirmed(events: EventEnvelope<EventsMap['order.confirmed']>[]): Promise<void> {
+    await this.notify(events, orderConfirmedNotification);
   }
 
-  @EventHandler(Topics.OrderRejected)
-  async onOrderRejected(event: EventEnvelope<EventsMap['order.rejected']>): Promise<void> {
-    await this.notify(event, orderRejectedNotification(event));
+  @EventBatchHandler(Topics.OrderRejected)
+  async onOrdersRejected(events: EventEnvelope<EventsMap['order.rejected']>[]): Promise<void> {
+    await this.notify(events, orderRejectedNotification);
   }
 
-  @EventHandler(Topics.OrderCancelled)
-  async onOrderCancelled(event: EventEnvelope<EventsMap['order.cancelled']>): Promise<void> {
-    await this.notify(event, orderCancelledNotification(event));
+  @EventBatchHandler(Topics.OrderCancelled)
+  async onOrdersCancelled(events: EventEnvelope<EventsMap['order.cancelled']>[]): Promise<void> {
+    await this.notify(events, orderCancelledNotification);
   }
 
   /** the account is gone: so is what we kept for it (deleting twice is harmless) */
@@ -47,8 +48,10 @@ export class NotifyMessageController {
     await this.notifications.dropUser(payload.userId);
   }
 
-  private async notify(event: EventEnvelope, addressed: Addressed): Promise<void> {
-    const added = await this.notifications.add(event.id, addressed);
-    if (!added) this.log.debug({ eventId: event.id, type: event.type }, 'event handled before; no second notification');
+  /** the events that queued up on a partition, in one round trip (NotificationsStore.addAll) */
+  private async notify<E extends EventEnvelope>(events: E[], render: (event: E) => Addressed): Promise<void> {
+    const added = await this.notifications.addAll(events.map((event) => ({ eventId: event.id, addressed: render(event) })));
+    for (const [i, event] of events.entries())
+      if (!added[i]) this.log.debug({ eventId: event.id, type: event.type }, 'event handled before; no second notification');
   }
 }
