@@ -11,9 +11,48 @@ const CURRENCY_SCOPE = 'revenue';
 const CONSISTENCY = types.consistencies.localQuorum;
 // every write is an upsert of fully determined values under the event's id: safe to retry
 const WRITE = { prepare: true, isIdempotent: true, consistency: CONSISTENCY } as const;
-// cassandra warns of unlogged batches across more partitions than this
-const BATCH_ROWS = 10;
+// cassandra warns of unlogged batches across more partitions than this, and of batches larger than 5 KiB
+const BATCH_PARTITIONS = 10;
+const BATCH_BYTES = 4_000;
+// a row's keys and cell overhead, beside its values
+const ROW_OVERHEAD_BYTES = 64;
 const READ = { prepare: true, fetchSize: 5_000, consistency: CONSISTENCY } as const;
+
+interface Row {
+  readonly query: string;
+  readonly params: unknown[];
+  /** about how much of a batch it takes */
+  readonly bytes: number;
+}
+
+/**
+ * the rows in batches of at most BATCH_PARTITIONS partitions and about BATCH_BYTES, a partition's
+ * rows kept together as far as they fit; a row larger than that is a batch of its own
+ */
+export function packBatches(byPartition: ReadonlyMap<string, readonly Row[]>): Row[][] {
+  const batches: Row[][] = [];
+  let batch: Row[] = [];
+  let partitions = 0;
+  let bytes = 0;
+  for (const rows of byPartition.values()) {
+    let inBatch = false;
+    for (const row of rows) {
+      if (batch.length > 0 && (bytes + row.bytes > BATCH_BYTES || (!inBatch && partitions >= BATCH_PARTITIONS))) {
+        batches.push(batch);
+        batch = [];
+        partitions = 0;
+        bytes = 0;
+        inBatch = false;
+      }
+      if (!inBatch) partitions++;
+      inBatch = true;
+      batch.push(row);
+      bytes += row.bytes;
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
 
 /** a count and a sum over some rows of a series */
 export interface Totals {
@@ -33,42 +72,71 @@ export class FactsRepository {
     private readonly keyspace: CassandraKeyspace,
   ) {}
 
-  /**
-   * writes every row of one event: the history row on its own, the small rows in unlogged batches of
-   * up to ten, all in parallel. one request per row made native-transport cassandra's busiest work.
-   * unlogged, because every row is an idempotent upsert: if a write fails, the handler throws, the
-   * consumer retries the event and the retry fills the gap; a logged batch would pay for atomicity
-   * nobody reads. the history row stays out of the batches, so that a 100-line order's payload
-   * cannot push one over cassandra's batch size limit, and ten rows stay under its warning for
-   * batches across partitions. then, once all are acknowledged, marks the day dirty if it may have
-   * been rolled up. into the current generation of the tables, or the one a rebuild fills (`ks`).
-   */
+  /** every row of one event (recordAll) */
   async record(f: EventFacts, ks?: string): Promise<void> {
+    await this.recordAll([f], ks);
+  }
+
+  /**
+   * writes every row of the events, packed into unlogged batches: the rows of one partition side by
+   * side, at most ten partitions and about 4 KB a batch (under cassandra's warnings for batches across
+   * partitions and for batch size), a row larger than that on its own. events of one day share their
+   * partitions (a series, the day's sales, the history of a type), so fifty events are a handful of
+   * requests, not a hundred; one event is one. unlogged, because every row is an idempotent upsert:
+   * if a write fails the handler throws, the consumer retries and the retry fills the gap; a logged
+   * batch would pay for atomicity nobody reads. then, once all are acknowledged, marks each day dirty
+   * that may have been rolled up. into the current generation of the tables, or the one a rebuild
+   * fills (`ks`).
+   */
+  async recordAll(all: readonly EventFacts[], ks?: string): Promise<void> {
+    if (all.length === 0) return;
     ks ??= await this.keyspace.current();
-    const { day, minute } = f.bucket;
-    const history = this.cassandra.execute(
-      `insert into ${ks}.events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)`,
-      [f.eventType, day, f.occurredAt, f.eventId, f.correlationId, f.history],
-      WRITE,
+    const rows = new Map<string, Row[]>(); // by partition
+    const add = (partition: string, query: string, params: unknown[]) => {
+      const row = {
+        query,
+        params,
+        bytes: ROW_OVERHEAD_BYTES + params.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : 8), 0),
+      };
+      const list = rows.get(partition);
+      if (list) list.push(row);
+      else rows.set(partition, [row]);
+    };
+    const currencies = new Set<string>();
+    for (const f of all) {
+      const { day, minute } = f.bucket;
+      add(
+        `events_by_day/${f.eventType}/${day}`,
+        `insert into ${ks}.events_by_day (event_type, day, occurred_at, event_id, correlation_id, payload) values (?, ?, ?, ?, ?, ?)`,
+        [f.eventType, day, f.occurredAt, f.eventId, f.correlationId, f.history],
+      );
+      for (const s of f.series)
+        add(
+          `series_facts/${s.series}/${day}`,
+          `insert into ${ks}.series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)`,
+          [s.series, day, minute, f.eventId, s.value],
+        );
+      for (const p of f.products)
+        add(
+          `product_sales_by_day/${day}`,
+          `insert into ${ks}.product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)`,
+          [day, p.productId, minute, f.eventId, p.quantity],
+        );
+      for (const c of f.currencies) currencies.add(c);
+    }
+    for (const c of currencies)
+      add(`revenue_currencies/${CURRENCY_SCOPE}`, `insert into ${ks}.revenue_currencies (scope, currency) values (?, ?)`, [
+        CURRENCY_SCOPE,
+        c,
+      ]);
+    await Promise.all(
+      packBatches(rows).map((b) =>
+        b.length === 1 ? this.cassandra.execute(b[0].query, b[0].params, WRITE) : this.cassandra.batch(b, { ...WRITE, logged: false }),
+      ),
     );
-    const rows: { query: string; params: unknown[] }[] = [
-      ...f.series.map((s) => ({
-        query: `insert into ${ks}.series_facts (series, day, bucket_minute, event_id, value) values (?, ?, ?, ?, ?)`,
-        params: [s.series, day, minute, f.eventId, s.value],
-      })),
-      ...f.products.map((p) => ({
-        query: `insert into ${ks}.product_sales_by_day (day, product_id, bucket_minute, event_id, quantity) values (?, ?, ?, ?, ?)`,
-        params: [day, p.productId, minute, f.eventId, p.quantity],
-      })),
-      ...f.currencies.map((c) => ({
-        query: `insert into ${ks}.revenue_currencies (scope, currency) values (?, ?)`,
-        params: [CURRENCY_SCOPE, c],
-      })),
-    ];
-    const batches = Array.from({ length: Math.ceil(rows.length / BATCH_ROWS) }, (_, i) => rows.slice(i * BATCH_ROWS, (i + 1) * BATCH_ROWS));
-    await Promise.all([history, ...batches.map((b) => this.cassandra.batch(b, { ...WRITE, logged: false }))]);
     const now = Date.now();
-    if (this.policy.mayBeRolledUp(day, now)) await this.markDirty(ks, day, now);
+    const days = new Set(all.map((f) => f.bucket.day));
+    await Promise.all([...days].filter((day) => this.policy.mayBeRolledUp(day, now)).map((day) => this.markDirty(ks, day, now)));
   }
 
   private async markDirty(ks: string, day: string, now: number): Promise<void> {
