@@ -262,6 +262,38 @@ describe('order-service (real postgres, kafka)', () => {
     }
   });
 
+  it('settles answers that arrive together in one go: each order once, each event with its own correlation id', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        (
+          await place(bob, [
+            { productId: 'p-1', quantity: 2 },
+            { productId: 'p-2', quantity: 1 },
+          ])
+        ).json().id,
+      );
+    const answer = (id: string) => ({ ...reserved(id), correlationId: `corr-${id}`, key: `together-${run}` });
+    const [a, b, c, d] = ids.map(answer);
+    const ghost = { ...reserved(randomUUID()), key: `together-${run}` };
+    // one produce request on one partition (one key): fetched and handled together, a redelivery among them
+    await app.get(EventProducer).sendBatch([a, b, a, c].map((envelope) => ({ topic: Topics.StockReserved, envelope })));
+    // an answer about an unknown order among good ones: only it is dead-lettered
+    await app.get(EventProducer).sendBatch([ghost, d].map((envelope) => ({ topic: Topics.StockReserved, envelope })));
+    for (const id of ids) {
+      const confirmed = await tap.next(Topics.OrderConfirmed, id);
+      expect(confirmed.envelope['correlationId']).toBe(`corr-${id}`);
+      expect(confirmed.envelope.payload).toMatchObject({ orderId: id, userId: bob, total: { amount: 2800, currency: 'EUR' } });
+      const order = await statusOf(id, 'CONFIRMED');
+      expect(order.items.map((l: { sku: string }) => l.sku)).toEqual(['TEA-1', 'TEA-2']);
+    }
+    const dead = await tap.next(deadLetterTopic(Topics.StockReserved), ghost.key);
+    expect(dead.envelope.id).toBe(ghost.id);
+    expect(dead.headers[DLT_HEADERS.reason]).toBe('unprocessable');
+    await passedOn(Topics.StockReserved, `together-${run}`);
+    for (const id of ids) expect(tap.seen(Topics.OrderConfirmed, id)).toHaveLength(1);
+  });
+
   it('dead-letters an answer about an order it never had', async () => {
     const ghost = randomUUID();
     await send(Topics.StockReserved, reserved(ghost));

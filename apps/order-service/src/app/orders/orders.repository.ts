@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { offsetOf, type PageQuery } from '@ecom/http';
 import { OUTBOX_COLUMNS, type StagedEvent } from '@ecom/store-postgres';
 import { OrderEntity, OrderLineEntity } from './order.entity';
+import type { OrderStatus } from './order-status';
 
 export interface NewOrder {
   readonly id: string;
@@ -27,6 +28,46 @@ const PLACE = `
     insert into outbox (${OUTBOX_COLUMNS}) select $7, $8, $9, $10, $11 from o
   )
   select created_at, updated_at from o`;
+
+// a batch of the saga's settlements in one statement: the orders' new state, the lines' catalog
+// details (confirmations), and the events, in the caller's transaction (which locked the orders)
+const SETTLE = `
+  with o as (
+    update orders o set
+      status = v.status,
+      total_amount = coalesce(v.total_amount, o.total_amount),
+      currency = coalesce(v.currency, o.currency),
+      reason = coalesce(v.reason, o.reason),
+      updated_at = now()
+    from unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) as v(id, status, total_amount, currency, reason)
+    where o.id = v.id
+  ), l as (
+    update order_lines ol set sku = w.sku, name = w.name, unit_price_amount = w.amount
+    from unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::bigint[]) as w(order_id, product_id, sku, name, amount)
+    where ol.order_id = w.order_id and ol.product_id = w.product_id
+  )
+  insert into outbox (${OUTBOX_COLUMNS})
+  select id, topic, key, envelope::jsonb, trace_context
+  from unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[]) as x(id, topic, key, envelope, trace_context)`;
+
+/** an order as the saga's settlement reads it, locked */
+export interface LockedOrder {
+  readonly id: string;
+  readonly userId: string;
+  status: OrderStatus;
+  readonly createdAt: Date;
+}
+
+/** one order's settlement: its new state, its lines' details from the catalog, and its event */
+export interface Settlement {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly totalAmount?: number;
+  readonly currency?: string;
+  readonly reason?: string;
+  readonly lines?: readonly { readonly productId: string; readonly sku: string; readonly name: string; readonly unitPriceAmount: number }[];
+  readonly event: StagedEvent<unknown>;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -79,6 +120,45 @@ export class OrdersRepository {
     const order = await em.findOne(OrderEntity, { where: { id }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) });
     if (order) order.lines = await em.find(OrderLineEntity, { where: { orderId: id } });
     return order;
+  }
+
+  /**
+   * the orders of these ids that exist, locked until the caller's transaction ends; in id order, so
+   * two transactions locking overlapping sets wait for each other instead of deadlocking
+   */
+  async lockAll(em: EntityManager, ids: readonly string[]): Promise<Map<string, LockedOrder>> {
+    // a malformed id names no order; leaving it out keeps postgres from failing the cast
+    const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)))];
+    if (wellFormed.length === 0) return new Map();
+    const rows: { id: string; user_id: string; status: OrderStatus; created_at: Date }[] = await em.query(
+      'select id, user_id, status, created_at from orders where id = any($1::uuid[]) order by id for update',
+      [wellFormed],
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, userId: r.user_id, status: r.status, createdAt: r.created_at }]));
+  }
+
+  /** writes the settlements of orders lockAll locked, with their events, in one statement */
+  async settleAll(em: EntityManager, settlements: readonly Settlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    const lines = settlements.flatMap((s) => (s.lines ?? []).map((l) => ({ orderId: s.orderId, ...l })));
+    const events = settlements.map((s) => s.event.values);
+    await em.query(SETTLE, [
+      settlements.map((s) => s.orderId),
+      settlements.map((s) => s.status),
+      settlements.map((s) => s.totalAmount ?? null),
+      settlements.map((s) => s.currency ?? null),
+      settlements.map((s) => s.reason ?? null),
+      lines.map((l) => l.orderId),
+      lines.map((l) => l.productId),
+      lines.map((l) => l.sku),
+      lines.map((l) => l.name),
+      lines.map((l) => l.unitPriceAmount),
+      events.map(([id]) => id),
+      events.map(([, topic]) => topic),
+      events.map(([, , key]) => key),
+      events.map(([, , , envelope]) => JSON.stringify(envelope)),
+      events.map(([, , , , traceContext]) => traceContext),
+    ]);
   }
 
   findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<OrderEntity | null> {

@@ -1,20 +1,21 @@
 import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
-import { EventHandler } from '@ecom/kafka';
+import { EventBatchHandler, EventContext } from '@ecom/kafka';
 import { OrderSagaService } from './order-saga.service';
 
-/** the catalog's answers to order.placed */
+/** the catalog's answers to order.placed, the ones that queued up on a partition settled together */
 @Controller()
 export class OrderSagaMessageController {
   constructor(private readonly saga: OrderSagaService) {}
 
-  @EventHandler(Topics.StockReserved)
-  async onStockReserved(event: EventEnvelope<EventsMap['stock.reserved']>): Promise<void> {
-    await this.saga.stockReserved(event);
+  @EventBatchHandler(Topics.StockReserved)
+  async onStockReserved(@Payload() events: EventEnvelope<EventsMap['stock.reserved']>[], @Ctx() context: EventContext): Promise<void> {
+    await this.saga.stockReserved(events, (event, work) => context.within(event, work));
   }
 
-  @EventHandler(Topics.StockRejected)
-  async onStockRejected(event: EventEnvelope<EventsMap['stock.rejected']>): Promise<void> {
-    await this.saga.stockRejected(event);
+  @EventBatchHandler(Topics.StockRejected)
+  async onStockRejected(@Payload() events: EventEnvelope<EventsMap['stock.rejected']>[], @Ctx() context: EventContext): Promise<void> {
+    await this.saga.stockRejected(events, (event, work) => context.within(event, work));
   }
 }

@@ -15,9 +15,9 @@ export interface EventHandlerExtras {
 /**
  * @EventPattern(topic) of @nestjs/microservices, typed: the method's first parameter must be the
  * envelope of that topic's payload, or it does not compile. KafkaEventsServer feeds it through
- * nest's pipeline (guards, interceptors, pipes, exception filters) with the validated envelope and
- * an EventContext; throwing makes the message retry, wait out an outage, or go to the dead-letter
- * topic (processMessage).
+ * nest's pipeline (guards, interceptors, pipes, exception filters) with the validated envelope (and
+ * the EventContext, to a handler that asks with @Payload() event, @Ctx() context); throwing makes the
+ * message retry, wait out an outage, or go to the dead-letter topic (processMessage).
  */
 export function EventHandler<T extends TopicName>(topic: T) {
   return <F extends EventHandlerFn<T>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<F>) =>
@@ -30,7 +30,9 @@ export function EventHandler<T extends TopicName>(topic: T) {
  * queue up), and must be as idempotent for each event of the array as a handler is for one. an
  * outage makes the batch wait and retry whole; any other error splits it, and each event is retried
  * alone (the handler called with one event), so one bad event reaches the dead-letter topic and its
- * neighbours do not (processBatch). the EventContext names the batch's last message.
+ * neighbours do not (processBatch). the EventContext names the batch's last message, and its
+ * within(event, work) runs one event's own part (what it publishes or logs) in that event's trace
+ * and correlation id.
  */
 export function EventBatchHandler<T extends TopicName>(topic: T) {
   const extras: EventHandlerExtras = { batch: true };

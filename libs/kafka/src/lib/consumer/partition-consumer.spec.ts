@@ -1,35 +1,33 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
 import { createEnvelope, Topics, type EventEnvelope } from '@ecom/events';
-import { Metrics } from '@ecom/observability';
-import { CONSUMER_MAX_BATCH } from '../constants';
+import { currentCorrelationId, Metrics } from '@ecom/observability';
+import { CONSUMER_MAX_BATCH, HEADER_EVENT_ID } from '../constants';
 import { KafkaMetrics } from '../metrics/kafka-metrics';
 import type { EventContext } from './event-context';
 import { OffsetCommitter } from './offset-committer';
 import { PartitionConsumer } from './partition-consumer';
 
-const message = (orderId: string, offset: number): KafkaMessage =>
-  ({
+const message = (orderId: string, offset: number): KafkaMessage => {
+  const envelope = createEnvelope(
+    Topics.OrderConfirmed,
+    {
+      orderId,
+      userId: 'u',
+      lines: [{ productId: 'p', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
+      total: { amount: 100, currency: 'EUR' },
+    },
+    { key: orderId, correlationId: `corr-${orderId}` },
+  );
+  return {
     key: Buffer.from(orderId),
-    value: Buffer.from(
-      JSON.stringify(
-        createEnvelope(
-          Topics.OrderConfirmed,
-          {
-            orderId,
-            userId: 'u',
-            lines: [{ productId: 'p', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
-            total: { amount: 100, currency: 'EUR' },
-          },
-          { key: orderId },
-        ),
-      ),
-    ),
+    value: Buffer.from(JSON.stringify(envelope)),
     offset: String(offset),
     timestamp: '1700000000000',
     attributes: 0,
-    headers: {},
-  }) as KafkaMessage;
+    headers: { [HEADER_EVENT_ID]: envelope.id },
+  } as KafkaMessage;
+};
 
 type Call = { orderIds: string[]; contextOffset: string };
 
@@ -128,5 +126,16 @@ describe('PartitionConsumer', () => {
     expect(calls.map((c) => c.orderIds)).toEqual([['a']]);
     expect(resolved).toEqual(['1']);
     expect(await commits()).toEqual([{ topic: 'it.order.confirmed', partition: 2, offset: '2' }]);
+  });
+
+  it("runs each event's own part of a batch with that event's correlation id (EventContext.within)", async () => {
+    const seen: (string | undefined)[] = [];
+    const handler = (async (events: EventEnvelope[], context: EventContext) => {
+      seen.push(currentCorrelationId()); // the batch as a whole: no one request's id
+      for (const event of events) seen.push(context.within(event, () => currentCorrelationId()));
+    }) as MessageHandler;
+    handler.extras = { batch: true };
+    await setUp(handler).consume([message('a', 1), message('b', 2)]);
+    expect(seen).toEqual([undefined, 'corr-a', 'corr-b']);
   });
 });

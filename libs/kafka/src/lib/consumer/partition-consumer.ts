@@ -1,12 +1,13 @@
 import type { MessageHandler } from '@nestjs/microservices';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { EventEnvelope, TopicName } from '@ecom/events';
-import { CONSUMER_MAX_BATCH } from '../constants';
+import { runWithCorrelation } from '@ecom/observability';
+import { CONSUMER_MAX_BATCH, HEADER_EVENT_ID } from '../constants';
 import type { KafkaMetrics } from '../metrics/kafka-metrics';
 import { inConsumerSpans } from '../tracing/event-tracing';
-import { EventContext } from './event-context';
+import { EventContext, type WithinEvent } from './event-context';
 import type { EventHandlerExtras } from './event-handler.decorator';
 import type { OffsetCommitter } from './offset-committer';
 import { processBatch, processMessage, type Outcome, type ProcessDeps } from './process-message';
@@ -71,8 +72,9 @@ export class PartitionConsumer {
     const { topic, partition } = fetched;
     const labels = { messaging_destination_name: topic, messaging_consumer_group_name: this.groupId };
     const last = messages[messages.length - 1];
+    let within: WithinEvent | undefined;
     const call = async (input: EventEnvelope | EventEnvelope[]) => {
-      const result: unknown = await handler(input, new EventContext([topic, partition, last]));
+      const result: unknown = await handler(input, new EventContext([topic, partition, last, within]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     };
     const started = performance.now();
@@ -82,6 +84,7 @@ export class PartitionConsumer {
       await inConsumerSpans(
         messages.map((m) => ({ topic, partition, offset: m.offset, group: this.groupId, headers: m.headers })),
         async (spans: Span[]) => {
+          if (messages.length > 1) within = withinEvents(messages, spans);
           const deps = this.deps.process(topic, partition, controls.heartbeat);
           const outcomes: Outcome[] = together
             ? await processBatch({ topic, partition, messages }, { ...deps, handleMany: (events) => call(events) })
@@ -103,4 +106,18 @@ export class PartitionConsumer {
     controls.resolveOffset(last.offset);
     await controls.heartbeat();
   }
+}
+
+/** each event of a batch handled as if alone: its own message's span (found by the event-id header) and correlation id */
+function withinEvents(messages: readonly KafkaMessage[], spans: readonly Span[]): WithinEvent {
+  const spanOf = new Map<string, Span>();
+  for (const [i, m] of messages.entries()) {
+    const id = m.headers?.[HEADER_EVENT_ID];
+    if (id !== undefined) spanOf.set(String(Array.isArray(id) ? id[0] : id), spans[i]);
+  }
+  return (event, work) => {
+    const span = spanOf.get(event.id);
+    const run = () => runWithCorrelation(event.correlationId, work);
+    return span ? context.with(trace.setSpan(context.active(), span), run) : run();
+  };
 }
