@@ -190,9 +190,9 @@ describe('the delivery workflow', () => {
       expect(audit).toBeLessThan(stepIndex(j, runs(/\bnx affected\b/)));
     });
 
-    it('runs nx affected -t lint test build between the SHAs nx-set-shas found', () => {
+    it('runs nx affected -t lint typecheck test build between the SHAs nx-set-shas found', () => {
       const shas = stepIndex(j, uses('nrwl/nx-set-shas'));
-      const nx = stepIndex(j, runs(/\bnx affected\b.*\s-t lint test build\b/));
+      const nx = stepIndex(j, runs(/\bnx affected\b.*\s-t lint typecheck test build\b/));
       expect(shas).toBeGreaterThan(-1);
       expect(nx).toBeGreaterThan(shas);
       expect(j.steps[nx]?.run).toMatch(/--base="\$NX_BASE" --head="\$NX_HEAD"/);
