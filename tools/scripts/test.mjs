@@ -29,6 +29,7 @@ process.on('SIGINT', () => {
 /** sums jest's summary lines, e.g. "Tests:       1 failed, 5 passed, 6 total" */
 function countTests(output) {
   const totals = { passed: 0, failed: 0, failedSuites: 0, failures: [] };
+  let reasonLines = 0;
   // eslint-disable-next-line no-control-regex -- strips the color codes of a terminal
   for (const line of output.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
     // which test failed, and in which file ("<project>: FAIL <project>:<target> <file>", "● <suite> › <test>"),
@@ -36,7 +37,20 @@ function countTests(output) {
     const file = line.match(/^(?:[\w@./-]+: )?FAIL\s+(\S+\s+\S+)/);
     const test = line.match(/^(?:[\w@./-]+: )?\s*● (.+ › .+)$/);
     const failure = file ? `FAIL ${file[1]}` : test ? `  ● ${test[1]}` : null;
-    if (failure && !totals.failures.includes(failure)) totals.failures.push(failure);
+    if (failure) {
+      reasonLines = test && !totals.failures.includes(failure) ? 6 : 0;
+      if (!totals.failures.includes(failure)) totals.failures.push(failure);
+      continue;
+    }
+    // and the first lines of why (the assertion and its expected/received), up to its stack or code frame
+    const text = line.replace(/^[\w@./-]+: /, '').trim();
+    if (reasonLines > 0 && text) {
+      if (/^at |^>?\s*\d+ \|/.test(text)) reasonLines = 0;
+      else if (!/^[-+] (Expected|Received)\s+[-+] \d+$|^(Object \{|Array \[|\}|\]),?$/.test(text)) {
+        totals.failures.push(`      ${text.slice(0, 160)}`);
+        reasonLines -= 1;
+      }
+    }
     // a suite that does not load (a compile error) runs no test, but it is a failure all the same
     const suites = line.match(/\bTest Suites:\s+(\d+) failed/);
     if (suites) totals.failedSuites += Number(suites[1]);
@@ -149,8 +163,8 @@ function summary(success, started, problems) {
   for (const p of phases) {
     console.log(`${p.ok ? green('ok    ') : red('FAILED')} ${p.title}: ${p.passed} passed, ${p.failed} failed`);
     const failures = p.failures ?? [];
-    for (const f of failures.slice(0, 20)) console.log(`         ${f}`);
-    if (failures.length > 20) console.log(`         … and ${failures.length - 20} more above`);
+    for (const f of failures.slice(0, 60)) console.log(`         ${f}`);
+    if (failures.length > 60) console.log(`         … and more above`);
   }
   for (const problem of problems) console.log(`${red('FAILED')} ${problem}`);
   console.log(`${success ? green('success') : red('failure')} in ${seconds(Date.now() - started)}`);

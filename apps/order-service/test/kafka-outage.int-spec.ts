@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { createServiceApp } from '@ecom/bootstrap';
 import { createEnvelope, Topics } from '@ecom/events';
 import { EventProducer, KAFKA } from '@ecom/kafka';
-import { bearerFor, findMessage, readiness, startServer, stopServer, waitFor } from '@ecom/testing';
+import { bearerFor, findMessage, readiness, startServer, stopServer, untilReady, waitFor } from '@ecom/testing';
 import { orderService } from '../src/app/order.service';
 
 // the acceptance check for broker outages: orders are still taken while kafka is away (their
@@ -17,7 +17,7 @@ describe('order-service through a kafka outage', () => {
 
   beforeAll(async () => {
     app = await createServiceApp(orderService);
-    await waitFor('readiness before the outage', async () => (await readiness(app)).statusCode === 200);
+    await untilReady(app);
   });
 
   afterAll(async () => {
@@ -56,14 +56,12 @@ describe('order-service through a kafka outage', () => {
     const event = await findMessage(app.get<Kafka>(KAFKA), Topics.OrderPlaced, (m) => m.key?.toString() === orderId, 60_000);
     expect(JSON.parse(String(event.value)).payload.orderId).toBe(orderId);
 
-    await app
-      .get(EventProducer)
-      .sendBatch([
-        {
-          topic: Topics.StockRejected,
-          envelope: createEnvelope(Topics.StockRejected, { orderId, reason: 'after the outage' }, { key: orderId }),
-        },
-      ]);
+    await app.get(EventProducer).sendBatch([
+      {
+        topic: Topics.StockRejected,
+        envelope: createEnvelope(Topics.StockRejected, { orderId, reason: 'after the outage' }, { key: orderId }),
+      },
+    ]);
     await waitFor(
       'the consumer to take stock.rejected after the outage',
       async () => {
