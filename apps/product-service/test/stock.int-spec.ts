@@ -10,6 +10,7 @@ import type { Model } from 'mongoose';
 import { PRODUCT_MODEL, type ProductDocument } from '../src/app/catalog/product.schema';
 import { productService } from '../src/app/product.service';
 import { ReservationsRepository } from '../src/app/stock/reservations.repository';
+import { StockReservationsService } from '../src/app/stock/stock-reservations.service';
 
 // the saga's product side on the real stores: order events in, stock events out
 
@@ -149,16 +150,58 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
       orders.every((o) => tap.seen(Topics.StockReserved, o).length + tap.seen(Topics.StockRejected, o).length === 1),
     );
     // the product's outbox drains, though the orders wrote to it while the relay cleared it: every
-    // version's product.upserted is on the wire (1 created, then one per unit taken), and nothing is left
+    // version's product.upserted is on the wire (1 created, then one per write that took stock: the
+    // orders that queued up together take in one), and nothing is left
     const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
-    await waitFor('the outbox to drain', async () => {
+    const drained = await waitFor('the outbox to drain', async () => {
       const doc = await products.findById(p).lean<ProductDocument>();
-      return doc?.outbox.length === 0 && doc.outboxPending === false;
+      return doc?.outbox.length === 0 && doc.outboxPending === false && doc;
     });
-    await waitFor(
-      'every version on the wire',
-      () => new Set(tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload.version)).size === 11,
+    const versions = Array.from({ length: drained.version }, (_, i) => i + 1);
+    await waitFor('every version on the wire', () =>
+      versions.every((v) => tap.seen(Topics.ProductUpserted, p).some((m) => m.envelope.payload.version === v)),
     );
+    expect(new Set(tap.seen(Topics.ProductUpserted, p).map((m) => m.envelope.payload.version))).toEqual(new Set(versions));
+  });
+
+  it('takes for the orders that queued up together in one write per product, as if they came one by one', async () => {
+    const [a, b] = [await createProduct('batch-a', 3, 500), await createProduct('batch-b', 10, 200)];
+    const stock = app.get(StockReservationsService);
+    const order = (orderId: string, ...lines: [string, number][]) =>
+      createEnvelope(
+        Topics.OrderPlaced,
+        { orderId, userId: `u-${run}`, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) },
+        { key: orderId },
+      );
+    // an earlier delivery took for this order already, on its own
+    const early = order(`o-${randomUUID()}`, [a, 1]);
+    await stock.reserveAll([early]);
+    const [both, short, onlyB, last] = Array.from({ length: 4 }, () => `o-${randomUUID()}`);
+    await stock.reserveAll([
+      early, // redelivered: its item is held already and moves no more
+      order(both, [a, 1], [b, 2]),
+      order(short, [a, 2]), // one unit of a is left for it
+      order(onlyB, [b, 1]),
+      order(both, [a, 1], [b, 2]), // the same order twice in one batch
+      order(last, [a, 1]), // the last unit, which the short order before it left
+    ]);
+    const states = Object.fromEntries(
+      await Promise.all([early.payload.orderId, both, short, onlyB, last].map(async (o) => [o, (await settled(o)).state])),
+    );
+    expect(states).toEqual({
+      [early.payload.orderId]: 'reserved',
+      [both]: 'reserved',
+      [short]: 'rejected',
+      [onlyB]: 'reserved',
+      [last]: 'reserved',
+    });
+    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
+    const [pa, pb] = await Promise.all([a, b].map((id) => products.findById(id).lean<ProductDocument>()));
+    // created, taken by the early order, taken once for the batch's three; b: created, taken once for two
+    expect({ a: [pa?.stock, pa?.version], b: [pb?.stock, pb?.version] }).toEqual({ a: [0, 3], b: [7, 2] });
+    expect(await payloadOf(Topics.StockReserved, both)).toMatchObject({ total: { amount: 500 + 2 * 200, currency: 'EUR' } });
+    expect(await payloadOf(Topics.StockRejected, short)).toMatchObject({ reason: expect.stringContaining('insufficient stock') });
+    for (const o of [onlyB, last]) expect(await payloadOf(Topics.StockReserved, o)).toMatchObject({ orderId: o });
   });
 
   it('tells search of a stock move only when search would show it: not while plenty stays plenty', async () => {

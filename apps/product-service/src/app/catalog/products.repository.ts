@@ -82,10 +82,23 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
       if (!current) return { gone: true };
       if (current.stockOps.includes(marker)) return { taken: current };
       if (current.stock < quantity) return { short: current };
-      const next = await this.moveStock(current, -quantity, marker, events);
+      const next = await this.moveStock(current, -quantity, [marker], events);
       if (next) return { taken: next };
     }
     throw new Error(`could not take stock of ${productId} for ${orderId}: too many concurrent writes`);
+  }
+
+  /**
+   * takes `quantity` in one write for several orders, each of which gets its marker, as takeStock
+   * does for one: from `current` as read, or not at all (null) when the product changed since
+   */
+  takeForOrders(
+    current: ProductDocument,
+    quantity: number,
+    orderIds: readonly string[],
+    events: (p: ProductDocument) => OutboxEntry[],
+  ): Promise<ProductDocument | null> {
+    return this.moveStock(current, -quantity, orderIds.map(takenMarker), events);
   }
 
   /**
@@ -104,7 +117,7 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
       const current = await this.products.findById(productId, { outbox: 0 }).lean<ProductDocument>().exec();
       if (!current || current.stockOps.includes(marker)) return null;
       if (onlyIfTaken && !current.stockOps.includes(takenMarker(orderId))) return null;
-      const next = await this.moveStock(current, quantity, marker, events);
+      const next = await this.moveStock(current, quantity, [marker], events);
       if (next) return next;
     }
     throw new Error(`could not return stock of ${productId} for ${orderId}: too many concurrent writes`);
@@ -143,7 +156,10 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
     try {
       await this.products.updateMany({ _id: { $in: [...batch.keys()] } }, { $pull: { stockOps: { $in: markers } } });
     } catch (e) {
-      this.log.warn({ products: batch.size, markers: markers.length, err: (e as Error).message }, 'settled stock markers stay on their products');
+      this.log.warn(
+        { products: batch.size, markers: markers.length, err: (e as Error).message },
+        'settled stock markers stay on their products',
+      );
     }
   }
 
@@ -151,20 +167,23 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
   private async moveStock(
     current: ProductDocument,
     delta: number,
-    marker: string,
+    markers: readonly string[],
     events: (p: ProductDocument) => OutboxEntry[],
   ): Promise<ProductDocument | null> {
     const next = { ...current, stock: current.stock + delta, version: current.version + 1, updatedAt: new Date() };
     if (next.stock < 0) return null;
     const staged = events(next);
     const res = await this.products.updateOne(
-      { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $ne: marker } },
-      withEvents({ $inc: { stock: delta, version: 1 }, $push: { stockOps: marker }, $set: { updatedAt: next.updatedAt } }, staged),
+      { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $nin: markers } },
+      withEvents(
+        { $inc: { stock: delta, version: 1 }, $push: { stockOps: { $each: markers } }, $set: { updatedAt: next.updatedAt } },
+        staged,
+      ),
     );
     if (res.modifiedCount !== 1) return null;
     // a move that staged nothing gives the relay nothing to send
     if (staged.length > 0) this.relay.written(this.products as never, current._id);
-    return { ...next, stockOps: [...current.stockOps, marker] };
+    return { ...next, stockOps: [...current.stockOps, ...markers] };
   }
 
   async list(q: PageQuery & { category?: string }): Promise<{ items: ProductDocument[]; total: number }> {

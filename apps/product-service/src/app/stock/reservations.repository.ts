@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { RESERVATION_MODEL, type ReservationDocument, type ReservationLine, type ReservationState } from './reservation.schema';
 
@@ -39,6 +39,68 @@ export class ReservationsRepository implements OnModuleInit {
       if (!existing) throw new Error(`reservation ${orderId} exists but cannot be read`, { cause: e });
       return existing;
     }
+  }
+
+  /**
+   * starts the orders' reservations, 'reserving', in one write; for an order whose reservation
+   * exists already (the event came again, or its cancel came first) returns that one instead.
+   * in the orders' order; each order once
+   */
+  async openAll(orders: readonly { orderId: string; userId: string; lines: ReservationLine[] }[]): Promise<ReservationDocument[]> {
+    const now = new Date();
+    const docs: ReservationDocument[] = orders.map((o) => ({
+      _id: o.orderId,
+      userId: o.userId,
+      state: 'reserving',
+      lines: o.lines,
+      createdAt: now,
+      updatedAt: now,
+      ...newDocumentOutbox([]),
+    }));
+    let existing = new Set<string>();
+    try {
+      await this.reservations.collection.insertMany(docs as never[], { ordered: false });
+    } catch (e) {
+      // every other document went in; the ones that did not exist already, or it is another failure
+      const errors = [(e as { writeErrors?: mongo.WriteError | mongo.WriteError[] }).writeErrors ?? []].flat();
+      if (errors.length === 0 || errors.some((w) => w.code !== 11000)) throw e;
+      existing = new Set(errors.map((w) => docs[w.index]._id));
+    }
+    if (existing.size === 0) return docs;
+    const found = await this.reservations
+      .find({ _id: { $in: [...existing] } }, { outbox: 0 })
+      .lean<ReservationDocument[]>()
+      .exec();
+    const byId = new Map(found.map((r) => [r._id, r]));
+    return docs.map((d) => {
+      if (!existing.has(d._id)) return d;
+      const r = byId.get(d._id);
+      if (!r) throw new Error(`reservation ${d._id} exists but cannot be read`);
+      return r;
+    });
+  }
+
+  /**
+   * moves each reservation from the state it was read in to `to`, with its changes and events, in
+   * one write; false when any of them was no longer in that state (the caller re-reads and decides again)
+   */
+  async transitionAll(
+    to: ReservationState,
+    moves: readonly { r: ReservationDocument; changes: { lines?: ReservationLine[] }; events: OutboxEntry[] }[],
+  ): Promise<boolean> {
+    if (moves.length === 0) return true;
+    const updatedAt = new Date();
+    const res = await this.reservations.bulkWrite(
+      moves.map(({ r, changes, events }) => ({
+        updateOne: {
+          filter: { _id: r._id, state: r.state },
+          update: withEvents({ $set: { state: to, ...changes, updatedAt } }, events) as mongo.UpdateFilter<ReservationDocument>,
+        },
+      })),
+      { ordered: false },
+    );
+    for (const { r, events } of moves) if (events.length) this.relay.written(this.reservations as never, r._id);
+    return res.modifiedCount === moves.length;
   }
 
   /** moves the reservation from `from` to `to`; null when it was no longer in `from` (re-read and decide again) */

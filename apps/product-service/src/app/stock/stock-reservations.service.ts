@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Topics, type OrderCancelled, type OrderPlaced } from '@ecom/events';
+import { Topics, type EventEnvelope, type OrderCancelled, type OrderPlaced } from '@ecom/events';
+import type { WithinEvent } from '@ecom/kafka';
 import { MongoOutbox } from '@ecom/store-mongo';
 import { ProductCache } from '../catalog/product-cache';
 import type { ProductDocument } from '../catalog/product.schema';
 import { upsertedPayload } from '../catalog/product.view';
 import { ProductsRepository, takenMarker } from '../catalog/products.repository';
-import { goneReason, mergeLines, rejectionReason, shortReason, totalOf } from './reservation-plan';
+import { goneReason, mergeLines, planTakes, rejectionReason, shortReason, totalOf } from './reservation-plan';
 import type { ReservationDocument, ReservationLine } from './reservation.schema';
 import { ReservationsRepository } from './reservations.repository';
 import { searchSeesMove } from './search-visible-stock';
@@ -15,6 +16,8 @@ export class ReservationBusyError extends Error {}
 
 // a reservation only changes state a handful of times; more rounds mean something is wrong
 const MAX_ROUNDS = 10;
+
+const alone: WithinEvent = (_event, work) => work();
 
 /**
  * the product side of the order saga. without multi-document transactions every step is an
@@ -31,6 +34,28 @@ export class StockReservationsService {
     private readonly outbox: MongoOutbox,
     private readonly cache: ProductCache,
   ) {}
+
+  /**
+   * the orders placed that queued up on a partition, as if they came one by one, in fewer writes:
+   * their reservations open in one write, each product's stock moves once for all the orders that
+   * take from it, and the orders so held are reserved in one write. an order that does not fit (an
+   * item short or gone), meets a concurrent write, or was seen before goes the one-order way
+   * afterwards (reserve), which resumes from where its reservation stands. `within` runs one order's
+   * part (its events, what it logs) in its event's trace and correlation id
+   */
+  async reserveAll(events: readonly EventEnvelope<OrderPlaced>[], within: WithinEvent = alone): Promise<void> {
+    const byOrder = new Map<string, EventEnvelope<OrderPlaced>>();
+    for (const e of events) if (!byOrder.has(e.payload.orderId)) byOrder.set(e.payload.orderId, e);
+    const opened = await this.reservations.openAll(
+      [...byOrder.values()].map(({ payload }) => ({ orderId: payload.orderId, userId: payload.userId, lines: mergeLines(payload.lines) })),
+    );
+    const held = await this.takeForAll(
+      opened.filter((r) => r.state === 'reserving'),
+      byOrder,
+      within,
+    );
+    for (const [orderId, event] of byOrder) if (!held.has(orderId)) await within(event, () => this.reserve(event.payload));
+  }
 
   /** order placed: take every item at the catalog's price, or none of them */
   async reserve(order: OrderPlaced): Promise<void> {
@@ -84,7 +109,9 @@ export class StockReservationsService {
     if (reason) return this.reservations.transition(r, 'rejecting', { reason });
     const priced: Required<ReservationLine>[] = [];
     for (const line of r.lines) {
-      const result = await this.products.takeStock(line.productId, r._id, line.quantity, (p) => this.stockMoved(p, p.stock + line.quantity));
+      const result = await this.products.takeStock(line.productId, r._id, line.quantity, (p) =>
+        this.stockMoved(p, p.stock + line.quantity),
+      );
       if ('gone' in result) return this.reservations.transition(r, 'rejecting', { reason: goneReason(line.productId) });
       if ('short' in result) {
         const { sku, stock } = result.short;
@@ -104,6 +131,63 @@ export class StockReservationsService {
     const done = await this.reservations.transition(r, 'reserved', { lines: priced }, [event]);
     this.outbox.flush();
     return done;
+  }
+
+  // takes stock for the reservations, one write per product, and reserves the orders it could serve
+  // in full; the orders it reserved
+  private async takeForAll(
+    reserving: readonly ReservationDocument[],
+    byOrder: ReadonlyMap<string, EventEnvelope<OrderPlaced>>,
+    within: WithinEvent,
+  ): Promise<Set<string>> {
+    if (reserving.length === 0) return new Set();
+    const eventOf = (orderId: string) => byOrder.get(orderId) as EventEnvelope<OrderPlaced>;
+    const ids = [...new Set(reserving.flatMap((r) => r.lines.map((l) => l.productId)))];
+    const products = new Map((await this.products.findLive(ids)).map((p) => [p._id, p]));
+    const plan = planTakes(
+      reserving.map((r) => ({ orderId: r._id, lines: r.lines })),
+      products,
+      (productId, orderId) => products.get(productId)?.stockOps.includes(takenMarker(orderId)) ?? false,
+    );
+    // each product's stock moves once; one that changed since it was read leaves its orders to reserve()
+    const after = new Map(products);
+    const lost = new Set<string>();
+    await Promise.all(
+      [...plan.moves].map(async ([productId, move]) => {
+        const current = products.get(productId) as ProductDocument;
+        const next = await this.products.takeForOrders(current, move.quantity, move.orders, (p) =>
+          within(eventOf(move.orders[0]), () => this.stockMoved(p, current.stock)),
+        );
+        if (next) {
+          after.set(productId, next);
+          await this.cache.put(next);
+        } else lost.add(productId);
+      }),
+    );
+    const byId = new Map(reserving.map((r) => [r._id, r]));
+    const served = plan.fits.map((id) => byId.get(id) as ReservationDocument).filter((r) => r.lines.every((l) => !lost.has(l.productId)));
+    const moves = served.map((r) => {
+      const priced = r.lines.map((l): Required<ReservationLine> => {
+        const p = after.get(l.productId) as ProductDocument;
+        return {
+          productId: p._id,
+          quantity: l.quantity,
+          sku: p.sku,
+          name: p.name,
+          unitPrice: { amount: p.price.amount, currency: p.price.currency },
+        };
+      });
+      const event = within(eventOf(r._id), () =>
+        this.outbox.event(Topics.StockReserved, { orderId: r._id, lines: priced, total: totalOf(priced) }, { key: r._id }),
+      );
+      return { r, changes: { lines: priced }, events: [event] };
+    });
+    const allMoved = await this.reservations.transitionAll('reserved', moves);
+    this.outbox.flush();
+    // one of them was moved meanwhile (another delivery): each finds where it stands in reserve()
+    if (!allMoved) return new Set();
+    for (const { r, changes } of moves) within(eventOf(r._id), () => this.settled({ ...r, ...changes, state: 'reserved' }));
+    return new Set(served.map((r) => r._id));
   }
 
   // rejects before taking anything when the catalog already cannot serve the order

@@ -80,7 +80,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
       if (entries.length === 0) continue;
       await this.producer.sendBatch(entries);
       this.metrics.relayed.inc(entries.length);
-      for (const doc of docs) await this.clearSent(model, doc, new Set(doc.outbox.map((e) => e.id)));
+      await this.clearSent(model, docs);
       sent += entries.length;
     }
     // announced documents beyond one batch: go round again at once
@@ -134,23 +134,38 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1 }).lean<OutboxDoc[]>();
   }
 
-  // usually one write: if the outbox still holds exactly the sent entries (as many, all of them),
-  // nothing was staged since the read, and one write empties it and lowers the flag. otherwise two
-  // single-document writes, neither of which can lose an event staged meanwhile: pull exactly the
-  // sent entries (a concurrent push is untouched), then lower the flag only if the outbox is empty by
-  // then. a write guarded by rev instead lost to every concurrent write of a busy document (a hot
-  // product takes one per order), gave up, and left its events to be sent again and again
-  private async clearSent(model: Model<OutboxFields>, doc: OutboxDoc, sent: Set<string>): Promise<void> {
-    const ids = [...sent];
-    const emptied = await model.updateOne(
-      { _id: doc._id, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } },
-      { $set: { outbox: [], outboxPending: false }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
+  // usually one write for all the documents: each whose outbox still holds exactly the sent entries
+  // (as many, all of them) had nothing staged since the read, and is emptied with its flag lowered.
+  // if any had (the write changed fewer than all), two more writes, neither of which can lose an
+  // event staged meanwhile: pull exactly the sent entries where they still are (a concurrent push is
+  // untouched), then lower the flag where the outbox is empty by then. a write guarded by rev instead
+  // lost to every concurrent write of a busy document (a hot product takes one per order), gave up,
+  // and left its events to be sent again and again
+  private async clearSent(model: Model<OutboxFields>, docs: readonly OutboxDoc[]): Promise<void> {
+    const sent = docs.map((doc) => ({ _id: doc._id, ids: doc.outbox.map((e) => e.id) }));
+    const unlease = { outboxLeaseUntil: 1 as const, outboxLeaseBy: 1 as const };
+    const emptied = await model.bulkWrite(
+      sent.map(({ _id, ids }) => ({
+        updateOne: {
+          filter: { _id, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } },
+          update: { $set: { outbox: [], outboxPending: false }, $unset: unlease, $inc: { rev: 1 } },
+        },
+      })),
+      { ordered: false },
     );
-    if (emptied.modifiedCount === 1) return;
-    await model.updateOne(
-      { _id: doc._id },
-      { $pull: { outbox: { id: { $in: ids } } }, $unset: { outboxLeaseUntil: 1, outboxLeaseBy: 1 }, $inc: { rev: 1 } },
+    if (emptied.modifiedCount === docs.length) return;
+    await model.bulkWrite(
+      sent.map(({ _id, ids }) => ({
+        updateOne: {
+          filter: { _id, 'outbox.id': { $in: ids } },
+          update: { $pull: { outbox: { id: { $in: ids } } }, $unset: unlease, $inc: { rev: 1 } },
+        },
+      })),
+      { ordered: false },
     );
-    await model.updateOne({ _id: doc._id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
+    await model.updateMany(
+      { _id: { $in: sent.map((d) => d._id) }, outboxPending: true, outbox: { $size: 0 } },
+      { $set: { outboxPending: false } },
+    );
   }
 }
