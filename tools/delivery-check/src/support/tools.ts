@@ -14,6 +14,11 @@ export function toolsBin(): string {
   return join(home, 'bin');
 }
 
+/** the operators' CRDs as JSON schemas (ensure-tools.sh crd-schemas), beside the bin folder */
+export function crdSchemasDir(): string {
+  return join(toolsBin(), '..', 'crd-schemas');
+}
+
 export interface ToolResult {
   readonly code: number;
   readonly stdout: string;

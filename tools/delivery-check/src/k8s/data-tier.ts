@@ -1,0 +1,169 @@
+// the production data tier's rules: each store's custom resources (deploy/k8s/data-tier) read through one
+// adapter per operator kind, and the availability rules (replicas, spread, disruption budgets, surviving one
+// node, backups) asked of every adapter alike. a rule returns its problems ("Kind/name: what is wrong").
+import { K8S_DIR, id, ofKind, selects, type K8sObject, type LabelSelector, type PdbObject } from './manifests';
+import type { Policy } from './policies';
+import { crdSchemasDir, tool, type ToolResult } from '../support/tools';
+
+export const DATA_TIER_DIR = `${K8S_DIR}/data-tier`;
+
+/** kubeconform against the operators' CRDs (ensure-tools.sh crd-schemas), unknown fields rejected */
+export function validateCustomResources(yaml: string): ToolResult {
+  const location = `${crdSchemasDir()}/{{ .Group }}-{{ .ResourceKind }}-{{ .ResourceAPIVersion }}.json`;
+  return tool('kubeconform', ['-strict', '-summary', '-schema-location', location, '-'], { input: yaml });
+}
+
+/** the api groups kubernetes itself serves: their objects are validated by kubernetes-validate, not here */
+const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io)\/.+)$/;
+export const isCustomResource = (m: K8sObject) => !BUILT_IN.test(m.apiVersion);
+
+type Spec = Record<string, unknown>;
+const specOf = (m: K8sObject): Spec => ((m as K8sObject & { spec?: Spec }).spec ?? {}) as Spec;
+const at = (o: unknown, ...path: (string | number)[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), o);
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
+
+interface PodPlacement {
+  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { topologyKey?: string }[] } };
+  topologySpreadConstraints?: { topologyKey?: string; whenUnsatisfiable?: string }[];
+}
+
+/** whether a pod template keeps two of its pods off one host: required anti-affinity, or a hard spread */
+export function spreadsOverHosts(pod: PodPlacement | undefined): boolean {
+  const host = 'kubernetes.io/hostname';
+  const anti = pod?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const spread = pod?.topologySpreadConstraints ?? [];
+  return anti.some((t) => t.topologyKey === host) || spread.some((t) => t.topologyKey === host && t.whenUnsatisfiable === 'DoNotSchedule');
+}
+
+/**
+ * what the rules need to know of one operator's resource. pods: the labels of the pods it makes (for a
+ * PodDisruptionBudget written beside it); ownBudget: the operator writes one itself, unless told not to
+ */
+export interface StoreKind {
+  readonly store: string;
+  readonly kind: string;
+  /** members, and the least the store needs to keep a quorum and its data with one of them gone */
+  replicas(m: K8sObject): number | undefined;
+  spread(m: K8sObject): boolean;
+  ownBudget(m: K8sObject): boolean;
+  pods(m: K8sObject): Record<string, string>;
+  /** what survives one member lost: problems, or none */
+  survivesOneLoss(m: K8sObject, all: readonly K8sObject[]): string[];
+  /** how its data is backed up: problems, or none. undefined: a store whose copies are its backup (Kafka) */
+  backups?(m: K8sObject, all: readonly K8sObject[]): string[];
+}
+
+const kafkaConfig = (all: readonly K8sObject[], cluster: string) =>
+  (at(specOf(all.find((m) => m.kind === 'Kafka' && m.metadata.name === cluster) ?? ({} as K8sObject)), 'kafka', 'config') ?? {}) as Spec;
+
+/** the stores' kinds, by operator */
+export const STORE_KINDS: readonly StoreKind[] = [
+  {
+    store: 'kafka',
+    kind: 'KafkaNodePool',
+    replicas: (m) => num(specOf(m)['replicas']),
+    spread: (m) => spreadsOverHosts(at(specOf(m), 'template', 'pod') as PodPlacement),
+    // Strimzi writes a PodDisruptionBudget for every cluster (spec.kafka.template.podDisruptionBudget)
+    ownBudget: () => true,
+    pods: (m) => ({ 'strimzi.io/cluster': m.metadata.labels?.['strimzi.io/cluster'] ?? '', 'strimzi.io/pool-name': m.metadata.name }),
+    survivesOneLoss: (m, all) => {
+      const cluster = m.metadata.labels?.['strimzi.io/cluster'] ?? '';
+      const config = kafkaConfig(all, cluster);
+      const rf = num(config['default.replication.factor']);
+      const isr = num(config['min.insync.replicas']);
+      const out: string[] = [];
+      if (rf === undefined || rf < 3) out.push(`Kafka/${cluster}: default.replication.factor ${rf ?? 'unset (1)'}, not 3 or more`);
+      if (isr === undefined || isr < 2)
+        out.push(`Kafka/${cluster}: min.insync.replicas ${isr ?? 'unset (1)'}: an acknowledged write may sit on one broker`);
+      if (rf !== undefined && isr !== undefined && isr > rf - 1)
+        out.push(`Kafka/${cluster}: min.insync.replicas ${isr} of ${rf}: one broker down stops every write`);
+      for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor'])
+        if ((num(config[key]) ?? 3) < 3) out.push(`Kafka/${cluster}: ${key} ${config[key]}, not 3 or more`);
+      if (String(config['unclean.leader.election.enable']) === 'true')
+        out.push(`Kafka/${cluster}: unclean leader election drops acknowledged writes`);
+      for (const t of ofKind(all, 'KafkaTopic').filter((t) => t.metadata.labels?.['strimzi.io/cluster'] === cluster)) {
+        const s = specOf(t);
+        if ((num(s['replicas']) ?? rf ?? 1) < 3) out.push(`${id(t)}: ${s['replicas']} replicas, not 3 or more`);
+        const topicIsr = num(at(s, 'config', 'min.insync.replicas'));
+        if (topicIsr !== undefined && topicIsr < 2) out.push(`${id(t)}: min.insync.replicas ${topicIsr}`);
+      }
+      return out;
+    },
+  },
+  {
+    store: 'postgres',
+    kind: 'Cluster',
+    replicas: (m) => num(specOf(m)['instances']),
+    spread: (m) =>
+      at(specOf(m), 'affinity', 'enablePodAntiAffinity') !== false &&
+      at(specOf(m), 'affinity', 'podAntiAffinityType') === 'required' &&
+      (at(specOf(m), 'affinity', 'topologyKey') ?? 'kubernetes.io/hostname') === 'kubernetes.io/hostname',
+    // CloudNativePG writes the primary's and the replicas' budgets unless enablePDB is false
+    ownBudget: (m) => specOf(m)['enablePDB'] !== false,
+    pods: (m) => ({ 'cnpg.io/cluster': m.metadata.name }),
+    survivesOneLoss: (m) => {
+      const sync = (at(specOf(m), 'postgresql', 'synchronous') ?? {}) as Spec;
+      const out: string[] = [];
+      if ((num(sync['number']) ?? 0) < 1) out.push(`${id(m)}: no synchronous standby: a failover may lose acknowledged commits`);
+      if (sync['dataDurability'] === 'preferred')
+        out.push(`${id(m)}: synchronous dataDurability preferred: commits go unreplicated when standbys are away`);
+      if (String(at(specOf(m), 'postgresql', 'parameters', 'synchronous_commit') ?? 'on') !== 'on')
+        out.push(`${id(m)}: synchronous_commit is not on`);
+      return out;
+    },
+    backups: (m, all) => {
+      const out: string[] = [];
+      const plugins = (specOf(m)['plugins'] ?? []) as { name?: string; isWALArchiver?: boolean; parameters?: Spec }[];
+      const archiver = plugins.find((p) => p.isWALArchiver);
+      const store = archiver?.parameters?.['barmanObjectName'];
+      if (!archiver && !at(specOf(m), 'backup', 'barmanObjectStore'))
+        out.push(`${id(m)}: no WAL archiving (a barman cloud plugin as WAL archiver)`);
+      if (archiver && !all.some((o) => o.kind === 'ObjectStore' && o.metadata.name === store))
+        out.push(`${id(m)}: archives WAL to ObjectStore ${String(store)}, which is not declared`);
+      if (
+        !ofKind(all, 'ScheduledBackup').some((b) => at(specOf(b), 'cluster', 'name') === m.metadata.name && specOf(b)['suspend'] !== true)
+      )
+        out.push(`${id(m)}: no ScheduledBackup`);
+      return out;
+    },
+  },
+];
+
+const kindsIn = (ms: readonly K8sObject[]) => STORE_KINDS.flatMap((k) => ofKind(ms, k.kind).map((m) => ({ k, m })));
+
+/** every store the list names runs on its operator's resource */
+export const storesDeclared =
+  (stores: readonly string[]): Policy =>
+  (ms) =>
+    stores
+      .filter((s) => !kindsIn(ms).some(({ k }) => k.store === s))
+      .map((s) => `${s}: no ${STORE_KINDS.find((k) => k.store === s)?.kind ?? 'resource'} declares it`);
+
+/** three members or more */
+export const replicated: Policy = (ms) =>
+  kindsIn(ms).flatMap(({ k, m }) => {
+    const n = k.replicas(m);
+    return n !== undefined && n >= 3 ? [] : [`${id(m)}: ${n ?? 'no'} replicas, not 3 or more`];
+  });
+
+/** no two members on one host */
+export const spreadAcrossHosts: Policy = (ms) =>
+  kindsIn(ms).flatMap(({ k, m }) =>
+    k.spread(m) ? [] : [`${id(m)}: its pods may share a host (no required anti-affinity or hard spread by hostname)`],
+  );
+
+/** a PodDisruptionBudget keeps drains to one member at a time: the operator's own, or one written beside it */
+export const storeBudgets: Policy = (ms) =>
+  kindsIn(ms).flatMap(({ k, m }) => {
+    if (k.ownBudget(m)) return [];
+    const pods = k.pods(m);
+    const written = ofKind<PdbObject>(ms, 'PodDisruptionBudget').some((p) => selects(p.spec.selector as LabelSelector, pods));
+    return written ? [] : [`${id(m)}: no PodDisruptionBudget (the operator's is turned off and none selects its pods)`];
+  });
+
+/** one member lost loses no acknowledged write and stops no write */
+export const survivesOneNodeLoss: Policy = (ms) => kindsIn(ms).flatMap(({ k, m }) => k.survivesOneLoss(m, ms));
+
+/** every store that keeps data of its own has backups declared */
+export const backupsDeclared: Policy = (ms) => kindsIn(ms).flatMap(({ k, m }) => k.backups?.(m, ms) ?? []);
