@@ -3,8 +3,8 @@
 // broken on purpose to show the rule notices
 import { spawnSync } from 'node:child_process';
 import { allTopicSpecs } from '@ecom/events';
-import { ROOT } from '../support/tools';
-import { copy, ofKind, rendered, type K8sObject } from './manifests';
+import { ROOT, tool } from '../support/tools';
+import { KUBERNETES_VERSION, copy, ofKind, rendered, type K8sObject } from './manifests';
 import {
   DATA_TIER_DIR,
   backupsDeclared,
@@ -17,10 +17,10 @@ import {
   validateCustomResources,
 } from './data-tier';
 
-/** the stores on operators so far; the others follow (deploy/README.md, "Production data tier") */
-const STORES = ['kafka', 'postgres'];
+/** every store of the platform, each on its operator (deploy/README.md, "Production data tier") */
+const STORES = ['kafka', 'postgres', 'mongodb', 'cassandra', 'elasticsearch', 'redis'];
 
-const { manifests, text } = rendered(DATA_TIER_DIR);
+const { manifests } = rendered(DATA_TIER_DIR);
 const yaml = (ms: readonly K8sObject[]) => ms.map((m) => JSON.stringify(m)).join('\n---\n');
 type Mutable = K8sObject & { spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** the manifests with one object changed */
@@ -34,13 +34,35 @@ const without = (kind: string) => manifests.filter((m) => m.kind !== kind);
 describe('the data tier', () => {
   it('renders custom resources of every store on an operator', () => {
     expect(manifests.filter(isCustomResource).map((m) => m.kind)).toEqual(
-      expect.arrayContaining(['Kafka', 'KafkaNodePool', 'KafkaTopic', 'Cluster', 'ScheduledBackup', 'ObjectStore']),
+      expect.arrayContaining([
+        'Kafka',
+        'KafkaNodePool',
+        'KafkaTopic',
+        'Cluster',
+        'ScheduledBackup',
+        'ObjectStore',
+        'PerconaServerMongoDB',
+        'K8ssandraCluster',
+        'MedusaBackupSchedule',
+        'Elasticsearch',
+        'RedisReplication',
+        'RedisSentinel',
+      ]),
     );
   });
 
   it("passes every operator's CRD schema in strict mode", () => {
-    const r = validateCustomResources(text);
-    expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`Valid: ${manifests.length}, Invalid: 0, Errors: 0, Skipped: 0`));
+    const custom = manifests.filter(isCustomResource);
+    const r = validateCustomResources(yaml(custom));
+    expect(`${r.stdout}${r.stderr}`).toMatch(new RegExp(`Valid: ${custom.length}, Invalid: 0, Errors: 0, Skipped: 0`));
+    expect(r.code).toBe(0);
+  });
+
+  it(`and its other objects pass the kubernetes ${KUBERNETES_VERSION} schemas in strict mode`, () => {
+    const builtIn = manifests.filter((m) => !isCustomResource(m));
+    expect(builtIn.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'CronJob']);
+    const r = tool('kubernetes-validate', ['-k', KUBERNETES_VERSION, '--strict', '--quiet', '-'], { input: yaml(builtIn) });
+    expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
     expect(r.code).toBe(0);
   });
 
@@ -152,6 +174,44 @@ describe('each availability rule notices a broken store (negative)', () => {
     ]);
     expect(survivesOneNodeLoss(broken('Cluster', 'orders-db', (m) => delete m.spec['postgresql']['synchronous']))).toEqual([
       expect.stringMatching(/^Cluster\/orders-db: no synchronous standby/),
+    ]);
+  });
+
+  it('mongodb, cassandra, elasticsearch and redis: a replica set of 2 or 4, hosts shared, no budget, no quorum', () => {
+    expect(replicated(broken('PerconaServerMongoDB', 'ecom-mongodb', (m) => (m.spec['replsets'][0].size = 2)))).toEqual([
+      'PerconaServerMongoDB/ecom-mongodb: 2 replicas, not 3 or more',
+    ]);
+    expect(survivesOneNodeLoss(broken('PerconaServerMongoDB', 'ecom-mongodb', (m) => (m.spec['replsets'][0].size = 4)))).toEqual([
+      expect.stringMatching(/replica set rs0 has 4 members/),
+    ]);
+    expect(storeBudgets(broken('PerconaServerMongoDB', 'ecom-mongodb', (m) => delete m.spec['replsets'][0].podDisruptionBudget))).toEqual([
+      expect.stringMatching(/^PerconaServerMongoDB\/ecom-mongodb: no PodDisruptionBudget/),
+    ]);
+    expect(
+      spreadAcrossHosts(broken('K8ssandraCluster', 'ecom-cassandra', (m) => (m.spec['cassandra'].softPodAntiAffinity = true))),
+    ).toEqual([expect.stringMatching(/^K8ssandraCluster\/ecom-cassandra: its pods may share a host/)]);
+    expect(
+      survivesOneNodeLoss(broken('Elasticsearch', 'ecom-search', (m) => (m.spec['nodeSets'][0].config['node.roles'] = ['data']))),
+    ).toEqual(['Elasticsearch/ecom-search: 0 master-eligible nodes: one lost leaves no quorum']);
+    expect(storeBudgets(broken('Elasticsearch', 'ecom-search', (m) => (m.spec['podDisruptionBudget'] = {})))).toEqual([
+      expect.stringMatching(/^Elasticsearch\/ecom-search: no PodDisruptionBudget/),
+    ]);
+    expect(
+      survivesOneNodeLoss(broken('RedisSentinel', 'ecom-redis-sentinel', (m) => (m.spec['redisSentinelConfig'].quorum = '3'))),
+    ).toEqual([expect.stringMatching(/quorum 3 of 3 sentinels/)]);
+    expect(survivesOneNodeLoss(without('RedisSentinel'))).toEqual([expect.stringMatching(/no RedisSentinel watches it/)]);
+  });
+
+  it('mongodb, cassandra, elasticsearch and redis: backups off, unscheduled, undeclared, or nothing kept on a volume', () => {
+    expect(
+      backupsDeclared(broken('PerconaServerMongoDB', 'ecom-mongodb', (m) => (m.spec['backup'].tasks[0].storageName = 'nowhere'))),
+    ).toEqual(['PerconaServerMongoDB/ecom-mongodb: no enabled backup task writes to a declared storage']);
+    expect(backupsDeclared(without('MedusaBackupSchedule'))).toEqual([
+      'K8ssandraCluster/ecom-cassandra: no MedusaBackupSchedule for datacenter dc1',
+    ]);
+    expect(backupsDeclared(without('CronJob'))).toEqual(['Elasticsearch/ecom-search: no job declares a snapshot repository and policy']);
+    expect(backupsDeclared(broken('ConfigMap', 'ecom-redis-config', (m) => ((m as unknown as { data: object }).data = {})))).toEqual([
+      expect.stringMatching(/^RedisReplication\/ecom-redis: no append-only file/),
     ]);
   });
 

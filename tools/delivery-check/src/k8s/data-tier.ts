@@ -57,6 +57,10 @@ export interface StoreKind {
 const kafkaConfig = (all: readonly K8sObject[], cluster: string) =>
   (at(specOf(all.find((m) => m.kind === 'Kafka' && m.metadata.name === cluster) ?? ({} as K8sObject)), 'kafka', 'config') ?? {}) as Spec;
 
+const replsets = (m: K8sObject) => (specOf(m)['replsets'] ?? []) as Spec[];
+const datacenters = (m: K8sObject) => (at(specOf(m), 'cassandra', 'datacenters') ?? []) as Spec[];
+const nodeSets = (m: K8sObject) => (specOf(m)['nodeSets'] ?? []) as Spec[];
+
 /** the stores' kinds, by operator */
 export const STORE_KINDS: readonly StoreKind[] = [
   {
@@ -127,6 +131,134 @@ export const STORE_KINDS: readonly StoreKind[] = [
         out.push(`${id(m)}: no ScheduledBackup`);
       return out;
     },
+  },
+  {
+    store: 'mongodb',
+    kind: 'PerconaServerMongoDB',
+    replicas: (m) => Math.min(...replsets(m).map((r) => num(r['size']) ?? 0)),
+    spread: (m) => replsets(m).every((r) => at(r, 'affinity', 'antiAffinityTopologyKey') === 'kubernetes.io/hostname'),
+    // the operator writes a replica set's budget when the replica set asks for one
+    ownBudget: (m) =>
+      replsets(m).every(
+        (r) =>
+          num(at(r, 'podDisruptionBudget', 'maxUnavailable')) !== undefined ||
+          num(at(r, 'podDisruptionBudget', 'minAvailable')) !== undefined,
+      ),
+    pods: (m) => ({ 'app.kubernetes.io/instance': m.metadata.name }),
+    survivesOneLoss: (m) =>
+      replsets(m)
+        .filter((r) => (num(r['size']) ?? 0) % 2 === 0 && at(r, 'arbiter', 'enabled') !== true)
+        .map(
+          (r) =>
+            `${id(m)}: replica set ${String(r['name'])} has ${String(r['size'])} members: an even count tolerates no more losses than one fewer`,
+        ),
+    backups: (m) => {
+      const backup = (specOf(m)['backup'] ?? {}) as Spec;
+      const storages = Object.keys((backup['storages'] ?? {}) as Spec);
+      const tasks = (backup['tasks'] ?? []) as Spec[];
+      if (backup['enabled'] !== true) return [`${id(m)}: backups are not enabled`];
+      return tasks.some((t) => t['enabled'] === true && storages.includes(String(t['storageName'])))
+        ? []
+        : [`${id(m)}: no enabled backup task writes to a declared storage`];
+    },
+  },
+  {
+    store: 'cassandra',
+    kind: 'K8ssandraCluster',
+    replicas: (m) => Math.min(...datacenters(m).map((d) => num(d['size']) ?? 0)),
+    spread: (m) =>
+      at(specOf(m), 'cassandra', 'softPodAntiAffinity') !== true && datacenters(m).every((d) => d['softPodAntiAffinity'] !== true),
+    // cass-operator writes each datacenter's budget, one node at a time
+    ownBudget: () => true,
+    pods: (m) => ({ 'cassandra.datastax.com/cluster': m.metadata.name }),
+    // the keyspace's replication factor is the service's (CASSANDRA_REPLICATION_FACTOR): checked with its config
+    survivesOneLoss: () => [],
+    backups: (m, all) => {
+      const out: string[] = [];
+      if (!at(specOf(m), 'medusa', 'storageProperties', 'storageProvider')) out.push(`${id(m)}: no Medusa storage for backups`);
+      const dcs = datacenters(m).map((d) => at(d, 'metadata', 'name'));
+      for (const dc of dcs)
+        if (
+          !ofKind(all, 'MedusaBackupSchedule').some(
+            (b) => at(specOf(b), 'backupSpec', 'cassandraDatacenter') === dc && specOf(b)['disabled'] !== true,
+          )
+        )
+          out.push(`${id(m)}: no MedusaBackupSchedule for datacenter ${String(dc)}`);
+      return out;
+    },
+  },
+  {
+    store: 'elasticsearch',
+    kind: 'Elasticsearch',
+    replicas: (m) => nodeSets(m).reduce((n, s) => n + (num(s['count']) ?? 0), 0),
+    spread: (m) => nodeSets(m).every((s) => spreadsOverHosts(at(s, 'podTemplate', 'spec') as PodPlacement)),
+    // ECK writes the cluster's budget unless podDisruptionBudget is given without a spec
+    ownBudget: (m) => {
+      const pdb = specOf(m)['podDisruptionBudget'] as Spec | undefined;
+      return pdb === undefined || pdb['spec'] !== undefined;
+    },
+    pods: (m) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': m.metadata.name }),
+    survivesOneLoss: (m) => {
+      const masters = nodeSets(m)
+        .filter((s) => {
+          const roles = at(s, 'config', 'node.roles') as string[] | undefined;
+          return roles === undefined || roles.includes('master');
+        })
+        .reduce((n, s) => n + (num(s['count']) ?? 0), 0);
+      return masters >= 3 ? [] : [`${id(m)}: ${masters} master-eligible nodes: one lost leaves no quorum`];
+    },
+    // a job that declares the snapshot repository and a snapshot lifecycle policy through the cluster's api
+    backups: (m, all) => {
+      const declares = (o: K8sObject) => {
+        const text = JSON.stringify(o);
+        return text.includes(`${m.metadata.name}-es-http`) && text.includes('/_snapshot/') && text.includes('/_slm/policy/');
+      };
+      return all.some((o) => (o.kind === 'CronJob' || o.kind === 'Job') && declares(o))
+        ? []
+        : [`${id(m)}: no job declares a snapshot repository and policy`];
+    },
+  },
+  {
+    store: 'redis',
+    kind: 'RedisReplication',
+    replicas: (m) => num(specOf(m)['clusterSize']),
+    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement),
+    ownBudget: (m) => at(specOf(m), 'pdb', 'enabled') === true,
+    pods: (m) => ({ app: m.metadata.name }),
+    survivesOneLoss: (m, all) => {
+      const sentinels = ofKind(all, 'RedisSentinel').filter(
+        (s) => at(specOf(s), 'redisSentinelConfig', 'redisReplicationName') === m.metadata.name,
+      );
+      if (sentinels.length === 0) return [`${id(m)}: no RedisSentinel watches it: a lost primary is never replaced`];
+      return sentinels.flatMap((s) => {
+        const size = num(specOf(s)['clusterSize']) ?? 0;
+        const quorum = num(at(specOf(s), 'redisSentinelConfig', 'quorum')) ?? 2;
+        // a majority agrees the primary is down, and one sentinel lost still leaves that many
+        const majority = Math.floor(size / 2) + 1;
+        return quorum < majority || quorum > size - 1
+          ? [`${id(s)}: quorum ${quorum} of ${size} sentinels: a minority calls a failover, or one lost sentinel blocks it`]
+          : [];
+      });
+    },
+    // the data is kept on the volume (an append-only file); what it holds is rebuilt from Kafka otherwise
+    backups: (m, all) => {
+      const config = String(at(specOf(m), 'redisConfig', 'additionalRedisConfig') ?? '');
+      const map = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === config) as
+        (K8sObject & { data?: Record<string, string> }) | undefined;
+      const text = Object.values(map?.data ?? {}).join('\n');
+      return /^appendonly yes$/m.test(text) && at(specOf(m), 'storage', 'volumeClaimTemplate')
+        ? []
+        : [`${id(m)}: no append-only file on a volume: a restart loses what it held`];
+    },
+  },
+  {
+    store: 'redis',
+    kind: 'RedisSentinel',
+    replicas: (m) => num(specOf(m)['clusterSize']),
+    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement),
+    ownBudget: (m) => at(specOf(m), 'pdb', 'enabled') === true,
+    pods: (m) => ({ app: m.metadata.name }),
+    survivesOneLoss: () => [],
   },
 ];
 
