@@ -1,4 +1,5 @@
 export * from './lib/cassandra.module';
+export * from './lib/cassandra-client';
 export * from './lib/cassandra.health';
 export {
   CassandraKeyspace,

@@ -171,4 +171,13 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CASSANDRA_KEYSPACE', 'MONGODB_URI']);
   });
+
+  it('takes a quorum consistency for cassandra, LOCAL_QUORUM unless told, and refuses one a read could miss a write with', () => {
+    expect(loadConfig([cassandraConfig('analytics')], {}).cassandra.consistency).toBe('LOCAL_QUORUM');
+    expect(loadConfig([cassandraConfig('analytics')], { CASSANDRA_CONSISTENCY: 'QUORUM' }).cassandra.consistency).toBe('QUORUM');
+    for (const weak of ['ONE', 'LOCAL_ONE', 'EACH_QUORUM'])
+      expect(configProblems([cassandraConfig('analytics')], { CASSANDRA_CONSISTENCY: weak })).toEqual([
+        expect.stringMatching(/^CASSANDRA_CONSISTENCY: must be LOCAL_QUORUM or QUORUM: a read must see every acknowledged write/),
+      ]);
+  });
 });

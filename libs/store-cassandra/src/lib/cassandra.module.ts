@@ -6,6 +6,7 @@ import { HealthRegistry } from '@ecom/health';
 import { Metrics } from '@ecom/observability';
 import { CassandraHealthIndicator } from './cassandra.health';
 import { withStartupRetry } from '@ecom/resilience';
+import { cassandraClient, replicationOf } from './cassandra-client';
 import { applyDdl, assertIdempotentDdl } from './apply-schema';
 import { CassandraKeyspace, generationsDdl, readGeneration } from './keyspace-generations';
 import { CASSANDRA, CASSANDRA_BASE_KEYSPACE } from './tokens';
@@ -32,10 +33,7 @@ class CassandraSetup implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const cfg = this.config.getOrThrow<CassandraConfig>('cassandra');
     await withStartupRetry('cassandra', cfg.contactPoints.join(','), () => this.client.connect(), 120_000);
-    await applyDdl(
-      this.client,
-      `create keyspace if not exists ${cfg.keyspace} with replication = {'class': 'SimpleStrategy', 'replication_factor': ${cfg.replicationFactor}}`,
-    );
+    await applyDdl(this.client, `create keyspace if not exists ${cfg.keyspace} with replication = ${replicationOf(cfg)}`);
     await this.client.execute(`use ${cfg.keyspace}`);
     await applyDdl(this.client, generationsDdl);
     const current = await readGeneration(this.client, cfg.keyspace);
@@ -73,8 +71,7 @@ export class CassandraModule {
           provide: CASSANDRA,
           inject: [ConfigService],
           useFactory: (c: ConfigService) => {
-            const cfg = c.getOrThrow<CassandraConfig>('cassandra');
-            return new Client({ contactPoints: cfg.contactPoints, localDataCenter: cfg.localDataCenter });
+            return cassandraClient(c.getOrThrow<CassandraConfig>('cassandra'));
           },
         },
         {

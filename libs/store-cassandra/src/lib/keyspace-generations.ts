@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, type CallHandler, type NestInterceptor } from '@nestjs/common';
 import { types, type Client } from 'cassandra-driver';
 import { Observable } from 'rxjs';
+import type { CassandraConfig } from '@ecom/config';
 import { applyDdl } from './apply-schema';
+import { replicationOf } from './cassandra-client';
 import { CASSANDRA_BASE_KEYSPACE, CASSANDRA } from './tokens';
 
 // a service's tables live in a generation: its configured keyspace at first, and after each rebuild
@@ -47,13 +49,10 @@ export function generationName(base: string, at: Date): string {
 export async function createGeneration(
   client: Client,
   keyspace: string,
-  replicationFactor: number,
+  cfg: Pick<CassandraConfig, 'localDataCenter' | 'replicationFactor'>,
   schema: readonly string[],
 ): Promise<void> {
-  await applyDdl(
-    client,
-    `create keyspace if not exists ${keyspace} with replication = {'class': 'SimpleStrategy', 'replication_factor': ${replicationFactor}}`,
-  );
+  await applyDdl(client, `create keyspace if not exists ${keyspace} with replication = ${replicationOf(cfg)}`);
   await client.execute(`use ${keyspace}`);
   for (const statement of schema) await applyDdl(client, statement);
 }

@@ -6,17 +6,17 @@ import type { EventFacts } from './event-facts';
 import { yearOf, type DaySlice } from './time-buckets';
 
 const CURRENCY_SCOPE = 'revenue';
-// quorum both ways: a rollup is a lasting copy of what a read saw, so every write acknowledged before
-// that read started must be in it (analytics.schema.ts). with one replica this is ONE.
-const CONSISTENCY = types.consistencies.localQuorum;
+// reads and writes at the client's consistency, a quorum both ways (CASSANDRA_CONSISTENCY): a rollup is a
+// lasting copy of what a read saw, so every write acknowledged before that read started must be in it
+// (analytics.schema.ts). with one replica a quorum is one.
 // every write is an upsert of fully determined values under the event's id: safe to retry
-const WRITE = { prepare: true, isIdempotent: true, consistency: CONSISTENCY } as const;
+const WRITE = { prepare: true, isIdempotent: true } as const;
 // cassandra warns of unlogged batches across more partitions than this, and of batches larger than 5 KiB
 const BATCH_PARTITIONS = 10;
 const BATCH_BYTES = 4_000;
 // a row's keys and cell overhead, beside its values
 const ROW_OVERHEAD_BYTES = 64;
-const READ = { prepare: true, fetchSize: 5_000, consistency: CONSISTENCY } as const;
+const READ = { prepare: true, fetchSize: 5_000 } as const;
 
 interface Row {
   readonly query: string;

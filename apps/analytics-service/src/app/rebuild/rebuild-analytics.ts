@@ -1,7 +1,8 @@
-import { Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import { loadConfig, readEnv, type CassandraConfig } from '@ecom/config';
 import type { ReadModelRebuild, RebuildJob } from '@ecom/kafka';
 import {
+  cassandraClient,
   CassandraKeyspace,
   createGeneration,
   dropGeneration,
@@ -31,7 +32,7 @@ export function analyticsRebuild(cassandra: Client, cfg: CassandraConfig, maxClo
     topics: RECORDED_TOPICS,
     settleMs: 2 * GENERATION_TTL_MS,
     async prepare() {
-      await createGeneration(cassandra, copy, cfg.replicationFactor, analyticsSchema);
+      await createGeneration(cassandra, copy, cfg, analyticsSchema);
       return copy;
     },
     handle: (topic, event) => facts.record(factsOf(topic as RecordedTopic, event as never), copy),
@@ -47,7 +48,7 @@ export function analyticsRebuild(cassandra: Client, cfg: CassandraConfig, maxClo
 /** `node main.js rebuild` of analytics-service */
 export async function analyticsRebuildJob(): Promise<RebuildJob> {
   const cfg = loadConfig(analyticsRebuildConfig, readEnv());
-  const cassandra = new Client({ contactPoints: cfg.cassandra.contactPoints, localDataCenter: cfg.cassandra.localDataCenter });
+  const cassandra = cassandraClient(cfg.cassandra);
   await cassandra.connect();
   return {
     kafka: cfg.kafka,

@@ -6,11 +6,10 @@ import { monthOf, yearOf } from '../facts/time-buckets';
 import { packProducts, unpackProducts } from './packed-products';
 import type { Rollup, StoredRollup } from './rollup';
 
-// quorum, as the facts: a mark or a rollup once acknowledged is seen by every later read
-const CONSISTENCY = types.consistencies.localQuorum;
+// the client's quorum, as the facts (CASSANDRA_CONSISTENCY): a mark or a rollup once acknowledged is seen by every later read
 // a rollup is one row, rewritten whole: racing writes of the same one leave one of them, never a mix
-const WRITE = { prepare: true, isIdempotent: true, consistency: CONSISTENCY } as const;
-const READ = { prepare: true, fetchSize: 5_000, consistency: CONSISTENCY } as const;
+const WRITE = { prepare: true, isIdempotent: true } as const;
+const READ = { prepare: true, fetchSize: 5_000 } as const;
 
 type Row = types.Row;
 type Longs = Record<string, types.Long> | null;
