@@ -1,3 +1,3 @@
 export * from './lib/elasticsearch.module';
 export * from './lib/elasticsearch.health';
-export { createIndex, indexBehind, swapAlias } from './lib/ensure-index';
+export { createIndex, ensureIndex, indexBehind, swapAlias } from './lib/ensure-index';

@@ -7,7 +7,8 @@ export const productSearchIndex: IndexDefinition = {
   // of the index, filled by `npm run rebuild -- search`, which swaps the alias to it
   alias: 'catalog',
   name: 'catalog-v1',
-  settings: { number_of_shards: 1, number_of_replicas: 0 },
+  // replicas: ELASTICSEARCH_INDEX_REPLICAS (0 on one node, 1 in production's data tier)
+  settings: { number_of_shards: 1 },
   mappings: {
     properties: {
       productId: { type: 'keyword' },

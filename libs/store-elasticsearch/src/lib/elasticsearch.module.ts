@@ -44,7 +44,8 @@ class ElasticsearchSetup implements OnModuleInit, OnApplicationShutdown {
       () => this.client.cluster.health({ wait_for_status: 'yellow', timeout: '5s' }),
       120_000,
     );
-    for (const def of this.indices) await ensureIndex(this.client, indexName(cfg, def.alias), indexName(cfg, def.name), def);
+    for (const def of this.indices)
+      await ensureIndex(this.client, indexName(cfg, def.alias), indexName(cfg, def.name), def, cfg.indexReplicas);
     this.registry.register(() => this.indicator.isHealthy('elasticsearch', this.client));
   }
 

@@ -6,12 +6,20 @@ export function isIndexAlreadyExists(e: unknown): boolean {
   return e instanceof errors.ResponseError && e.statusCode === 400 && e.body?.error?.type === 'resource_already_exists_exception';
 }
 
-/** creates an index with the definition's explicit mapping, which refuses dynamic fields */
-export async function createIndex(client: Client, index: string, def: IndexDefinition, aliases?: string[]): Promise<void> {
+/**
+ * creates an index with the definition's explicit mapping, which refuses dynamic fields, and `replicas`
+ * copies of each shard (ELASTICSEARCH_INDEX_REPLICAS)
+ */
+export async function createIndex(
+  client: Client,
+  index: string,
+  def: IndexDefinition,
+  { replicas, aliases }: { replicas: number; aliases?: string[] },
+): Promise<void> {
   await client.indices.create({
     index,
     mappings: { dynamic: 'strict', ...def.mappings },
-    settings: def.settings,
+    settings: { ...def.settings, number_of_replicas: replicas },
     ...(aliases && { aliases: Object.fromEntries(aliases.map((a) => [a, {}])) }),
   });
 }
@@ -23,10 +31,14 @@ export async function createIndex(client: Client, index: string, def: IndexDefin
  * restart). no `exists` before the create: that check and the create would race between replicas,
  * and the create alone settles it. an index of that name from before the alias gets the alias.
  */
-export async function ensureIndex(client: Client, alias: string, index: string, def: IndexDefinition): Promise<void> {
-  if (await client.indices.existsAlias({ name: alias })) return;
+export async function ensureIndex(client: Client, alias: string, index: string, def: IndexDefinition, replicas: number): Promise<void> {
+  if (await client.indices.existsAlias({ name: alias })) {
+    // the one dynamic setting the service owns: a changed ELASTICSEARCH_INDEX_REPLICAS applies at the next start
+    await client.indices.putSettings({ index: alias, settings: { number_of_replicas: replicas } });
+    return;
+  }
   try {
-    await createIndex(client, index, def, [alias]);
+    await createIndex(client, index, def, { replicas, aliases: [alias] });
   } catch (e) {
     if (!isIndexAlreadyExists(e)) throw e;
     await client.indices.updateAliases({ actions: [{ add: { index, alias } }] });

@@ -39,7 +39,7 @@ export function searchRebuild(es: Client, cfg: ElasticsearchConfig, at = new Dat
     topics: [Topics.ProductUpserted, Topics.ProductDeleted],
     settleMs: 0, // es resolves the alias per request: a write after the swap goes to the new index
     async prepare() {
-      await createIndex(es, copy, productSearchIndex);
+      await createIndex(es, copy, productSearchIndex, { replicas: cfg.indexReplicas });
       return copy;
     },
     handle: (topic, event) =>

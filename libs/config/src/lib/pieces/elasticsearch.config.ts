@@ -8,8 +8,11 @@ export const elasticsearchConfig = (indexPrefix: string) =>
     z.object({
       ELASTICSEARCH_NODE: url('http://127.0.0.1:9200', /^https?$/),
       ELASTICSEARCH_INDEX_PREFIX: text(indexPrefix),
+      // copies of each shard beside its primary: 0 on one node (the local stack), 1 or more on a cluster so
+      // a node lost loses no shard. applied when the service starts, to the index behind each alias too
+      ELASTICSEARCH_INDEX_REPLICAS: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(0),
     }),
-    (v) => ({ node: v.ELASTICSEARCH_NODE, indexPrefix: v.ELASTICSEARCH_INDEX_PREFIX }),
+    (v) => ({ node: v.ELASTICSEARCH_NODE, indexPrefix: v.ELASTICSEARCH_INDEX_PREFIX, indexReplicas: v.ELASTICSEARCH_INDEX_REPLICAS }),
   );
 
 export type ElasticsearchConfig = ConfigValue<ReturnType<typeof elasticsearchConfig>>;
