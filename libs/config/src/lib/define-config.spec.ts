@@ -9,6 +9,7 @@ import { jwtSignConfig, jwtVerifyConfig } from './pieces/auth.config';
 import { postgresConfig } from './pieces/postgres.config';
 import { mongodbConfig } from './pieces/mongodb.config';
 import { cassandraConfig } from './pieces/cassandra.config';
+import { redisConfig } from './pieces/redis.config';
 
 const pieces = [httpConfig(3003), kafkaConfig('order-service'), postgresConfig('orders')] as const;
 
@@ -170,6 +171,23 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
       CASSANDRA_KEYSPACE: 'Bad-Name',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CASSANDRA_KEYSPACE', 'MONGODB_URI']);
+  });
+
+  it('reaches redis straight by default, or through the sentinels listed, under the name they watch it by', () => {
+    expect(loadConfig([redisConfig('users')], {}).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'users:' });
+    expect(loadConfig([redisConfig('users')], { REDIS_SENTINELS: 'sentinel-0:26379, sentinel-1:26379' }).redis.sentinels).toEqual({
+      hosts: [
+        { host: 'sentinel-0', port: 26379 },
+        { host: 'sentinel-1', port: 26379 },
+      ],
+      master: 'ecom',
+    });
+    expect(configProblems([redisConfig('users')], { REDIS_SENTINELS: '' })).toEqual([
+      expect.stringMatching(/^REDIS_SENTINELS: must list at least one host:port, or be unset/),
+    ]);
+    expect(configProblems([redisConfig('users')], { REDIS_SENTINELS: 'sentinel-0' })).toEqual([
+      expect.stringMatching(/^REDIS_SENTINELS: each entry must be host:port/),
+    ]);
   });
 
   it('takes a quorum consistency for cassandra, LOCAL_QUORUM unless told, and refuses one a read could miss a write with', () => {

@@ -36,6 +36,24 @@ export const hostList = (fallback: string) =>
         .min(1, 'must list at least one host:port, e.g. 127.0.0.1:9092'),
     );
 
+/** a comma-separated host:port list that may be left unset (undefined), but not set empty */
+export const optionalHostList = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each entry must be host:port'))
+        .min(1, 'must list at least one host:port, or be unset')
+        .optional(),
+    );
+
 export const url = (fallback: string, protocols: RegExp) =>
   z
     .string()

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { RedisConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
 import { Metrics } from '@ecom/observability';
+import { redisClient } from './redis-client';
 import { RedisHealthIndicator } from './redis.health';
 import { StoreUnavailable, withStartupRetry } from '@ecom/resilience';
 
@@ -29,8 +30,11 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { url } = this.config.getOrThrow<RedisConfig>('redis');
-    await withStartupRetry('redis', url, () => this.redis.ping());
+    const { url, sentinels } = this.config.getOrThrow<RedisConfig>('redis');
+    const target = sentinels
+      ? `the primary ${sentinels.master} of sentinels ${sentinels.hosts.map((h) => `${h.host}:${h.port}`).join(',')}`
+      : url;
+    await withStartupRetry('redis', target, () => this.redis.ping());
     this.registry.register(() => this.indicator.isHealthy('redis', this.redis));
     // one connection, no pool: what waits is the commands sent and not yet answered
     this.metrics.pools.register('redis', () => ({ pending: this.redis.commandQueue.length }));
@@ -49,9 +53,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: REDIS,
       inject: [ConfigService],
       useFactory: (c: ConfigService) => {
-        const cfg = c.getOrThrow<RedisConfig>('redis');
-        // fail commands fast while disconnected instead of queueing them without bound
-        return new Redis(cfg.url, { keyPrefix: cfg.keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+        return redisClient(c.getOrThrow<RedisConfig>('redis'));
       },
     },
     RedisLifecycle,

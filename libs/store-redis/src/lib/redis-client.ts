@@ -1,0 +1,23 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '@ecom/config';
+
+/**
+ * the client as configured: straight to REDIS_URL, or through the Sentinels (REDIS_SENTINELS), which say
+ * where the primary is and, after a failover, where it went; REDIS_URL then gives the credentials and the
+ * database. commands fail fast while disconnected instead of queueing without bound
+ */
+export function redisClient(cfg: RedisConfig): Redis {
+  const common: RedisOptions = { keyPrefix: cfg.keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
+  if (!cfg.sentinels) return new Redis(cfg.url, common);
+  const url = new URL(cfg.url);
+  return new Redis({
+    ...common,
+    sentinels: cfg.sentinels.hosts,
+    name: cfg.sentinels.master,
+    db: Number(url.pathname.slice(1) || 0),
+    ...(url.username && { username: decodeURIComponent(url.username) }),
+    ...(url.password && { password: decodeURIComponent(url.password) }),
+    ...(url.protocol === 'rediss:' && { tls: {}, enableTLSForSentinelMode: true }),
+    ...(cfg.sentinels.password && { sentinelPassword: cfg.sentinels.password }),
+  });
+}
