@@ -174,7 +174,11 @@ MCowBQYDK2VwAyEA2q2YWTYcx7yVsmVrV8wrBmpN/+Ft9djvWXX3yXNwfFU=
   });
 
   it('reaches redis straight by default, or through the sentinels listed, under the name they watch it by', () => {
-    expect(loadConfig([redisConfig('users')], {}).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'users:' });
+    expect(loadConfig([redisConfig('users')], {}).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      keyPrefix: 'users:',
+      replicaWait: { replicas: 0, timeoutMs: 1000 },
+    });
     expect(loadConfig([redisConfig('users')], { REDIS_SENTINELS: 'sentinel-0:26379, sentinel-1:26379' }).redis.sentinels).toEqual({
       hosts: [
         { host: 'sentinel-0', port: 26379 },

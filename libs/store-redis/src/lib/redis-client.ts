@@ -6,7 +6,7 @@ import type { RedisConfig } from '@ecom/config';
  * where the primary is and, after a failover, where it went; REDIS_URL then gives the credentials and the
  * database. commands fail fast while disconnected instead of queueing without bound
  */
-export function redisClient(cfg: RedisConfig): Redis {
+export function redisClient(cfg: Pick<RedisConfig, 'url' | 'keyPrefix' | 'sentinels'>): Redis {
   const common: RedisOptions = { keyPrefix: cfg.keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
   if (!cfg.sentinels) return new Redis(cfg.url, common);
   const url = new URL(cfg.url);

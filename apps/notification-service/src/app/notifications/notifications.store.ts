@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { REDIS, runEachOnceInRedis, type RedisCommand } from '@ecom/store-redis';
+import type { RedisConfig } from '@ecom/config';
+import { confirmReplicated, REDIS, runEachOnceInRedis, type RedisCommand } from '@ecom/store-redis';
 import { offsetOf, type PageQuery } from '@ecom/http';
 import { createdAtMsOf, type Addressed, type Notification } from './notification';
 import { NotificationKeys } from './notification-keys';
@@ -76,7 +77,7 @@ export class NotificationsStore {
   async addAll(items: readonly { readonly eventId: string; readonly addressed: Addressed }[]): Promise<boolean[]> {
     const { maxPerUser, ttlSeconds } = this.limits();
     const ttl = String(ttlSeconds);
-    return runEachOnceInRedis(
+    const added = await runEachOnceInRedis(
       this.redis,
       items.map(({ eventId, addressed: { userId, notification } }) => {
         const member = JSON.stringify(notification);
@@ -98,6 +99,9 @@ export class NotificationsStore {
         return { markerKey: this.keys.processed(eventId), commands, markerTtlSeconds: Math.max(ttlSeconds, MIN_MARKER_TTL_SECONDS) };
       }),
     );
+    // on the replicas too before the event counts as handled, also when it was added before (a retry)
+    await this.replicated();
+    return added;
   }
 
   async page(userId: string, q: PageQuery): Promise<NotificationsPage> {
@@ -134,12 +138,18 @@ export class NotificationsStore {
     return items.filter((n) => Date.parse(n.createdAt) > score || n.id > lastId);
   }
 
-  /** forgets everything the user had */
+  /** forgets everything the user had, on the replicas too: a failover must not bring it back */
   async dropUser(userId: string): Promise<void> {
     await this.redis.del(this.keys.feed(userId), this.keys.unread(userId));
+    await this.replicated();
   }
 
   private limits(): NotificationsConfig {
     return this.config.getOrThrow<NotificationsConfig>('notifications');
+  }
+
+  // REDIS_WAIT_FOR_REPLICAS: what the consumers wrote is on the replicas before their events count as handled
+  private replicated(): Promise<void> {
+    return confirmReplicated(this.redis, this.config.getOrThrow<RedisConfig>('redis').replicaWait);
   }
 }
