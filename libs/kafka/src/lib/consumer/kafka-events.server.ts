@@ -18,12 +18,13 @@ import type { ProcessDeps } from './process-message';
 
 /**
  * the service's kafka consumer as a transport strategy of @nestjs/microservices: nest registers
- * every @EventHandler (an @EventPattern) with it and wraps each in its pipeline, so guards,
- * interceptors, pipes and exception filters run for messages as they do for requests. one consumer
- * group per service. an offset is committed only after processMessage returned for its message, i.e.
- * after the handler succeeded or the message sits in the dead-letter topic: every
+ * every @EventHandler and @EventBatchHandler (an @EventPattern) with it and wraps each in its pipeline,
+ * so guards, interceptors, pipes and exception filters run for messages as they do for requests. one
+ * consumer group per service. each partition's fetched messages go through PartitionConsumer: one at a
+ * time to an @EventHandler (processMessage), or together to an @EventBatchHandler (processBatch, ADR 17).
+ * an offset is committed only after its message was handled or sits in the dead-letter topic: every
  * KAFKA_COMMIT_INTERVAL_MS (OffsetCommitter), and once more on shutdown. while a store is down, the
- * partition's current message waits (heartbeating, so the group keeps the partition) and the
+ * partition's current message or batch waits (heartbeating, so the group keeps the partition) and the
  * others flow. started with startEventConsumers(app).
  */
 @Injectable()
