@@ -1,26 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { StoreUnavailable } from '@ecom/resilience';
-import { waitFor } from '@ecom/testing';
+import { freePort, waitFor } from '@ecom/testing';
 import { confirmReplicated } from '../src/lib/replicated';
 
 // REDIS_WAIT_FOR_REPLICAS on real servers: a replica of the stack's Redis (the stack's redis-server,
 // --replicaof) confirms a write, and once the replica is gone the same wait answers StoreUnavailable,
 // so the consumer retries rather than count a write only the primary holds
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('writes confirmed on a replica (real redis, real replica)', () => {
   const target = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');

@@ -1,26 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { waitFor } from '@ecom/testing';
+import { freePort, waitFor } from '@ecom/testing';
 import { redisClient } from '../src/lib/redis-client';
 
 // REDIS_SENTINELS on real servers: a Sentinel (the stack's redis-server in sentinel mode) watches the
 // stack's Redis, and a client configured with the Sentinel alone, its REDIS_URL host unreachable, finds
 // the primary through it and reads and writes there
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('redis through sentinels (real redis, real sentinel)', () => {
   const target = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');

@@ -61,6 +61,15 @@ const replsets = (m: K8sObject) => (specOf(m)['replsets'] ?? []) as Spec[];
 const datacenters = (m: K8sObject) => (at(specOf(m), 'cassandra', 'datacenters') ?? []) as Spec[];
 const nodeSets = (m: K8sObject) => (specOf(m)['nodeSets'] ?? []) as Spec[];
 
+// the Redis operator's two kinds say size, placement and budget alike
+const OT_REDIS = {
+  store: 'redis',
+  replicas: (m: K8sObject) => num(specOf(m)['clusterSize']),
+  spread: (m: K8sObject) => spreadsOverHosts(specOf(m) as PodPlacement),
+  ownBudget: (m: K8sObject) => at(specOf(m), 'pdb', 'enabled') === true,
+  pods: (m: K8sObject) => ({ app: m.metadata.name }),
+};
+
 /** the stores' kinds, by operator */
 export const STORE_KINDS: readonly StoreKind[] = [
   {
@@ -219,12 +228,8 @@ export const STORE_KINDS: readonly StoreKind[] = [
     },
   },
   {
-    store: 'redis',
+    ...OT_REDIS,
     kind: 'RedisReplication',
-    replicas: (m) => num(specOf(m)['clusterSize']),
-    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement),
-    ownBudget: (m) => at(specOf(m), 'pdb', 'enabled') === true,
-    pods: (m) => ({ app: m.metadata.name }),
     survivesOneLoss: (m, all) => {
       const sentinels = ofKind(all, 'RedisSentinel').filter(
         (s) => at(specOf(s), 'redisSentinelConfig', 'redisReplicationName') === m.metadata.name,
@@ -240,7 +245,7 @@ export const STORE_KINDS: readonly StoreKind[] = [
           : [];
       });
     },
-    // the data is kept on the volume (an append-only file); what it holds is rebuilt from Kafka otherwise
+    // what it holds is kept on each node's volume (an append-only file) besides the replicas
     backups: (m, all) => {
       const config = String(at(specOf(m), 'redisConfig', 'additionalRedisConfig') ?? '');
       const map = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === config) as
@@ -252,12 +257,8 @@ export const STORE_KINDS: readonly StoreKind[] = [
     },
   },
   {
-    store: 'redis',
+    ...OT_REDIS,
     kind: 'RedisSentinel',
-    replicas: (m) => num(specOf(m)['clusterSize']),
-    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement),
-    ownBudget: (m) => at(specOf(m), 'pdb', 'enabled') === true,
-    pods: (m) => ({ app: m.metadata.name }),
     survivesOneLoss: () => [],
   },
 ];
