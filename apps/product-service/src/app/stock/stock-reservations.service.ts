@@ -19,6 +19,15 @@ const MAX_ROUNDS = 10;
 
 const alone: WithinEvent = (_event, work) => work();
 
+// an order's line as reserved: at the catalog's price and name when its stock was taken
+const pricedLine = (p: ProductDocument, quantity: number): Required<ReservationLine> => ({
+  productId: p._id,
+  quantity,
+  sku: p.sku,
+  name: p.name,
+  unitPrice: { amount: p.price.amount, currency: p.price.currency },
+});
+
 /**
  * the product side of the order saga. without multi-document transactions every step is an
  * idempotent single-document write, and the reservation's state says where to resume: a
@@ -118,17 +127,9 @@ export class StockReservationsService {
         return this.reservations.transition(r, 'rejecting', { reason: shortReason(sku, line.quantity, stock) });
       }
       await this.cache.put(result.taken);
-      const p = result.taken;
-      priced.push({
-        productId: p._id,
-        quantity: line.quantity,
-        sku: p.sku,
-        name: p.name,
-        unitPrice: { amount: p.price.amount, currency: p.price.currency },
-      });
+      priced.push(pricedLine(result.taken, line.quantity));
     }
-    const event = this.outbox.event(Topics.StockReserved, { orderId: r._id, lines: priced, total: totalOf(priced) }, { key: r._id });
-    const done = await this.reservations.transition(r, 'reserved', { lines: priced }, [event]);
+    const done = await this.reservations.transition(r, 'reserved', { lines: priced }, [this.reserved(r._id, priced)]);
     this.outbox.flush();
     return done;
   }
@@ -167,20 +168,8 @@ export class StockReservationsService {
     const byId = new Map(reserving.map((r) => [r._id, r]));
     const served = plan.fits.map((id) => byId.get(id) as ReservationDocument).filter((r) => r.lines.every((l) => !lost.has(l.productId)));
     const moves = served.map((r) => {
-      const priced = r.lines.map((l): Required<ReservationLine> => {
-        const p = after.get(l.productId) as ProductDocument;
-        return {
-          productId: p._id,
-          quantity: l.quantity,
-          sku: p.sku,
-          name: p.name,
-          unitPrice: { amount: p.price.amount, currency: p.price.currency },
-        };
-      });
-      const event = within(eventOf(r._id), () =>
-        this.outbox.event(Topics.StockReserved, { orderId: r._id, lines: priced, total: totalOf(priced) }, { key: r._id }),
-      );
-      return { r, changes: { lines: priced }, events: [event] };
+      const priced = r.lines.map((l) => pricedLine(after.get(l.productId) as ProductDocument, l.quantity));
+      return { r, changes: { lines: priced }, events: [within(eventOf(r._id), () => this.reserved(r._id, priced))] };
     });
     const allMoved = await this.reservations.transitionAll('reserved', moves);
     this.outbox.flush();
@@ -242,6 +231,10 @@ export class StockReservationsService {
   // the product's new snapshot, when search would show the move (search-visible-stock.ts)
   private stockMoved(p: ProductDocument, before: number) {
     return searchSeesMove(before, p.stock) ? [this.outbox.event(Topics.ProductUpserted, upsertedPayload(p), { key: p._id })] : [];
+  }
+
+  private reserved(orderId: string, lines: Required<ReservationLine>[]) {
+    return this.outbox.event(Topics.StockReserved, { orderId, lines, total: totalOf(lines) }, { key: orderId });
   }
 
   private released(orderId: string) {
