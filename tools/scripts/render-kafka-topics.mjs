@@ -7,7 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { allTopicSpecs } from '../../libs/events/src/lib/topics.ts';
+
+// the TypeScript source itself, which Node runs with its types stripped (a path built at run time, so the
+// scripts' typecheck does not ask for allowImportingTsExtensions)
+const TOPICS_SOURCE = new URL('../../libs/events/src/lib/topics.ts', import.meta.url);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const TOPICS_FILE = 'deploy/k8s/data-tier/kafka-topics.yaml';
@@ -40,8 +43,9 @@ export function renderTopics(specs) {
   return `${header.join('\n')}\n${docs.join('\n---\n')}\n`;
 }
 
-function main() {
+async function main() {
   const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
+  const { allTopicSpecs } = await import(TOPICS_SOURCE.href);
   const path = join(ROOT, TOPICS_FILE);
   const text = renderTopics(allTopicSpecs());
   const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
@@ -58,4 +62,4 @@ function main() {
   return 0;
 }
 
-if (import.meta.filename === process.argv[1]) process.exitCode = main();
+if (import.meta.filename === process.argv[1]) process.exitCode = await main();
