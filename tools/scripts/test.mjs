@@ -36,7 +36,9 @@ function countTests(output) {
     // so the last lines of a long log still name them
     const file = line.match(/^(?:[\w@./-]+: )?FAIL\s+(\S+\s+\S+)/);
     const test = line.match(/^(?:[\w@./-]+: )?\s*● (.+ › .+)$/);
-    const failure = file ? `FAIL ${file[1]}` : test ? `  ● ${test[1]}` : null;
+    // a type error names its file and line (the typecheck target's tsc, "<project>: <file>(l,c): error TSnnnn: …")
+    const typeError = line.match(/^(?:[\w@./-]+: )?(\S+\(\d+,\d+\): error TS\d+: .{0,160})/);
+    const failure = file ? `FAIL ${file[1]}` : test ? `  ● ${test[1]}` : typeError ? typeError[1] : null;
     if (failure) {
       reasonLines = test && !totals.failures.includes(failure) ? 6 : 0;
       if (!totals.failures.includes(failure)) totals.failures.push(failure);
