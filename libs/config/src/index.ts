@@ -13,3 +13,4 @@ export * from './lib/pieces/elasticsearch.config';
 export * from './lib/pieces/auth.config';
 export * from './lib/pieces/rate-limits.config';
 export * from './lib/pieces/tracing.config';
+export * from './lib/pieces/tls';

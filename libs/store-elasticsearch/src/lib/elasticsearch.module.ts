@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, 
 import { ConfigService } from '@nestjs/config';
 import { Client } from '@elastic/elasticsearch';
 import type { estypes } from '@elastic/elasticsearch';
-import type { ElasticsearchConfig } from '@ecom/config';
+import { readCaFile, type ElasticsearchConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
 import { ElasticsearchHealthIndicator } from './elasticsearch.health';
 import { withStartupRetry } from '@ecom/resilience';
@@ -21,7 +21,7 @@ export interface IndexDefinition {
 }
 
 /** the full index name: the configured prefix keeps services and test runs apart */
-export function indexName(cfg: ElasticsearchConfig, name: string): string {
+export function indexName(cfg: Pick<ElasticsearchConfig, 'indexPrefix'>, name: string): string {
   return `${cfg.indexPrefix}-${name}`;
 }
 
@@ -66,8 +66,14 @@ export class ElasticsearchModule {
         {
           provide: ELASTICSEARCH,
           inject: [ConfigService],
-          useFactory: (c: ConfigService) =>
-            new Client({ node: c.getOrThrow<ElasticsearchConfig>('elasticsearch').node, requestTimeout: 10_000 }),
+          useFactory: (c: ConfigService) => {
+            const cfg = c.getOrThrow<ElasticsearchConfig>('elasticsearch');
+            return new Client({
+              node: cfg.node,
+              requestTimeout: 10_000,
+              ...(cfg.caFile && { tls: { ca: readCaFile('ELASTICSEARCH_CA_FILE', cfg.caFile), rejectUnauthorized: true } }),
+            });
+          },
         },
         ElasticsearchSetup,
       ],

@@ -2,6 +2,6 @@ import { indexName } from './elasticsearch.module';
 
 describe('indexName', () => {
   it('prefixes the logical index name', () => {
-    expect(indexName({ node: 'http://x', indexPrefix: 'products', indexReplicas: 0 }, 'catalog')).toBe('products-catalog');
+    expect(indexName({ indexPrefix: 'products' }, 'catalog')).toBe('products-catalog');
   });
 });

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import * as pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
-import type { PostgresConfig } from '@ecom/config';
+import { readCaFile, type PostgresConfig } from '@ecom/config';
 import { HealthRegistry } from '@ecom/health';
 import { Metrics } from '@ecom/observability';
 import { PostgresHealthIndicator } from './postgres.health';
@@ -72,6 +72,8 @@ export class PostgresModule {
               username: cfg.username,
               password: cfg.password,
               database: cfg.database,
+              // verify-full: the server's certificate must chain to this CA and name the host
+              ...(cfg.sslCaFile && { ssl: { ca: readCaFile('POSTGRES_SSL_CA_FILE', cfg.sslCaFile), rejectUnauthorized: true } }),
               entities: options.entities,
               migrations: options.migrations,
               // run by migratedDataSource, under an advisory lock, not by typeorm's initialize()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineConfig, type ConfigValue } from '../define-config';
 import { hostList, positiveInt, text } from '../env';
+import { caFilePath } from './tls';
 
 export const kafkaConfig = (clientId: string) =>
   defineConfig(
@@ -23,6 +24,8 @@ export const kafkaConfig = (clientId: string) =>
         .regex(/^[A-Za-z0-9._-]*$/, 'may only contain letters, digits, ".", "_" and "-"')
         .max(100, 'must be at most 100 characters')
         .default(''),
+      // TLS to the brokers, checked against this CA (PEM file), as Strimzi's tls listener serves it; unset: plain
+      KAFKA_SSL_CA_FILE: caFilePath(),
     }),
     (v) => ({
       brokers: v.KAFKA_BROKERS,
@@ -32,6 +35,7 @@ export const kafkaConfig = (clientId: string) =>
       retryBackoffMs: v.KAFKA_RETRY_BACKOFF_MS,
       commitIntervalMs: v.KAFKA_COMMIT_INTERVAL_MS,
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
+      sslCaFile: v.KAFKA_SSL_CA_FILE,
     }),
   );
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineConfig, type ConfigValue } from '../define-config';
 import { port, positiveInt, text } from '../env';
+import { caFilePath } from './tls';
 
 export const postgresConfig = (database: string) =>
   defineConfig(
@@ -12,6 +13,9 @@ export const postgresConfig = (database: string) =>
       POSTGRES_PASSWORD: text('ecom'),
       POSTGRES_DB: text(database),
       POSTGRES_POOL_SIZE: positiveInt(20),
+      // the CA that signed the server's certificate (PEM file), for TLS with the certificate and host name
+      // checked, as CloudNativePG serves it; unset: no TLS (the local stack)
+      POSTGRES_SSL_CA_FILE: caFilePath(),
     }),
     (v) => ({
       host: v.POSTGRES_HOST,
@@ -20,6 +24,7 @@ export const postgresConfig = (database: string) =>
       password: v.POSTGRES_PASSWORD,
       database: v.POSTGRES_DB,
       poolSize: v.POSTGRES_POOL_SIZE,
+      sslCaFile: v.POSTGRES_SSL_CA_FILE,
     }),
   );
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { KafkaConfig } from '@ecom/config';
+import { readCaFile, type KafkaConfig } from '@ecom/config';
 import { stopKafkajsIdleTimer } from './kafkajs-idle-timer';
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -24,6 +24,8 @@ export function createKafka(cfg: KafkaConfig, overrides: { clientId?: string; fa
   return new Kafka({
     clientId: overrides.clientId ?? cfg.clientId,
     brokers: cfg.brokers,
+    // the broker's certificate must chain to the CA and name the host
+    ...(cfg.sslCaFile && { ssl: { ca: [readCaFile('KAFKA_SSL_CA_FILE', cfg.sslCaFile)], rejectUnauthorized: true } }),
     logLevel: logLevel.WARN,
     logCreator,
     // health checks want an answer now, not after kafkajs' long reconnect schedule
