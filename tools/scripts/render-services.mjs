@@ -60,15 +60,19 @@ const secretEnv = (variable, secret, key) => [
   `      name: ${secret}`,
   `      key: ${key}`,
 ];
-const egressTo = (app, port) => [
+const egressTo = (app, port) => egressToPods({ 'app.kubernetes.io/name': app }, port);
+const egressToPods = (labels, port) => [
   '- to:',
   '    - podSelector:',
   '        matchLabels:',
-  `          app.kubernetes.io/name: ${app}`,
+  ...Object.entries(labels).map(([k, v]) => `          ${k}: ${/^[\w.-]+$/.test(v) && !/^(true|false|\d+)$/.test(v) ? v : JSON.stringify(v)}`),
   '  ports:',
   `    - port: ${port}`,
   '      protocol: TCP',
 ];
+/** a Secret's key mounted read-only as a file: the CAs the operators create */
+const caVolume = (name, secret, key = 'ca.crt') => ({ name, secret, key, dir: `/etc/ecom/tls/${name}` });
+const caFile = (v) => `${v.dir}/${v.key}`;
 
 /**
  * what each store adds to a service that lists it. k8s: the datastore's app name and port (egress and its
@@ -88,6 +92,19 @@ const STORES = {
     ],
     urlCredentials: true,
     compose: { service: 'mongo', env: (s) => [`MONGODB_URI: mongodb://mongo:27017/${s.mongoDatabase}`] },
+    // Percona's PerconaServerMongoDB ecom-mongodb, replica set rs0 (deploy/k8s/data-tier/mongodb.yaml): its
+    // headless Service as the seed, majority writes, TLS with the CA of the certificates it made
+    operator: {
+      pods: { 'app.kubernetes.io/instance': 'ecom-mongodb', 'app.kubernetes.io/component': 'mongod' },
+      port: 27017,
+      volumes: [caVolume('mongodb', 'ecom-mongodb-ssl')],
+      config: () => ['MONGODB_ADDRESS: ecom-mongodb-rs0:27017'],
+      env: (s) => [
+        ...secretEnv('MONGODB_PASSWORD', 'mongodb-credentials', `MONGODB_${envName(s.name)}_PASSWORD`),
+        '- name: MONGODB_URI',
+        `  value: mongodb://${s.name}:$(MONGODB_PASSWORD)@$(MONGODB_ADDRESS)/${s.mongoDatabase}?authSource=admin&replicaSet=rs0&w=majority&tls=true&tlsCAFile=${caFile(caVolume('mongodb', 'ecom-mongodb-ssl'))}`,
+      ],
+    },
   },
   redis: {
     title: 'Redis',
@@ -100,6 +117,25 @@ const STORES = {
     ],
     urlCredentials: true,
     compose: { service: 'redis', env: () => ['REDIS_URL: redis://redis:6379'] },
+    // the redis-operator's RedisReplication ecom-redis behind RedisSentinel ecom-redis-sentinel
+    // (deploy/k8s/data-tier/redis.yaml): the client asks the Sentinels for the primary, and each write that
+    // is not a cache waits for one replica (REDIS_WAIT_FOR_REPLICAS), so a failover loses none of it
+    operator: {
+      pods: { app: 'ecom-redis' },
+      port: 6379,
+      also: [{ pods: { app: 'ecom-redis-sentinel-sentinel' }, port: 26379 }],
+      config: () => [
+        'REDIS_ADDRESS: ecom-redis:6379',
+        'REDIS_SENTINELS: ecom-redis-sentinel-sentinel:26379',
+        'REDIS_SENTINEL_MASTER: ecom',
+        'REDIS_WAIT_FOR_REPLICAS: "1"',
+      ],
+      env: () => [
+        ...secretEnv('REDIS_PASSWORD', 'redis-credentials', 'REDIS_PASSWORD'),
+        '- name: REDIS_URL',
+        '  value: redis://:$(REDIS_PASSWORD)@$(REDIS_ADDRESS)',
+      ],
+    },
   },
   elasticsearch: {
     title: 'Elasticsearch',
@@ -112,6 +148,23 @@ const STORES = {
     ],
     urlCredentials: true,
     compose: { service: 'elasticsearch', env: () => ['ELASTICSEARCH_NODE: http://elasticsearch:9200'] },
+    // ECK's Elasticsearch ecom-search (deploy/k8s/data-tier/elasticsearch.yaml): https with the CA it made,
+    // the service's own user of the file realm (Secret search-users), one replica of every shard
+    operator: {
+      pods: { 'elasticsearch.k8s.elastic.co/cluster-name': 'ecom-search' },
+      port: 9200,
+      volumes: [caVolume('elasticsearch', 'ecom-search-es-http-certs-public')],
+      config: () => [
+        'ELASTICSEARCH_ADDRESS: ecom-search-es-http:9200',
+        `ELASTICSEARCH_CA_FILE: ${caFile(caVolume('elasticsearch', 'ecom-search-es-http-certs-public'))}`,
+        'ELASTICSEARCH_INDEX_REPLICAS: "1"',
+      ],
+      env: (s) => [
+        ...secretEnv('ELASTICSEARCH_PASSWORD', `${s.name}-search-user`, 'password'),
+        '- name: ELASTICSEARCH_NODE',
+        `  value: https://${s.name}:$(ELASTICSEARCH_PASSWORD)@$(ELASTICSEARCH_ADDRESS)`,
+      ],
+    },
   },
   postgres: {
     title: 'PostgreSQL',
@@ -120,6 +173,21 @@ const STORES = {
     env: () => secretEnv('POSTGRES_PASSWORD', 'postgres-credentials', 'POSTGRES_PASSWORD'),
     urlCredentials: false,
     compose: { service: 'postgres', env: () => ['POSTGRES_HOST: postgres'] },
+    // CloudNativePG's Cluster orders-db (deploy/k8s/data-tier/postgres.yaml): its read-write Service, the
+    // application user and password of the Secret it made, TLS with its CA
+    operator: {
+      pods: { 'cnpg.io/cluster': 'orders-db' },
+      port: 5432,
+      volumes: [caVolume('postgres', 'orders-db-ca')],
+      config: () => [
+        'POSTGRES_HOST: orders-db-rw',
+        'POSTGRES_PORT: "5432"',
+        'POSTGRES_USER: null',
+        'POSTGRES_DB: orders',
+        `POSTGRES_SSL_CA_FILE: ${caFile(caVolume('postgres', 'orders-db-ca'))}`,
+      ],
+      env: () => [...secretEnv('POSTGRES_USER', 'orders-db-app', 'username'), ...secretEnv('POSTGRES_PASSWORD', 'orders-db-app', 'password')],
+    },
   },
   // no credentials yet: its NetworkPolicy is the guard (deploy/README.md, "Open")
   cassandra: {
@@ -129,7 +197,32 @@ const STORES = {
     env: () => [],
     urlCredentials: false,
     compose: { service: 'cassandra', env: () => ['CASSANDRA_CONTACT_POINTS: cassandra:9042'] },
+    // K8ssandra's K8ssandraCluster ecom-cassandra, datacenter dc1 of 3 nodes (deploy/k8s/data-tier/cassandra.yaml):
+    // the keyspace with 3 replicas, every read and write at LOCAL_QUORUM
+    operator: {
+      pods: { 'cassandra.datastax.com/cluster': 'ecom-cassandra' },
+      port: 9042,
+      config: () => [
+        'CASSANDRA_CONTACT_POINTS: ecom-cassandra-dc1-service:9042',
+        'CASSANDRA_LOCAL_DC: dc1',
+        'CASSANDRA_REPLICATION_FACTOR: "3"',
+        'CASSANDRA_CONSISTENCY: LOCAL_QUORUM',
+      ],
+      env: () => [],
+    },
   },
+};
+
+/**
+ * Kafka, which every service uses: Strimzi's Kafka ecom (deploy/k8s/data-tier/kafka.yaml), its bootstrap
+ * Service on the tls listener, with the cluster CA it made
+ */
+const KAFKA_CA = caVolume('kafka', 'ecom-cluster-ca-cert');
+const KAFKA_OPERATOR = {
+  pods: { 'strimzi.io/cluster': 'ecom', 'strimzi.io/kind': 'Kafka' },
+  port: 9093,
+  volumes: [KAFKA_CA],
+  config: () => ['KAFKA_BROKERS: ecom-kafka-bootstrap:9093', `KAFKA_SSL_CA_FILE: ${caFile(KAFKA_CA)}`],
 };
 
 const storesOf = (s) => s.stores.map((name) => STORES[name]);
@@ -191,6 +284,91 @@ function k8sService(template, s) {
   return fillTemplate(template, values, k8sBlocks(s), K8S_TEMPLATE);
 }
 
+// ---- deploy/k8s/components/operator-stores/services.yaml -------------------------------------------------
+
+const OPERATOR_PATCHES = 'deploy/k8s/components/operator-stores/services.yaml';
+
+/** the prod overlay's patches of one service: its stores' addresses, credentials, CAs and network rules as the operators make them */
+function operatorPatch(s) {
+  const ops = storesOf(s).map((st) => st.operator);
+  const env = ops.flatMap((op) => op.env(s));
+  const volumes = [KAFKA_OPERATOR, ...ops].flatMap((op) => op.volumes ?? []);
+  const egress = [KAFKA_OPERATOR, ...ops].flatMap((op) => [op, ...(op.also ?? [])]).flatMap((op) => egressToPods(op.pods, op.port));
+  return [
+    `# ${s.name}`,
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: ${s.name}-config`,
+    'data:',
+    ...[...KAFKA_OPERATOR.config(), ...ops.flatMap((op) => op.config(s))].map((l) => `  ${l}`),
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${s.name}`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    `        - name: ${s.name}`,
+    ...(env.length ? ['          env:', '            - $patch: replace', ...env.map((l) => `            ${l}`)] : []),
+    ...(volumes.length
+      ? [
+          '          volumeMounts:',
+          ...volumes.flatMap((v) => [`            - name: ${v.name}-ca`, `              mountPath: ${v.dir}`, '              readOnly: true']),
+        ]
+      : []),
+    ...(volumes.length
+      ? [
+          '      volumes:',
+          ...volumes.flatMap((v) => [
+            `        - name: ${v.name}-ca`,
+            '          secret:',
+            `            secretName: ${v.secret}`,
+            '            items:',
+            `              - key: ${v.key}`,
+            `                path: ${v.key}`,
+          ]),
+        ]
+      : []),
+    '---',
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    `  name: ${s.name}`,
+    'spec:',
+    '  egress:',
+    ...[
+      ...egress,
+      '- to:',
+      '    - namespaceSelector:',
+      '        matchLabels:',
+      '          kubernetes.io/metadata.name: kube-system',
+      '      podSelector:',
+      '        matchLabels:',
+      '          k8s-app: kube-dns',
+      '  ports:',
+      '    - port: 53',
+      '      protocol: UDP',
+      '    - port: 53',
+      '      protocol: TCP',
+    ].map((l) => `    ${l}`),
+  ];
+}
+
+function operatorPatches(services) {
+  return [
+    `# generated from ${SERVICE_LIST} by npm run services:render — do not edit (STORES[*].operator in tools/scripts/render-services.mjs)`,
+    '# what the prod overlay changes in each service: its stores are the operators\' (deploy/k8s/data-tier), so its',
+    '# ConfigMap, environment, CA volumes and egress name their Services, Secrets and pods. strategic merge patches:',
+    '# a ConfigMap key set to null is removed; the env list is replaced whole ($patch: replace), so the order',
+    '# of its $(VAR) references holds; the egress list is replaced whole (it has no merge key)',
+    ...services.flatMap((s, i) => [...(i ? ['---'] : []), ...operatorPatch(s)]),
+    '',
+  ].join('\n');
+}
+
 // ---- regions --------------------------------------------------------------------------------------------
 
 function composeService(s) {
@@ -239,6 +417,7 @@ function regions(services) {
   const personal = services.filter((s) => s.personalData).flatMap((s) => s.routes.map(segment));
   const mongoUsers = services.filter((s) => s.stores.includes('mongo'));
   const mongoPassword = (s) => `MONGODB_${envName(s.name)}_PASSWORD`;
+  const searchUsers = services.filter((s) => s.stores.includes('elasticsearch'));
   return {
     // deploy/gateway/gateway.conf.template
     'gateway-upstreams': services.map(
@@ -264,7 +443,7 @@ function regions(services) {
     // deploy/k8s/base/kustomization.yaml, deploy/k8s/overlays/dev/kustomization.yaml
     'kustomize-services': services.map((s) => `- services/${s.name}.yaml`),
     'dev-images': services.flatMap((s) => [`- name: ecom/${s.name}`, '  newTag: dev']),
-    // deploy/k8s/base/datastores/*.yaml: who may connect, and mongodb's per-service users
+    // deploy/k8s/datastores/*.yaml: who may connect, and mongodb's per-service users
     'mongodb-user-passwords': mongoUsers.map((s) => `${mongoPassword(s)}: ""`),
     'mongodb-users': mongoUsers.map((s) => `['${s.name}', '${mongoPassword(s)}', '${s.mongoDatabase}'],`),
     'mongodb-user-password-env': mongoUsers.flatMap((s) => secretEnv(mongoPassword(s), 'mongodb-credentials', mongoPassword(s))),
@@ -274,6 +453,34 @@ function regions(services) {
     'postgres-clients': clientsOf(services, 'postgres'),
     'cassandra-clients': clientsOf(services, 'cassandra'),
     'kafka-clients': services.map((s) => `- ${s.name}`),
+    // deploy/k8s/data-tier: the operators' users of each service
+    'operator-mongodb-users': mongoUsers.flatMap((s) => [
+      `- name: ${s.name}`,
+      '  db: admin',
+      '  passwordSecretRef:',
+      '    name: mongodb-credentials',
+      `    key: ${mongoPassword(s)}`,
+      '  roles:',
+      '    - name: readWrite',
+      `      db: ${s.mongoDatabase}`,
+    ]),
+    'search-users': searchUsers.map((s) => `- secretName: ${s.name}-search-user`),
+    'search-user-secrets': searchUsers.flatMap((s) => [
+      '---',
+      `# ${s.name}'s user of the search cluster's file realm (elasticsearch.yaml): roles ${s.name}, its role there`,
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      `  name: ${s.name}-search-user`,
+      '  labels:',
+      '    ecom.dev/secret-template: "true"',
+      'type: kubernetes.io/basic-auth',
+      'stringData:',
+      '  username: ""',
+      '  # url-safe: it goes into ELASTICSEARCH_NODE',
+      '  password: ""',
+      '  roles: ""',
+    ]),
   };
 }
 
@@ -285,12 +492,16 @@ const REGION_FILES = {
   'deploy/k8s/base/ingress.yaml': ['ingress-resource-routes', 'ingress-health-routes'],
   'deploy/k8s/base/kustomization.yaml': ['kustomize-services'],
   'deploy/k8s/overlays/dev/kustomization.yaml': ['dev-images'],
-  'deploy/k8s/base/datastores/mongodb.yaml': ['mongodb-user-passwords', 'mongodb-users', 'mongodb-user-password-env', 'mongodb-clients'],
-  'deploy/k8s/base/datastores/redis.yaml': ['redis-clients'],
-  'deploy/k8s/base/datastores/elasticsearch.yaml': ['elasticsearch-clients'],
-  'deploy/k8s/base/datastores/postgres.yaml': ['postgres-clients'],
-  'deploy/k8s/base/datastores/cassandra.yaml': ['cassandra-clients'],
-  'deploy/k8s/base/datastores/kafka.yaml': ['kafka-clients'],
+  'deploy/k8s/datastores/mongodb.yaml': ['mongodb-user-passwords', 'mongodb-users', 'mongodb-user-password-env', 'mongodb-clients'],
+  'deploy/k8s/datastores/redis.yaml': ['redis-clients'],
+  'deploy/k8s/datastores/elasticsearch.yaml': ['elasticsearch-clients'],
+  'deploy/k8s/datastores/postgres.yaml': ['postgres-clients'],
+  'deploy/k8s/datastores/cassandra.yaml': ['cassandra-clients'],
+  'deploy/k8s/datastores/kafka.yaml': ['kafka-clients'],
+  'deploy/k8s/data-tier/mongodb.yaml': ['operator-mongodb-users'],
+  'deploy/k8s/data-tier/elasticsearch.yaml': ['search-users'],
+  'deploy/k8s/data-tier/secrets.yaml': ['mongodb-user-passwords', 'search-user-secrets'],
+  'deploy/k8s/data-tier/network-policy.yaml': ['postgres-clients', 'mongodb-clients', 'cassandra-clients', 'elasticsearch-clients', 'redis-clients'],
 };
 
 const BEGIN = /^(\s*)(#|\/\/) BEGIN generated from deploy\/services\.json \(([a-z0-9-]+)\)/;
@@ -337,6 +548,7 @@ function render(root) {
   for (const file of Object.keys(REGION_FILES)) files[file] = fillRegions(readFileSync(join(root, file), 'utf8'), file, bodies);
   const template = readFileSync(join(root, K8S_TEMPLATE), 'utf8');
   for (const s of services) files[`${K8S_SERVICES}/${s.name}.yaml`] = k8sService(template, s);
+  files[OPERATOR_PATCHES] = operatorPatches(services);
   const listed = new Set(services.map((s) => `${s.name}.yaml`));
   const dir = join(root, K8S_SERVICES);
   const unlisted = existsSync(dir)
@@ -357,7 +569,7 @@ function main() {
   });
   const root = resolve(values.root ?? REPO_ROOT);
   if (values.list) {
-    console.log([SERVICE_LIST, K8S_TEMPLATE, ...Object.keys(REGION_FILES), `${K8S_SERVICES}/`].join('\n'));
+    console.log([SERVICE_LIST, K8S_TEMPLATE, ...Object.keys(REGION_FILES), OPERATOR_PATCHES, `${K8S_SERVICES}/`].join('\n'));
     return 0;
   }
   const { files, unlisted } = render(root);

@@ -77,6 +77,9 @@ describe('nx g @ecom/tools:service payments --port 3006 --stores postgres, in a 
     expect(read(`deploy/k8s/base/services/${NAME}.yaml`)).toContain(`name: ${NAME}`);
     expect(read('deploy/k8s/base/kustomization.yaml')).toContain(`services/${NAME}.yaml`);
     expect(read('deploy/k8s/base/ingress.yaml')).toContain('/api/payments');
+    // production: pointed at the operators' PostgreSQL, which lets it in
+    expect(read('deploy/k8s/components/operator-stores/services.yaml')).toContain(`name: ${NAME}-config`);
+    expect(read('deploy/k8s/data-tier/network-policy.yaml')).toContain(`- ${NAME}`);
   });
 
   it('passes lint, its unit tests and the build', () => {

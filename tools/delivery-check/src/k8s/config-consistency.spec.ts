@@ -25,12 +25,23 @@ import {
   type SecretValue,
   type Workload,
 } from './manifests';
+import { DATA_TIER_DIR, STORE_LABEL, clientDurability, operatorObjects } from './data-tier';
 import { networkTopology } from './policies';
 import { configProblems, LOCAL_ADDRESS, missingVariables, requiredInProduction, servicePieces, variablesOf } from './required-variables';
 
-const prod = rendered(overlayDir('prod')).manifests;
-/** the overlay leaves the Secret templates out; the base has them, with the keys each Secret must hold */
-const templates = ofKind(rendered(BASE_DIR).manifests, 'Secret');
+/**
+ * the prod overlay, and stand-ins for what its operators make (data-tier.ts, operatorObjects): the stores'
+ * pods, Services, the Secrets they write and the NetworkPolicies Strimzi writes
+ */
+const prod = (() => {
+  const applied = rendered(overlayDir('prod')).manifests;
+  return [...applied, ...operatorObjects(applied)];
+})();
+/**
+ * the overlay leaves the Secret templates out; the base and data-tier/ have them, with the keys each Secret
+ * must hold. those the operators write are among the stand-ins
+ */
+const templates = [...ofKind(rendered(BASE_DIR).manifests, 'Secret'), ...ofKind(rendered(DATA_TIER_DIR).manifests, 'Secret')];
 const withTemplates = (ms: readonly K8sObject[]) => [...ms, ...templates];
 
 const services = deployments(prod).map((d) => d.metadata.name);
@@ -90,6 +101,11 @@ describe.each(services)('%s', (service) => {
     expect(http.trustProxy).toEqual({ hops: 1 });
   });
 
+  it("writes as the data tier needs to lose nothing to one node down: quorums, replicas, the Sentinels, majority writes", () => {
+    const { env } = environmentOf(container, withTemplates(prod), fill);
+    expect(clientDurability(service, loadConfig(pieces, env), prod)).toEqual([]);
+  });
+
   it('starts: its config loads from the environment the manifests give it, the secrets filled in', () => {
     const { env, problems } = environmentOf(container, withTemplates(prod), fill);
     expect(problems).toEqual([]);
@@ -99,19 +115,35 @@ describe.each(services)('%s', (service) => {
   });
 });
 
-/** the stores a service's config reads: its pieces named like a StatefulSet (mongodb, redis, kafka, ...) */
+/**
+ * the stores a service's config reads: its pieces named like a store's pods (mongodb, redis, kafka, ...), and
+ * every group of pods the operator makes for that store (redis: the Sentinels as well)
+ */
 function storesOf(pieces: readonly ConfigPiece[], ms: readonly K8sObject[]): string[] {
-  const stores = new Set(statefulSets(ms).map((s) => s.metadata.name));
-  return pieces.map((p) => p.key).filter((key) => stores.has(key));
+  const keys = new Set(pieces.map((p) => p.key));
+  return statefulSets(ms)
+    .filter((s) => keys.has(s.metadata.labels?.[STORE_LABEL] ?? s.metadata.name))
+    .map((s) => s.metadata.name);
 }
 
 const TOPOLOGY = { ingressNamespace: 'ingress-nginx', monitoringNamespace: 'monitoring' };
-const expectedReach = Object.fromEntries(services.map((s) => [s, storesOf(servicePieces(s), prod)]));
+/** each service: the stores its config reads; each group of an operator's pods: the other groups of its store */
+const expectedReach = Object.fromEntries([
+  ...services.map((s) => [s, storesOf(servicePieces(s), prod)]),
+  ...statefulSets(prod)
+    .filter((w) => w.metadata.labels?.[STORE_LABEL])
+    .map((w) => [
+      w.metadata.name,
+      statefulSets(prod)
+        .filter((o) => o !== w && o.metadata.labels?.[STORE_LABEL] === w.metadata.labels?.[STORE_LABEL])
+        .map((o) => o.metadata.name),
+    ]),
+]);
 
 describe('the network', () => {
   it('is derived from the config: each service reaches the stores whose pieces it loads', () => {
-    expect(expectedReach['order-service']).toEqual(['kafka', 'postgres']);
-    expect(expectedReach['product-service']).toEqual(['kafka', 'mongodb', 'redis', 'elasticsearch']);
+    expect([...expectedReach['order-service']].sort()).toEqual(['kafka', 'postgres']);
+    expect([...expectedReach['product-service']].sort()).toEqual(['elasticsearch', 'kafka', 'mongodb', 'redis', 'redis-sentinel']);
   });
 
   it('lets each service reach exactly those stores, the ingress controller and Prometheus reach the services, and no datastore anything else', () => {
@@ -120,6 +152,11 @@ describe('the network', () => {
 });
 
 // ---- negative: the checks fail when the wiring is incomplete ---------------------------------------------
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('the rendered prod overlay lacks what the test changes');
+  return value;
+}
 
 // a piece someone might add: a key without a default, and an endpoint defaulting to this machine
 const paymentsConfig = () =>
@@ -202,6 +239,30 @@ describe('the consistency checks fail when they should (negative)', () => {
     expect(Object.keys(env).filter((k) => LOCAL_ADDRESS.test(env[k]))).toEqual(['REDIS_ADDRESS', 'REDIS_URL']);
   });
 
+  it('the data tier: a replication factor of 1, one search replica too few, no Sentinels, no majority', () => {
+    const ms = copy(withTemplates(prod)) as K8sObject[];
+    const data = (service: string) => must(named<ConfigMapObject>(ms, 'ConfigMap', `${service}-config`)?.data);
+    data('analytics-service')['CASSANDRA_REPLICATION_FACTOR'] = '1';
+    data('analytics-service')['CASSANDRA_LOCAL_DC'] = 'datacenter1';
+    data('product-service')['ELASTICSEARCH_INDEX_REPLICAS'] = '0';
+    delete data('product-service')['REDIS_SENTINELS'];
+    data('product-service')['REDIS_WAIT_FOR_REPLICAS'] = '0';
+    const uri = mainContainer(ms, 'product-service').env?.find((e) => e.name === 'MONGODB_URI');
+    if (uri?.value) uri.value = uri.value.replace('&w=majority', '');
+    const problems = (service: string) =>
+      clientDurability(service, loadConfig(servicePieces(service), environmentOf(mainContainer(ms, service), ms, fill).env), ms);
+    expect(problems('analytics-service')).toEqual([
+      'analytics-service: CASSANDRA_LOCAL_DC datacenter1 is no datacenter of the K8ssandraCluster',
+      "analytics-service: CASSANDRA_REPLICATION_FACTOR 1, not 3 or more and at most the datacenter's 0 nodes",
+    ]);
+    expect(problems('product-service')).toEqual([
+      'product-service: ELASTICSEARCH_INDEX_REPLICAS 0: a node lost loses shards, or replicas have no node to go to',
+      'product-service: no REDIS_SENTINELS: a failover leaves it on the old primary',
+      'product-service: REDIS_WAIT_FOR_REPLICAS 0: a failover may lose an acknowledged write',
+      'product-service: MONGODB_URI does not write to a majority (w=majority)',
+    ]);
+  });
+
   it('missingVariables takes any list of names, a compose service environment too', () => {
     const composeEnvironment = { NODE_ENV: 'production', KAFKA_BROKERS: 'kafka:9092' };
     expect(missingVariables(['NODE_ENV', 'KAFKA_BROKERS', 'JWT_PUBLIC_KEY', 'JWT_PUBLIC_KEY'], Object.keys(composeEnvironment))).toEqual([
@@ -218,15 +279,17 @@ describe('the consistency checks fail when they should (negative)', () => {
     };
     // order-service -> redis, allowed at both ends
     policy('order-service').spec.egress?.push({
-      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } }],
+      to: [{ podSelector: { matchLabels: { app: 'ecom-redis' } } }],
       ports: [{ port: 6379 }],
     });
-    policy('redis').spec.ingress?.push({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'order-service' } } }] });
+    policy('ecom-redis-store').spec.ingress?.push({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'order-service' } } }],
+    });
     // analytics-service -> kafka, dropped at one end
     const analytics = policy('analytics-service');
-    analytics.spec.egress = analytics.spec.egress?.filter((rule) => !JSON.stringify(rule).includes('"kafka"'));
+    analytics.spec.egress = analytics.spec.egress?.filter((rule) => !JSON.stringify(rule).includes('strimzi.io'));
     expect(networkTopology({ expected: expectedReach, ...TOPOLOGY })(ms)).toEqual([
-      'Deployment/analytics-service cannot reach StatefulSet/kafka on 9092',
+      'Deployment/analytics-service cannot reach StatefulSet/kafka on 9093',
       'Deployment/order-service can reach StatefulSet/redis (on 6379), which its config does not use',
     ]);
   });
@@ -234,7 +297,7 @@ describe('the consistency checks fail when they should (negative)', () => {
   it('the network: a datastore open to the ingress controller, a service the ingress cannot reach, no dns', () => {
     const ms = copy(prod) as K8sObject[];
     const np = (name: string) => named<NetworkPolicyObject>(ms, 'NetworkPolicy', name);
-    np('postgres')?.spec.ingress?.push({
+    np('orders-db-store')?.spec.ingress?.push({
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
     });
     const order = np('order-service');
@@ -247,6 +310,8 @@ describe('the consistency checks fail when they should (negative)', () => {
       'Deployment/order-service: the ingress controller (namespace ingress-nginx) cannot reach 3003',
       'Deployment/order-service: Prometheus (namespace monitoring) cannot scrape 9003',
       'StatefulSet/postgres: the ingress controller can reach 5432',
+      'StatefulSet/postgres: the ingress controller can reach 8000',
+      'StatefulSet/postgres: the ingress controller can reach 9187',
     ]);
   });
 

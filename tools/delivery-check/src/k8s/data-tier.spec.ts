@@ -1,10 +1,10 @@
-// the production data tier (deploy/k8s/data-tier): every custom resource passes its operator's CRD schema in
-// strict mode, the Kafka topics are those of libs/events, and the availability rules hold, each with a case
-// broken on purpose to show the rule notices
+// the production data tier (deploy/k8s/data-tier) as the prod overlay applies it: every custom resource passes
+// its operator's CRD schema in strict mode, the Kafka topics are those of libs/events, and the availability
+// rules hold, each with a case broken on purpose to show the rule notices
 import { spawnSync } from 'node:child_process';
 import { allTopicSpecs } from '@ecom/events';
 import { ROOT, tool } from '../support/tools';
-import { KUBERNETES_VERSION, copy, ofKind, rendered, type K8sObject } from './manifests';
+import { KUBERNETES_VERSION, copy, ofKind, overlayDir, rendered, type K8sObject } from './manifests';
 import {
   DATA_TIER_DIR,
   backupsDeclared,
@@ -20,7 +20,8 @@ import {
 /** every store of the platform, each on its operator (deploy/README.md, "Production data tier") */
 const STORES = ['kafka', 'postgres', 'mongodb', 'cassandra', 'elasticsearch', 'redis'];
 
-const { manifests } = rendered(DATA_TIER_DIR);
+const { manifests } = rendered(overlayDir('prod'));
+const tier = rendered(DATA_TIER_DIR).manifests;
 const yaml = (ms: readonly K8sObject[]) => ms.map((m) => JSON.stringify(m)).join('\n---\n');
 type Mutable = K8sObject & { spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** the manifests with one object changed */
@@ -58,9 +59,9 @@ describe('the data tier', () => {
     expect(r.code).toBe(0);
   });
 
-  it(`and its other objects pass the kubernetes ${KUBERNETES_VERSION} schemas in strict mode`, () => {
-    const builtIn = manifests.filter((m) => !isCustomResource(m));
-    expect(builtIn.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'CronJob']);
+  it(`and data-tier/ on its own too, with its Secret templates, against the kubernetes ${KUBERNETES_VERSION} schemas`, () => {
+    const builtIn = tier.filter((m) => !isCustomResource(m));
+    expect([...new Set(builtIn.map((m) => m.kind))].sort()).toEqual(['ConfigMap', 'CronJob', 'NetworkPolicy', 'Secret']);
     const r = tool('kubernetes-validate', ['-k', KUBERNETES_VERSION, '--strict', '--quiet', '-'], { input: yaml(builtIn) });
     expect(`${r.stdout}${r.stderr}`.trim()).toBe('');
     expect(r.code).toBe(0);
@@ -142,6 +143,17 @@ describe('each availability rule notices a broken store (negative)', () => {
     expect(spreadAcrossHosts(broken('Cluster', 'orders-db', (m) => (m.spec['affinity']['podAntiAffinityType'] = 'preferred')))).toEqual([
       expect.stringMatching(/^Cluster\/orders-db: its pods may share a host/),
     ]);
+  });
+
+  it('an anti-affinity whose selector picks none of the pods the operator makes (the Sentinels are <name>-sentinel)', () => {
+    const wrongLabel = broken('RedisSentinel', 'ecom-redis-sentinel', (m) => {
+      m.spec['affinity'].podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels = { app: 'ecom-redis-sentinel' };
+    });
+    expect(spreadAcrossHosts(wrongLabel)).toEqual([expect.stringMatching(/^RedisSentinel\/ecom-redis-sentinel: its pods may share a host/)]);
+    const noSelector = broken('RedisReplication', 'ecom-redis', (m) => {
+      delete m.spec['affinity'].podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector;
+    });
+    expect(spreadAcrossHosts(noSelector)).toEqual([expect.stringMatching(/^RedisReplication\/ecom-redis: its pods may share a host/)]);
   });
 
   it("the operator's disruption budget turned off, and none written beside it", () => {

@@ -23,17 +23,26 @@ const at = (o: unknown, ...path: (string | number)[]): unknown =>
   path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), o);
 const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
 
+interface PlacementTerm {
+  topologyKey?: string;
+  labelSelector?: LabelSelector;
+}
 interface PodPlacement {
-  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { topologyKey?: string }[] } };
-  topologySpreadConstraints?: { topologyKey?: string; whenUnsatisfiable?: string }[];
+  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: PlacementTerm[] } };
+  topologySpreadConstraints?: (PlacementTerm & { whenUnsatisfiable?: string })[];
 }
 
-/** whether a pod template keeps two of its pods off one host: required anti-affinity, or a hard spread */
-export function spreadsOverHosts(pod: PodPlacement | undefined): boolean {
+/**
+ * whether a pod template keeps two of its pods off one host: required anti-affinity, or a hard spread, by
+ * hostname, whose selector picks the pods the operator makes (their labels: `pods`). a selector that names
+ * a label the pods do not carry keeps nothing apart
+ */
+export function spreadsOverHosts(pod: PodPlacement | undefined, pods: Record<string, string>): boolean {
   const host = 'kubernetes.io/hostname';
+  const keepsApart = (t: PlacementTerm) => t.topologyKey === host && t.labelSelector !== undefined && selects(t.labelSelector, pods);
   const anti = pod?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   const spread = pod?.topologySpreadConstraints ?? [];
-  return anti.some((t) => t.topologyKey === host) || spread.some((t) => t.topologyKey === host && t.whenUnsatisfiable === 'DoNotSchedule');
+  return anti.some(keepsApart) || spread.some((t) => keepsApart(t) && t.whenUnsatisfiable === 'DoNotSchedule');
 }
 
 /**
@@ -52,11 +61,31 @@ export interface StoreKind {
   survivesOneLoss(m: K8sObject, all: readonly K8sObject[]): string[];
   /** how its data is backed up: problems, or none. undefined: a store whose copies are its backup (Kafka) */
   backups?(m: K8sObject, all: readonly K8sObject[]): string[];
+  /** what the operator makes of it that the services and the network rules rely on */
+  made(m: K8sObject, all: readonly K8sObject[]): Made;
+}
+
+/**
+ * the objects an operator makes from one resource, as far as the services see them. pods: their labels and
+ * ports (name: the store the services' config calls it, e.g. postgres); services: the first port is the
+ * one clients use; secrets: the keys of the Secrets it writes, which the services read
+ */
+export interface Made {
+  readonly pods: readonly { name: string; labels: Record<string, string>; ports: Record<string, number> }[];
+  readonly services: readonly { name: string; selector: Record<string, string>; port: number }[];
+  readonly secrets: readonly { name: string; keys: readonly string[] }[];
+  /** NetworkPolicies the operator writes itself */
+  readonly policies?: readonly K8sObject[];
 }
 
 const kafkaConfig = (all: readonly K8sObject[], cluster: string) =>
   (at(specOf(all.find((m) => m.kind === 'Kafka' && m.metadata.name === cluster) ?? ({} as K8sObject)), 'kafka', 'config') ?? {}) as Spec;
 
+/** the labels Strimzi puts on a node pool's pods */
+const kafkaPoolPods = (m: K8sObject) => ({
+  'strimzi.io/cluster': m.metadata.labels?.['strimzi.io/cluster'] ?? '',
+  'strimzi.io/pool-name': m.metadata.name,
+});
 const replsets = (m: K8sObject) => (specOf(m)['replsets'] ?? []) as Spec[];
 const datacenters = (m: K8sObject) => (at(specOf(m), 'cassandra', 'datacenters') ?? []) as Spec[];
 const nodeSets = (m: K8sObject) => (specOf(m)['nodeSets'] ?? []) as Spec[];
@@ -65,9 +94,7 @@ const nodeSets = (m: K8sObject) => (specOf(m)['nodeSets'] ?? []) as Spec[];
 const OT_REDIS = {
   store: 'redis',
   replicas: (m: K8sObject) => num(specOf(m)['clusterSize']),
-  spread: (m: K8sObject) => spreadsOverHosts(specOf(m) as PodPlacement),
   ownBudget: (m: K8sObject) => at(specOf(m), 'pdb', 'enabled') === true,
-  pods: (m: K8sObject) => ({ app: m.metadata.name }),
 };
 
 /** the stores' kinds, by operator */
@@ -76,10 +103,46 @@ export const STORE_KINDS: readonly StoreKind[] = [
     store: 'kafka',
     kind: 'KafkaNodePool',
     replicas: (m) => num(specOf(m)['replicas']),
-    spread: (m) => spreadsOverHosts(at(specOf(m), 'template', 'pod') as PodPlacement),
+    spread: (m) => spreadsOverHosts(at(specOf(m), 'template', 'pod') as PodPlacement, kafkaPoolPods(m)),
     // Strimzi writes a PodDisruptionBudget for every cluster (spec.kafka.template.podDisruptionBudget)
     ownBudget: () => true,
-    pods: (m) => ({ 'strimzi.io/cluster': m.metadata.labels?.['strimzi.io/cluster'] ?? '', 'strimzi.io/pool-name': m.metadata.name }),
+    pods: kafkaPoolPods,
+    made: (m, all) => {
+      const cluster = m.metadata.labels?.['strimzi.io/cluster'] ?? '';
+      const labels = { ...kafkaPoolPods(m), 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${cluster}-kafka` };
+      const kafka = all.find((o) => o.kind === 'Kafka' && o.metadata.name === cluster);
+      const listeners = (at(specOf(kafka ?? ({} as K8sObject)), 'kafka', 'listeners') ?? []) as Spec[];
+      const ports = Object.fromEntries([
+        ['control-plane', 9090],
+        ['replication', 9091],
+        ...listeners.map((l) => [String(l['name']), num(l['port']) ?? 0]),
+      ]);
+      const clientPort = num(listeners[0]?.['port']) ?? 9092;
+      // Strimzi writes the brokers' ingress: each listener from its networkPolicyPeers (anyone without), and
+      // the brokers' own ports from the cluster's pods
+      const policy = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: `${cluster}-network-policy-kafka`, namespace: m.metadata.namespace },
+        spec: {
+          podSelector: { matchLabels: { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${cluster}-kafka` } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            { from: [{ podSelector: { matchLabels: { 'strimzi.io/cluster': cluster } } }], ports: [{ port: 9090 }, { port: 9091 }] },
+            ...listeners.map((l) => ({
+              ...((l['networkPolicyPeers'] as unknown[] | undefined)?.length ? { from: l['networkPolicyPeers'] } : {}),
+              ports: [{ port: num(l['port']) }],
+            })),
+          ],
+        },
+      } as K8sObject;
+      return {
+        pods: [{ name: 'kafka', labels, ports }],
+        services: [{ name: `${cluster}-kafka-bootstrap`, selector: { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka' }, port: clientPort }],
+        secrets: [{ name: `${cluster}-cluster-ca-cert`, keys: ['ca.crt', 'ca.p12', 'ca.password'] }],
+        policies: [policy],
+      };
+    },
     survivesOneLoss: (m, all) => {
       const cluster = m.metadata.labels?.['strimzi.io/cluster'] ?? '';
       const config = kafkaConfig(all, cluster);
@@ -115,6 +178,18 @@ export const STORE_KINDS: readonly StoreKind[] = [
     // CloudNativePG writes the primary's and the replicas' budgets unless enablePDB is false
     ownBudget: (m) => specOf(m)['enablePDB'] !== false,
     pods: (m) => ({ 'cnpg.io/cluster': m.metadata.name }),
+    made: (m) => {
+      const name = m.metadata.name;
+      const labels = { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance' };
+      return {
+        pods: [{ name: 'postgres', labels, ports: { postgresql: 5432, status: 8000, metrics: 9187 } }],
+        services: [{ name: `${name}-rw`, selector: { 'cnpg.io/cluster': name }, port: 5432 }],
+        secrets: [
+          { name: `${name}-app`, keys: ['username', 'password', 'dbname', 'host', 'port', 'uri', 'jdbc-uri', 'pgpass'] },
+          { name: `${name}-ca`, keys: ['ca.crt', 'ca.key'] },
+        ],
+      };
+    },
     survivesOneLoss: (m) => {
       const sync = (at(specOf(m), 'postgresql', 'synchronous') ?? {}) as Spec;
       const out: string[] = [];
@@ -154,6 +229,27 @@ export const STORE_KINDS: readonly StoreKind[] = [
           num(at(r, 'podDisruptionBudget', 'minAvailable')) !== undefined,
       ),
     pods: (m) => ({ 'app.kubernetes.io/instance': m.metadata.name }),
+    made: (m) => {
+      const name = m.metadata.name;
+      return {
+        pods: replsets(m).map((r) => ({
+          name: 'mongodb',
+          labels: {
+            'app.kubernetes.io/name': 'percona-server-mongodb',
+            'app.kubernetes.io/instance': name,
+            'app.kubernetes.io/component': 'mongod',
+            'app.kubernetes.io/replset': String(r['name']),
+          },
+          ports: { mongodb: 27017 },
+        })),
+        services: replsets(m).map((r) => ({
+          name: `${name}-${String(r['name'])}`,
+          selector: { 'app.kubernetes.io/instance': name, 'app.kubernetes.io/replset': String(r['name']) },
+          port: 27017,
+        })),
+        secrets: [{ name: `${name}-ssl`, keys: ['ca.crt', 'tls.crt', 'tls.key'] }],
+      };
+    },
     survivesOneLoss: (m) =>
       replsets(m)
         .filter((r) => (num(r['size']) ?? 0) % 2 === 0 && at(r, 'arbiter', 'enabled') !== true)
@@ -180,6 +276,22 @@ export const STORE_KINDS: readonly StoreKind[] = [
     // cass-operator writes each datacenter's budget, one node at a time
     ownBudget: () => true,
     pods: (m) => ({ 'cassandra.datastax.com/cluster': m.metadata.name }),
+    made: (m) => {
+      const name = m.metadata.name;
+      return {
+        pods: datacenters(m).map((d) => ({
+          name: 'cassandra',
+          labels: { 'cassandra.datastax.com/cluster': name, 'cassandra.datastax.com/datacenter': String(at(d, 'metadata', 'name')) },
+          ports: { native: 9042, internode: 7000, management: 8080, metrics: 9000 },
+        })),
+        services: datacenters(m).map((d) => ({
+          name: `${name}-${String(at(d, 'metadata', 'name'))}-service`,
+          selector: { 'cassandra.datastax.com/cluster': name, 'cassandra.datastax.com/datacenter': String(at(d, 'metadata', 'name')) },
+          port: 9042,
+        })),
+        secrets: [],
+      };
+    },
     // the keyspace's replication factor is the service's (CASSANDRA_REPLICATION_FACTOR): checked with its config
     survivesOneLoss: () => [],
     backups: (m, all) => {
@@ -200,13 +312,31 @@ export const STORE_KINDS: readonly StoreKind[] = [
     store: 'elasticsearch',
     kind: 'Elasticsearch',
     replicas: (m) => nodeSets(m).reduce((n, s) => n + (num(s['count']) ?? 0), 0),
-    spread: (m) => nodeSets(m).every((s) => spreadsOverHosts(at(s, 'podTemplate', 'spec') as PodPlacement)),
+    spread: (m) =>
+      nodeSets(m).every((s) =>
+        spreadsOverHosts(at(s, 'podTemplate', 'spec') as PodPlacement, {
+          'elasticsearch.k8s.elastic.co/cluster-name': m.metadata.name,
+          'elasticsearch.k8s.elastic.co/statefulset-name': `${m.metadata.name}-es-${String(s['name'])}`,
+        }),
+      ),
     // ECK writes the cluster's budget unless podDisruptionBudget is given without a spec
     ownBudget: (m) => {
       const pdb = specOf(m)['podDisruptionBudget'] as Spec | undefined;
       return pdb === undefined || pdb['spec'] !== undefined;
     },
     pods: (m) => ({ 'elasticsearch.k8s.elastic.co/cluster-name': m.metadata.name }),
+    made: (m) => {
+      const name = m.metadata.name;
+      const labels = { 'elasticsearch.k8s.elastic.co/cluster-name': name };
+      return {
+        pods: [{ name: 'elasticsearch', labels, ports: { https: 9200, transport: 9300 } }],
+        services: [{ name: `${name}-es-http`, selector: labels, port: 9200 }],
+        secrets: [
+          { name: `${name}-es-http-certs-public`, keys: ['ca.crt', 'tls.crt'] },
+          { name: `${name}-es-elastic-user`, keys: ['elastic'] },
+        ],
+      };
+    },
     survivesOneLoss: (m) => {
       const masters = nodeSets(m)
         .filter((s) => {
@@ -230,6 +360,12 @@ export const STORE_KINDS: readonly StoreKind[] = [
   {
     ...OT_REDIS,
     kind: 'RedisReplication',
+    pods: (m) => ({ app: m.metadata.name, redis_setup_type: 'replication' }),
+    made: (m) => {
+      const labels = { app: m.metadata.name, redis_setup_type: 'replication' };
+      return { pods: [{ name: 'redis', labels, ports: { redis: 6379 } }], services: [{ name: m.metadata.name, selector: labels, port: 6379 }], secrets: [] };
+    },
+    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement, { app: m.metadata.name, redis_setup_type: 'replication' }),
     survivesOneLoss: (m, all) => {
       const sentinels = ofKind(all, 'RedisSentinel').filter(
         (s) => at(specOf(s), 'redisSentinelConfig', 'redisReplicationName') === m.metadata.name,
@@ -259,6 +395,18 @@ export const STORE_KINDS: readonly StoreKind[] = [
   {
     ...OT_REDIS,
     kind: 'RedisSentinel',
+    // the operator names their StatefulSet, and labels the pods, <name>-sentinel
+    pods: (m) => ({ app: `${m.metadata.name}-sentinel`, redis_setup_type: 'sentinel' }),
+    made: (m) => {
+      const labels = { app: `${m.metadata.name}-sentinel`, redis_setup_type: 'sentinel' };
+      // the services' redis piece reads the Sentinels as well as the primary they name
+      return {
+        pods: [{ name: 'redis-sentinel', labels, ports: { sentinel: 26379 } }],
+        services: [{ name: `${m.metadata.name}-sentinel`, selector: labels, port: 26379 }],
+        secrets: [],
+      };
+    },
+    spread: (m) => spreadsOverHosts(specOf(m) as PodPlacement, { app: `${m.metadata.name}-sentinel`, redis_setup_type: 'sentinel' }),
     survivesOneLoss: () => [],
   },
 ];
@@ -300,3 +448,93 @@ export const survivesOneNodeLoss: Policy = (ms) => kindsIn(ms).flatMap(({ k, m }
 
 /** every store that keeps data of its own has backups declared */
 export const backupsDeclared: Policy = (ms) => kindsIn(ms).flatMap(({ k, m }) => k.backups?.(m, ms) ?? []);
+
+/** the label on a stand-in for an operator's pods that names the store the services' config calls it */
+export const STORE_LABEL = 'ecom.dev/store';
+
+/**
+ * stand-ins for what the operators make of the data tier: a StatefulSet per group of pods (named like the
+ * store, labelled as the operator labels them, with their ports), the Services the clients use, the
+ * Secrets the services read (templates: keys, no values) and the NetworkPolicies an operator writes. the
+ * network and configuration checks then treat the prod overlay as they treat the single-pod stores
+ */
+export function operatorObjects(ms: readonly K8sObject[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const { k, m } of kindsIn(ms)) {
+    const made = k.made(m, ms);
+    const namespace = m.metadata.namespace;
+    for (const p of made.pods) {
+      out.push({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: p.name, namespace, labels: { [STORE_LABEL]: k.store } },
+        spec: {
+          selector: { matchLabels: p.labels },
+          template: {
+            metadata: { labels: p.labels },
+            spec: { containers: [{ name: p.name, ports: Object.entries(p.ports).map(([name, containerPort]) => ({ name, containerPort })) }] },
+          },
+        },
+      } as K8sObject);
+    }
+    for (const svc of made.services)
+      out.push({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: svc.name, namespace },
+        spec: { selector: svc.selector, ports: [{ port: svc.port, targetPort: svc.port }] },
+      } as K8sObject);
+    for (const secret of made.secrets)
+      out.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: secret.name, namespace, labels: { 'ecom.dev/secret-template': 'true' } },
+        stringData: Object.fromEntries(secret.keys.map((key) => [key, ''])),
+      } as K8sObject);
+    out.push(...(made.policies ?? []));
+  }
+  return out;
+}
+
+/** a service's loaded configuration, by piece (loadConfig's result) */
+export type LoadedConfig = Readonly<Record<string, unknown>>;
+
+/**
+ * what a service's own settings must be for one node lost to lose no acknowledged write of the data tier in
+ * `ms`: the settings the operators cannot enforce, because the client chooses them
+ */
+export function clientDurability(service: string, cfg: LoadedConfig, ms: readonly K8sObject[]): string[] {
+  const out: string[] = [];
+  const cassandra = cfg['cassandra'] as { replicationFactor: number; localDataCenter: string; consistency: string } | undefined;
+  if (cassandra) {
+    const dcs = ofKind(ms, 'K8ssandraCluster').flatMap(datacenters);
+    const dc = dcs.find((d) => at(d, 'metadata', 'name') === cassandra.localDataCenter);
+    if (!dc) out.push(`${service}: CASSANDRA_LOCAL_DC ${cassandra.localDataCenter} is no datacenter of the K8ssandraCluster`);
+    const size = num(dc?.['size']) ?? 0;
+    if (cassandra.replicationFactor < 3 || cassandra.replicationFactor > size)
+      out.push(`${service}: CASSANDRA_REPLICATION_FACTOR ${cassandra.replicationFactor}, not 3 or more and at most the datacenter's ${size} nodes`);
+    if (!/QUORUM$/.test(cassandra.consistency)) out.push(`${service}: CASSANDRA_CONSISTENCY ${cassandra.consistency} is no quorum`);
+  }
+  const search = cfg['elasticsearch'] as { indexReplicas: number } | undefined;
+  if (search) {
+    const nodes = ofKind(ms, 'Elasticsearch').flatMap(nodeSets).reduce((n, s) => n + (num(s['count']) ?? 0), 0);
+    if (search.indexReplicas < 1 || search.indexReplicas > nodes - 1)
+      out.push(`${service}: ELASTICSEARCH_INDEX_REPLICAS ${search.indexReplicas}: a node lost loses shards, or replicas have no node to go to`);
+  }
+  const redis = cfg['redis'] as { sentinels?: { master: string }; replicaWait: { replicas: number } } | undefined;
+  if (redis) {
+    const masters = ofKind(ms, 'RedisSentinel').map((s) => String(at(specOf(s), 'redisSentinelConfig', 'masterGroupName') ?? 'myMaster'));
+    if (!redis.sentinels) out.push(`${service}: no REDIS_SENTINELS: a failover leaves it on the old primary`);
+    else if (!masters.includes(redis.sentinels.master))
+      out.push(`${service}: REDIS_SENTINEL_MASTER ${redis.sentinels.master} is not what the Sentinels call it (${masters.join(', ')})`);
+    if (redis.replicaWait.replicas < 1) out.push(`${service}: REDIS_WAIT_FOR_REPLICAS 0: a failover may lose an acknowledged write`);
+  }
+  const mongo = cfg['mongodb'] as { uri: string } | undefined;
+  if (mongo) {
+    const params = new URLSearchParams(mongo.uri.split('?')[1] ?? '');
+    const sets = ofKind(ms, 'PerconaServerMongoDB').flatMap((m) => replsets(m).map((r) => String(r['name'])));
+    if (!sets.includes(params.get('replicaSet') ?? '')) out.push(`${service}: MONGODB_URI names no replica set of the cluster (replicaSet=)`);
+    if (params.get('w') !== 'majority') out.push(`${service}: MONGODB_URI does not write to a majority (w=majority)`);
+  }
+  return out;
+}

@@ -215,6 +215,8 @@ export function rendered(dir: string): Rendered {
 
 export const overlayDir = (overlay: Overlay) => `${K8S_DIR}/overlays/${overlay}`;
 export const BASE_DIR = `${K8S_DIR}/base`;
+/** the stores as single-pod StatefulSets, for a development cluster (overlays/dev) */
+export const DATASTORES_DIR = `${K8S_DIR}/datastores`;
 
 /** a deep copy to break on purpose in a negative test */
 export const copy = <T>(value: T): T => structuredClone(value);

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { ROOT } from '../support/tools';
 import {
   BASE_DIR,
+  DATASTORES_DIR,
   copy,
   deployments,
   named,
@@ -13,6 +14,7 @@ import {
   overlayDir,
   rendered,
   type ConfigMapObject,
+  type Container,
   type HpaObject,
   type K8sObject,
   type NetworkPolicyObject,
@@ -32,6 +34,7 @@ import {
   networkIsolation,
   noPlainCredentials,
   podSecurity,
+  PUBLIC_SECRET,
   preStopSleepSeconds,
   probes,
   resources,
@@ -96,37 +99,48 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
   });
 });
 
-describe('the base', () => {
-  const { manifests } = rendered(BASE_DIR);
+describe('the Secret templates', () => {
+  const secrets = (dir: string) => rendered(dir).manifests.filter((m) => m.kind === 'Secret');
 
-  it('has a Secret template with no values for every service and every datastore with credentials', () => {
-    const secrets = manifests.filter((m) => m.kind === 'Secret').map((s) => s.metadata.name);
-    expect(secrets.sort()).toEqual(
-      [
-        ...deployments(manifests).map((d) => `${d.metadata.name}-secrets`),
-        'elasticsearch-credentials',
-        'mongodb-credentials',
-        'postgres-credentials',
-        'redis-credentials',
-      ].sort(),
-    );
-    expect(secretsHoldNoValues(manifests)).toEqual([]);
-    for (const s of manifests.filter((m) => m.kind === 'Secret')) expect(s.metadata.labels?.['ecom.dev/secret-template']).toBe('true');
+  it('the base has one with no values for every service', () => {
+    const { manifests } = rendered(BASE_DIR);
+    expect(secrets(BASE_DIR).map((s) => s.metadata.name).sort()).toEqual(deployments(manifests).map((d) => `${d.metadata.name}-secrets`).sort());
+  });
+
+  it('the single-pod stores have one for every store with credentials', () => {
+    expect(secrets(DATASTORES_DIR).map((s) => s.metadata.name).sort()).toEqual([
+      'elasticsearch-credentials',
+      'mongodb-credentials',
+      'postgres-credentials',
+      'redis-credentials',
+    ]);
+  });
+
+  it('all hold no values and say they are templates', () => {
+    for (const dir of [BASE_DIR, DATASTORES_DIR]) {
+      expect(secretsHoldNoValues(secrets(dir))).toEqual([]);
+      for (const s of secrets(dir)) expect(s.metadata.labels?.['ecom.dev/secret-template']).toBe('true');
+    }
   });
 });
 
 // ---- negative: each family of rules, fed a manifest broken on purpose --------------------------------------
 
 const prod = rendered(overlayDir('prod')).manifests;
+/**
+ * what the rules are fed broken: the prod overlay, and the dev overlay's single-pod stores, so every rule
+ * has objects of its kind to break (prod's stores are the operators', checked in data-tier.spec.ts)
+ */
+const sample = [...prod, ...rendered(DATASTORES_DIR).manifests];
 
 function must<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the rendered prod overlay has no ${what}`);
+  if (value === undefined) throw new Error(`the sample has no ${what}`);
   return value;
 }
 
-/** a copy of the prod overlay, changed by `change` */
+/** a copy of the sample, changed by `change` */
 function broken(change: (ms: K8sObject[]) => void): K8sObject[] {
-  const ms = copy(prod) as K8sObject[];
+  const ms = copy(sample) as K8sObject[];
   change(ms);
   return ms;
 }
@@ -376,6 +390,17 @@ describe('each rule reports what it is for (negative)', () => {
         } as SecretObject,
       ]),
     ).toEqual([]);
+    // one labelled as holding no credentials may hold what names none, and nothing that does
+    const labelled = (stringData: Record<string, string>) =>
+      ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'roles', labels: { [PUBLIC_SECRET]: 'true' } }, stringData }) as SecretObject;
+    expect(secretsHoldNoValues([labelled({ 'roles.yml': 'reader:\n  cluster: ["monitor"]\n' })])).toEqual([]);
+    expect(
+      secretsHoldNoValues([labelled({ ADMIN_PASSWORD: 'hunter22', 'users.yml': 'url: https://admin:hunter22@search:9200', 'a.yml': 'token: x' })]),
+    ).toEqual([
+      'Secret/roles: ADMIN_PASSWORD holds a value that looks like a credential',
+      'Secret/roles: users.yml holds a value that looks like a credential',
+      'Secret/roles: a.yml holds a value that looks like a credential',
+    ]);
   });
 
   it('statefulsets: no headless Service, a Service with a cluster ip, no volumeClaimTemplates', () => {
@@ -409,7 +434,22 @@ describe('each rule reports what it is for (negative)', () => {
       'StatefulSet/kafka: no KAFKA_CONTROLLER_QUORUM_VOTERS',
       'StatefulSet/kafka: mentions ZooKeeper',
     ]);
-    expect(kafkaKraft(broken((m) => remove(m, 'StatefulSet', 'kafka')))).toEqual(['no Kafka workload']);
+    const neither = broken((m) => {
+      remove(m, 'StatefulSet', 'kafka');
+      remove(m, 'Kafka', 'ecom');
+    });
+    expect(kafkaKraft(neither)).toEqual(['no Kafka workload']);
+  });
+
+  it('kafka on Strimzi: node pools without the controller role, an even quorum, no broker', () => {
+    const pool = (m: K8sObject[]) => must(named<K8sObject & { spec: { replicas: number; roles: string[] } }>(m, 'KafkaNodePool', 'nodes'), 'KafkaNodePool nodes');
+    expect(kafkaKraft(broken((m) => (pool(m).spec.roles = ['broker'])))).toEqual([
+      'Kafka/ecom: 0 KRaft controllers: an odd number, 3 or more, keeps a quorum with one lost',
+    ]);
+    expect(kafkaKraft(broken((m) => (pool(m).spec.replicas = 4)))).toEqual([
+      'Kafka/ecom: 4 KRaft controllers: an odd number, 3 or more, keeps a quorum with one lost',
+    ]);
+    expect(kafkaKraft(broken((m) => (pool(m).spec.roles = ['controller'])))).toEqual(['Kafka/ecom: no KafkaNodePool with the broker role']);
   });
 
   it('namespaces: baseline instead of restricted, an undeclared namespace', () => {
@@ -447,16 +487,18 @@ describe('each rule reports what it is for (negative)', () => {
 });
 
 describe('dev and prod', () => {
-  it('run the services with the same container settings, apart from image, pull policy and size', () => {
+  // where the stores are differs: prod's environment and CA volumes name what the operators make
+  const apartFromStores = (c: Container) => ({ ...c, image: '', imagePullPolicy: '', resources: {}, env: [], volumeMounts: [] });
+
+  it('run the services with the same container settings, apart from image, pull policy, size and where the stores are', () => {
     const dev = rendered(overlayDir('dev')).manifests;
     for (const d of deployments(prod)) {
       const other = must(named<Workload>(dev, 'Deployment', d.metadata.name), d.metadata.name);
-      expect({ ...container(other), image: '', imagePullPolicy: '', resources: {} }).toEqual({
-        ...container(d),
-        image: '',
-        imagePullPolicy: '',
-        resources: {},
-      });
+      expect(apartFromStores(container(other))).toEqual(apartFromStores(container(d)));
+      // every variable dev sets, prod sets too; and /tmp stays writable
+      const names = (c: Container) => (c.env ?? []).map((e) => e.name);
+      expect(names(container(d))).toEqual(expect.arrayContaining(names(container(other))));
+      expect(container(d).volumeMounts).toEqual(expect.arrayContaining(container(other).volumeMounts ?? []));
     }
   });
 });
