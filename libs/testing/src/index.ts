@@ -14,3 +14,4 @@ export * from './lib/http-probe';
 export * from './lib/never';
 export * from './lib/platform';
 export * from './lib/metric-samples';
+export * from './lib/tls-terminator';

@@ -20,6 +20,15 @@ export interface IndexDefinition {
   readonly settings?: estypes.IndicesIndexSettings;
 }
 
+/** the service's client: the config's node, with its certificate checked against the CA file when one is set */
+export function elasticsearchClient(cfg: ElasticsearchConfig): Client {
+  return new Client({
+    node: cfg.node,
+    requestTimeout: 10_000,
+    ...(cfg.caFile && { tls: { ca: readCaFile('ELASTICSEARCH_CA_FILE', cfg.caFile), rejectUnauthorized: true } }),
+  });
+}
+
 /** the full index name: the configured prefix keeps services and test runs apart */
 export function indexName(cfg: Pick<ElasticsearchConfig, 'indexPrefix'>, name: string): string {
   return `${cfg.indexPrefix}-${name}`;
@@ -66,14 +75,7 @@ export class ElasticsearchModule {
         {
           provide: ELASTICSEARCH,
           inject: [ConfigService],
-          useFactory: (c: ConfigService) => {
-            const cfg = c.getOrThrow<ElasticsearchConfig>('elasticsearch');
-            return new Client({
-              node: cfg.node,
-              requestTimeout: 10_000,
-              ...(cfg.caFile && { tls: { ca: readCaFile('ELASTICSEARCH_CA_FILE', cfg.caFile), rejectUnauthorized: true } }),
-            });
-          },
+          useFactory: (c: ConfigService) => elasticsearchClient(c.getOrThrow<ElasticsearchConfig>('elasticsearch')),
         },
         ElasticsearchSetup,
       ],

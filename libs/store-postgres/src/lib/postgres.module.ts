@@ -37,6 +37,31 @@ class PostgresHealth implements OnModuleInit {
   }
 }
 
+/** how a service's data source connects: the config's server, pool and TLS, the service's entities and migrations */
+export function postgresDataSourceOptions(cfg: PostgresConfig, options: PostgresModuleOptions) {
+  return {
+    type: 'postgres' as const,
+    // the driver named, not left to typeorm's require at run time: the build then lists pg
+    // among this service's dependencies, and only for the services on postgres
+    driver: pg,
+    host: cfg.host,
+    port: cfg.port,
+    username: cfg.username,
+    password: cfg.password,
+    database: cfg.database,
+    // verify-full: the server's certificate must chain to this CA and name the host
+    ...(cfg.sslCaFile && { ssl: { ca: readCaFile('POSTGRES_SSL_CA_FILE', cfg.sslCaFile), rejectUnauthorized: true } }),
+    entities: options.entities,
+    migrations: options.migrations,
+    // run by migratedDataSource, under an advisory lock, not by typeorm's initialize()
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: cfg.poolSize, connectionTimeoutMillis: 5_000 },
+    retryAttempts: 30,
+    retryDelay: 1_000,
+  };
+}
+
 /** connects, then migrates under the lock; nothing gets the data source before its schema is current */
 async function migratedDataSource(options?: DataSourceOptions): Promise<DataSource> {
   if (!options) throw new Error('postgres: no data source options');
@@ -60,30 +85,7 @@ export class PostgresModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (c: ConfigService) => {
-            const cfg = c.getOrThrow<PostgresConfig>('postgres');
-            return {
-              type: 'postgres' as const,
-              // the driver named, not left to typeorm's require at run time: the build then lists pg
-              // among this service's dependencies, and only for the services on postgres
-              driver: pg,
-              host: cfg.host,
-              port: cfg.port,
-              username: cfg.username,
-              password: cfg.password,
-              database: cfg.database,
-              // verify-full: the server's certificate must chain to this CA and name the host
-              ...(cfg.sslCaFile && { ssl: { ca: readCaFile('POSTGRES_SSL_CA_FILE', cfg.sslCaFile), rejectUnauthorized: true } }),
-              entities: options.entities,
-              migrations: options.migrations,
-              // run by migratedDataSource, under an advisory lock, not by typeorm's initialize()
-              migrationsRun: false,
-              synchronize: false,
-              extra: { max: cfg.poolSize, connectionTimeoutMillis: 5_000 },
-              retryAttempts: 30,
-              retryDelay: 1_000,
-            };
-          },
+          useFactory: (c: ConfigService) => postgresDataSourceOptions(c.getOrThrow<PostgresConfig>('postgres'), options),
           dataSourceFactory: migratedDataSource,
         }),
       ],

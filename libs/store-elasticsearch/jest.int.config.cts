@@ -1,0 +1,1 @@
+module.exports = require('../../tools/jest/integration.config.cjs')(__dirname);
