@@ -10,7 +10,8 @@
 #   <name>_start     prepares $STACK_HOME/data/<name> and launches with `spawn <name> cmd...`
 #   <name>_ready     exit 0 once the server answers its own protocol
 #   <name>_ports     prints the tcp ports it listens on (checked before start)
-# and may define <name>_timeout (seconds to wait for ready, default 60).
+# and may define <name>_timeout (seconds to wait for ready, default 60) and <name>_env (its settings as
+# NAME=value lines, for stack.sh env).
 
 set -o pipefail
 

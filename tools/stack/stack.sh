@@ -5,6 +5,8 @@
 #   stack.sh status              one line per server
 #   stack.sh logs <server>       follow a server's log
 #   stack.sh install [server...] download and build only
+#   stack.sh env                 the settings in effect (ports, users, directories) as NAME=value lines
+#   stack.sh nodetool <args>     cassandra's nodetool against the running node
 set -u
 # shellcheck source=./lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,7 +15,7 @@ for s in "${STACK_SERVERS[@]}"; do
   source "$STACK_ROOT/servers/$s.sh" || die "missing server module servers/$s.sh"
 done
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 check_names() { # in the main shell, so die stops the command (pick runs in a subshell)
   local n
@@ -87,6 +89,18 @@ cmd_status() {
   return $rc
 }
 
+# what tools outside bash (npm run backup, restore) need to address this stack: each server module's
+# <name>_env, with the defaults applied, so no other file repeats them
+cmd_env() {
+  local n
+  echo "STACK_HOME=$STACK_HOME"
+  echo "STACK_HOST=$STACK_HOST"
+  if is_root; then echo "STACK_USER=$STACK_USER"; fi
+  for n in "${STACK_SERVERS[@]}"; do
+    if declare -F "${n}_env" >/dev/null; then "${n}_env"; fi
+  done
+}
+
 cmd_logs() {
   [ $# -ge 1 ] || die "usage: stack.sh logs <server>"
   exec tail -n 100 -F "$(log_file "$1")"
@@ -100,6 +114,8 @@ case "$cmd" in
   status) cmd_status "$@" ;;
   logs) cmd_logs "$@" ;;
   install) cmd_install "$@" ;;
+  env) cmd_env ;;
+  nodetool) cassandra_nodetool "$@" ;;
   -h|--help|help) usage 0 ;;
   *) usage 2 ;;
 esac

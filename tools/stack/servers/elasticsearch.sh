@@ -11,6 +11,8 @@ ELASTICSEARCH_HEAP="${ELASTICSEARCH_HEAP:-512m}"
 elasticsearch_home() { echo "$STACK_CACHE/elasticsearch-$ELASTICSEARCH_VERSION"; }
 elasticsearch_ports() { printf '%s\n' "$ELASTICSEARCH_PORT" "$ELASTICSEARCH_TRANSPORT_PORT"; }
 elasticsearch_timeout() { echo 120; }
+elasticsearch_snapshots() { echo "$(data_dir elasticsearch)/snapshots"; }
+elasticsearch_env() { printf '%s\n' "ELASTICSEARCH_PORT=$ELASTICSEARCH_PORT" "ELASTICSEARCH_SNAPSHOTS=$(elasticsearch_snapshots)"; }
 
 elasticsearch_install() {
   ensure_java
@@ -29,7 +31,7 @@ elasticsearch_download() {
 
 elasticsearch_start() {
   local home dir; home=$(elasticsearch_home); dir=$(data_dir elasticsearch)
-  own_dir "$dir/config" "$dir/data" "$dir/logs" "$dir/tmp"
+  own_dir "$dir/config" "$dir/data" "$dir/logs" "$dir/tmp" "$(elasticsearch_snapshots)"
   # refreshed on every start so a version bump gets matching jvm.options; the keystore es creates stays
   cp -r "$home/config/." "$dir/config/"
   cat >"$dir/config/elasticsearch.yml" <<EOF
@@ -38,6 +40,8 @@ cluster.name: ecom-local
 node.name: local
 path.data: $dir/data
 path.logs: $dir/logs
+# filesystem snapshot repositories may live only here (npm run backup and restore stage theirs in it)
+path.repo: [$(elasticsearch_snapshots)]
 network.host: $STACK_HOST
 http.port: $ELASTICSEARCH_PORT
 transport.port: $ELASTICSEARCH_TRANSPORT_PORT

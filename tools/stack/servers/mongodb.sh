@@ -20,6 +20,7 @@ mongodb_home() {
   echo "$STACK_CACHE/mongo-java-server-$MONGODB_VERSION-$sum"
 }
 mongodb_ports() { echo "$MONGODB_PORT"; }
+mongodb_env() { echo "MONGODB_PORT=$MONGODB_PORT"; }
 mongodb_timeout() { echo 60; }
 
 mongodb_install() {

@@ -11,6 +11,10 @@ postgres_bin() {
   return 1
 }
 postgres_ports() { echo "$POSTGRES_PORT"; }
+postgres_env() {
+  printf '%s\n' "POSTGRES_PORT=$POSTGRES_PORT" "POSTGRES_USER=$POSTGRES_USER" "POSTGRES_PASSWORD=$POSTGRES_PASSWORD" \
+    "POSTGRES_BIN=$(postgres_bin)"
+}
 postgres_install() {
   postgres_bin >/dev/null || ensure_apt /usr/lib/postgresql/15/bin/initdb postgresql
   postgres_bin >/dev/null || die "postgres: no initdb found under /usr/lib/postgresql/*/bin"
