@@ -80,12 +80,18 @@ describe('an order traced from the HTTP request through the saga', () => {
       collector.spans.find((s) => s.service === 'order-service' && s.kind === SERVER && s.name === 'POST /api/orders'),
     );
     const trace = () => collector.spans.filter((s) => s.traceId === root.traceId);
-    // the last hops: both consumers of order.confirmed exported their spans
-    await waitFor('notification and analytics to handle order.confirmed', () =>
-      ['notification-service', 'analytics-service'].every((service) =>
-        trace().some((s) => s.service === service && s.kind === CONSUMER && s.name === 'process order.confirmed'),
-      ),
-    );
+    // the last hops: both consumers of order.confirmed exported their spans, and every span's parent has
+    // arrived too. each service exports in batches of its own, so a consumer's span can come before the
+    // producer span it points at (order-service's "publish order.confirmed" ends when kafka acknowledges)
+    await waitFor('notification and analytics to handle order.confirmed, and every parent span to arrive', () => {
+      const spans = trace();
+      const ids = new Set(spans.map((s) => s.spanId));
+      return (
+        ['notification-service', 'analytics-service'].every((service) =>
+          spans.some((s) => s.service === service && s.kind === CONSUMER && s.name === 'process order.confirmed'),
+        ) && spans.every((s) => s.parentSpanId === '' || ids.has(s.parentSpanId))
+      );
+    });
     const spans = trace();
 
     expect(root.parentSpanId).toBe('');
