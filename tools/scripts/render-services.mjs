@@ -73,6 +73,13 @@ const egressToPods = (labels, port) => [
 /** a Secret's key mounted read-only as a file: the CAs the operators create */
 const caVolume = (name, secret, key = 'ca.crt') => ({ name, secret, key, dir: `/etc/ecom/tls/${name}` });
 const caFile = (v) => `${v.dir}/${v.key}`;
+/** the CA each operator makes, by store: mounted once, and its file named in the store's settings */
+const CA = {
+  kafka: caVolume('kafka', 'ecom-cluster-ca-cert'),
+  mongodb: caVolume('mongodb', 'ecom-mongodb-ssl'),
+  postgres: caVolume('postgres', 'orders-db-ca'),
+  elasticsearch: caVolume('elasticsearch', 'ecom-search-es-http-certs-public'),
+};
 
 /**
  * what each store adds to a service that lists it. k8s: the datastore's app name and port (egress and its
@@ -97,12 +104,12 @@ const STORES = {
     operator: {
       pods: { 'app.kubernetes.io/instance': 'ecom-mongodb', 'app.kubernetes.io/component': 'mongod' },
       port: 27017,
-      volumes: [caVolume('mongodb', 'ecom-mongodb-ssl')],
+      volumes: [CA.mongodb],
       config: () => ['MONGODB_ADDRESS: ecom-mongodb-rs0:27017'],
       env: (s) => [
         ...secretEnv('MONGODB_PASSWORD', 'mongodb-credentials', `MONGODB_${envName(s.name)}_PASSWORD`),
         '- name: MONGODB_URI',
-        `  value: mongodb://${s.name}:$(MONGODB_PASSWORD)@$(MONGODB_ADDRESS)/${s.mongoDatabase}?authSource=admin&replicaSet=rs0&w=majority&tls=true&tlsCAFile=${caFile(caVolume('mongodb', 'ecom-mongodb-ssl'))}`,
+        `  value: mongodb://${s.name}:$(MONGODB_PASSWORD)@$(MONGODB_ADDRESS)/${s.mongoDatabase}?authSource=admin&replicaSet=rs0&w=majority&tls=true&tlsCAFile=${caFile(CA.mongodb)}`,
       ],
     },
   },
@@ -153,10 +160,10 @@ const STORES = {
     operator: {
       pods: { 'elasticsearch.k8s.elastic.co/cluster-name': 'ecom-search' },
       port: 9200,
-      volumes: [caVolume('elasticsearch', 'ecom-search-es-http-certs-public')],
+      volumes: [CA.elasticsearch],
       config: () => [
         'ELASTICSEARCH_ADDRESS: ecom-search-es-http:9200',
-        `ELASTICSEARCH_CA_FILE: ${caFile(caVolume('elasticsearch', 'ecom-search-es-http-certs-public'))}`,
+        `ELASTICSEARCH_CA_FILE: ${caFile(CA.elasticsearch)}`,
         'ELASTICSEARCH_INDEX_REPLICAS: "1"',
       ],
       env: (s) => [
@@ -178,13 +185,13 @@ const STORES = {
     operator: {
       pods: { 'cnpg.io/cluster': 'orders-db' },
       port: 5432,
-      volumes: [caVolume('postgres', 'orders-db-ca')],
+      volumes: [CA.postgres],
       config: () => [
         'POSTGRES_HOST: orders-db-rw',
         'POSTGRES_PORT: "5432"',
         'POSTGRES_USER: null',
         'POSTGRES_DB: orders',
-        `POSTGRES_SSL_CA_FILE: ${caFile(caVolume('postgres', 'orders-db-ca'))}`,
+        `POSTGRES_SSL_CA_FILE: ${caFile(CA.postgres)}`,
       ],
       env: () => [...secretEnv('POSTGRES_USER', 'orders-db-app', 'username'), ...secretEnv('POSTGRES_PASSWORD', 'orders-db-app', 'password')],
     },
@@ -217,12 +224,11 @@ const STORES = {
  * Kafka, which every service uses: Strimzi's Kafka ecom (deploy/k8s/data-tier/kafka.yaml), its bootstrap
  * Service on the tls listener, with the cluster CA it made
  */
-const KAFKA_CA = caVolume('kafka', 'ecom-cluster-ca-cert');
 const KAFKA_OPERATOR = {
   pods: { 'strimzi.io/cluster': 'ecom', 'strimzi.io/kind': 'Kafka' },
   port: 9093,
-  volumes: [KAFKA_CA],
-  config: () => ['KAFKA_BROKERS: ecom-kafka-bootstrap:9093', `KAFKA_SSL_CA_FILE: ${caFile(KAFKA_CA)}`],
+  volumes: [CA.kafka],
+  config: () => ['KAFKA_BROKERS: ecom-kafka-bootstrap:9093', `KAFKA_SSL_CA_FILE: ${caFile(CA.kafka)}`],
 };
 
 const storesOf = (s) => s.stores.map((name) => STORES[name]);
