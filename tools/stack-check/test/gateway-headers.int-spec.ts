@@ -1,10 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, Gateway } from '@ecom/testing';
+import { freePort, Gateway, rawBytes } from '@ecom/testing';
 
 // the gateway's template (deploy/gateway) on the real nginx, in front of a server that echoes the
 // headers it receives: what a client sends is not what the services are told
@@ -71,27 +70,31 @@ describe('the gateway, as the edge', () => {
     expect((await fetch(`${gateway.url}/api/orders/own-header`)).headers.get('cache-control')).toBe('private, max-age=5');
   });
 
-  // a raw request, so the client library can't tidy up what nginx is meant to refuse
-  const raw = (request: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(gateway.port, '127.0.0.1');
-      let answer = '';
-      socket.on('data', (d) => (answer += d.toString()));
-      socket.on('end', () => resolve(answer));
-      socket.on('error', reject);
-      socket.end(request);
-    });
-  const statusOf = (answer: string) => Number(answer.split(' ')[1]);
-
-  it('answers a body over 1 MB as problem+json, echoing no query, and never turns a malformed request into a 500', async () => {
+  it("answers its own refusals (a body over 1 MB, a request it can't parse or hold) as problem+json, echoing no query, and never turns a malformed request into a 500", async () => {
     const tooLarge = await fetch(`${gateway.url}/api/orders?token=s3cret`, { method: 'POST', body: 'x'.repeat(1_100_000) });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get('content-type')).toBe('application/problem+json');
     expect(await tooLarge.json()).toMatchObject({ status: 413, title: 'Payload Too Large', instance: '/api/orders' });
 
-    // what nginx refuses before it has a uri stays its own 400 / 414 (see the template)
-    expect(statusOf(await raw(`GET /api/orders?q=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))).toBe(414);
-    expect(statusOf(await raw('GARBAGE\r\n\r\n'))).toBe(400);
+    // what nginx refuses itself, before it has a uri (raw bytes, so the client library can't tidy
+    // them up): problem+json too, the query never echoed, with the security headers and no-store
+    const refusals: [string, number, string][] = [
+      [`GET /api/orders?token=s3cret&q=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414, 'URI Too Long'],
+      ['GARBAGE\r\n\r\n', 400, 'Bad Request'],
+      ['GET /api/orders?token=s3cret%00 HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'Bad Request'],
+      ['GET /api/orders HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n', 400, 'Bad Request'],
+      [`GET /api/orders HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\nConnection: close\r\n\r\n`, 400, 'Bad Request'],
+    ];
+    for (const [request, status, title] of refusals) {
+      const answer = await rawBytes(gateway.port, request);
+      expect([answer.status, answer.headers['content-type'], answer.headers['cache-control']]).toEqual([status, 'application/problem+json', 'no-store']);
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(JSON.parse(answer.body)).toMatchObject({ type: 'about:blank', title, status, instance: '' });
+      expect(answer.body).not.toContain('s3cret');
+    }
+    // the pages behind them are nobody's route
+    const internal = await fetch(`${gateway.url}/__gateway/400`);
+    expect([internal.status, internal.headers.get('content-type')]).toEqual([404, 'application/problem+json']);
 
     const quoted = await fetch(`${gateway.url}/nowhere%22%7D`);
     expect(quoted.status).toBe(404);

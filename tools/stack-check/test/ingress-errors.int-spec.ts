@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { freePort, nginxMainConfig, rawRequest, ROOT, waitFor, type RawAnswer } from '@ecom/testing';
+import { freePort, nginxMainConfig, rawBytes, rawRequest, ROOT, waitFor, type RawAnswer } from '@ecom/testing';
 
 // the ingress controller's snippets (deploy/k8s/ingress-controller/controller-config.yaml) on a real
 // nginx, laid out as ingress-nginx renders them: the add-headers ConfigMap as http-level
@@ -160,6 +160,23 @@ ${location('/api/')}
     expect(down.headers['retry-after']).toBe('5');
     const outage = await send('GET', '/api/own-outage');
     expect([outage.status, outage.body, outage.headers['retry-after']]).toEqual([503, '{"title":"store down"}', '2']);
+  });
+
+  it("answers what nginx refuses itself (a request it can't parse, a line or a header over its buffers) as problem+json, not nginx's html", async () => {
+    const before = reached;
+    const refusals: [string, number][] = [
+      [`GET /api/orders?token=s3cret&q=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414],
+      ['GARBAGE\r\n\r\n', 400],
+      ['GET /api/orders?token=s3cret%00 HTTP/1.1\r\nConnection: close\r\n\r\n', 400],
+      [`GET /api/orders HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\nConnection: close\r\n\r\n`, 400],
+    ];
+    for (const [request, status] of refusals) {
+      const res = await rawBytes(port, request);
+      expect(res.body).not.toContain('s3cret');
+      expectOwnRefusal(res, status, '', JSON.parse(res.body).correlationId);
+      expect(JSON.parse(res.body).correlationId).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(reached).toBe(before);
   });
 
   it('never echoes the query, where a stream token may be', async () => {

@@ -1,5 +1,5 @@
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 /** a port nothing listens on right now, on 127.0.0.1 */
 export const freePort = () =>
@@ -46,4 +46,28 @@ export const rawRequest = (
     );
     req.on('error', reject);
     req.end(opts.body ?? (method === 'GET' ? undefined : '{}'));
+  });
+
+/**
+ * bytes written as they are to 127.0.0.1:port, for what a client library would refuse to send (a
+ * request line nginx can't parse, one over its buffers), and the answer read until the server
+ * closes: its status, headers (lower-case names) and body
+ */
+export const rawBytes = (port: number, request: string) =>
+  new Promise<RawAnswer>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => (answer += d.toString()));
+    socket.on('end', () => {
+      const split = answer.indexOf('\r\n\r\n');
+      const [statusLine, ...lines] = answer.slice(0, split < 0 ? answer.length : split).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: split < 0 ? '' : answer.slice(split + 4) });
+    });
+    socket.on('error', reject);
+    socket.end(request);
   });
