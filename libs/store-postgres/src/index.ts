@@ -3,6 +3,7 @@ export * from './lib/postgres.module';
 export * from './lib/postgres.health';
 export * from './lib/claim-event';
 export * from './lib/postgres-rate-limit-counts';
+export * from './lib/prepared';
 export * from './lib/outbox/outbox.migration';
 export * from './lib/outbox/pg-outbox';
 export * from './lib/outbox/pg-outbox.relay';

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { PreparedStatement } from './prepared';
 
 /**
  * the counts' table, for a service with postgres and no redis. unlogged on purpose: a count is worth
@@ -29,8 +30,11 @@ export class RateLimitCounts1764500000000 implements MigrationInterface {
 // a period is over (and a block, if there was one): the count starts again at this request
 const FRESH = '(h.blocked_until <= now() or (h.blocked_until is null and h.resets_at <= now()))';
 
-// one statement, so parallel requests of one client queue on the row and each sees its own count
-const INCREMENT = `
+// one statement, so parallel requests of one client queue on the row and each sees its own count;
+// prepared, since every limited request runs it
+const INCREMENT = new PreparedStatement(
+  'rate-limits:increment',
+  `
   insert into rate_limit_counts as h (key, hits, resets_at, blocked_until)
   values ($1, 1, now() + $2 * interval '1 millisecond', null)
   on conflict (key) do update set
@@ -43,7 +47,8 @@ const INCREMENT = `
     end
   returning hits,
     ceil(greatest(0, extract(epoch from resets_at - now())))::int as expires_s,
-    ceil(greatest(0, extract(epoch from coalesce(blocked_until, now()) - now())))::int as blocked_s`;
+    ceil(greatest(0, extract(epoch from coalesce(blocked_until, now()) - now())))::int as blocked_s`,
+);
 
 const SWEEP = `delete from rate_limit_counts where resets_at < now() and (blocked_until is null or blocked_until < now())`;
 const SWEEP_EVERY_MS = 60_000;
@@ -65,11 +70,7 @@ export class PostgresRateLimitCounts implements ThrottlerStorage, OnModuleInit, 
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number) {
-    const [row] = (await this.dataSource.query(INCREMENT, [key, ttl, limit, blockDuration])) as {
-      hits: number;
-      expires_s: number;
-      blocked_s: number;
-    }[];
+    const [row] = await INCREMENT.run<{ hits: number; expires_s: number; blocked_s: number }>(this.dataSource, [key, ttl, limit, blockDuration]);
     return { totalHits: row.hits, timeToExpire: row.expires_s, isBlocked: row.blocked_s > 0, timeToBlockExpire: row.blocked_s };
   }
 }

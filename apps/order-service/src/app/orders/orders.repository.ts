@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { offsetOf, type PageQuery } from '@ecom/http';
-import { OUTBOX_COLUMNS, type StagedEvent } from '@ecom/store-postgres';
+import { OUTBOX_COLUMNS, PreparedStatement, type StagedEvent } from '@ecom/store-postgres';
 import { OrderEntity, OrderLineEntity } from './order.entity';
 import type { OrderStatus } from './order-status';
 
@@ -15,8 +15,11 @@ export interface NewOrder {
 
 // the order, its lines and its outbox row in one statement: atomic without a transaction, and one
 // round trip where begin, three inserts, a read and commit took six. a taken Idempotency-Key
-// inserts nothing at all (the lines and the event come from the order's row)
-const PLACE = `
+// inserts nothing at all (the lines and the event come from the order's row). prepared: parsed and
+// planned once per connection, not on every order
+const PLACE = new PreparedStatement(
+  'order-service:place-order',
+  `
   with o as (
     insert into orders (id, user_id, status, idempotency_key, request_hash) values ($1, $2, 'PENDING', $3, $4)
     on conflict do nothing
@@ -27,11 +30,14 @@ const PLACE = `
   ), x as (
     insert into outbox (${OUTBOX_COLUMNS}) select $7, $8, $9, $10, $11 from o
   )
-  select created_at, updated_at from o`;
+  select created_at, updated_at from o`,
+);
 
 // a batch of the saga's settlements in one statement: the orders' new state, the lines' catalog
 // details (confirmations), and the events, in the caller's transaction (which locked the orders)
-const SETTLE = `
+const SETTLE = new PreparedStatement(
+  'order-service:settle-orders',
+  `
   with o as (
     update orders o set
       status = v.status,
@@ -48,7 +54,14 @@ const SETTLE = `
   )
   insert into outbox (${OUTBOX_COLUMNS})
   select id, topic, key, envelope::jsonb, trace_context
-  from unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[]) as x(id, topic, key, envelope, trace_context)`;
+  from unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[]) as x(id, topic, key, envelope, trace_context)`,
+);
+
+// the orders of a batch, locked in id order
+const LOCK_ALL = new PreparedStatement(
+  'order-service:lock-orders',
+  'select id, user_id, status, created_at from orders where id = any($1::uuid[]) order by id for update',
+);
 
 /** an order as the saga's settlement reads it, locked */
 export interface LockedOrder {
@@ -78,7 +91,7 @@ export class OrdersRepository {
 
   /** a PENDING order with its lines and its event; null when the caller's Idempotency-Key is taken */
   async place(order: NewOrder, event: StagedEvent<unknown>): Promise<OrderEntity | null> {
-    const rows: { created_at: Date; updated_at: Date }[] = await this.dataSource.query(PLACE, [
+    const rows = await PLACE.run<{ created_at: Date; updated_at: Date }>(this.dataSource, [
       order.id,
       order.userId,
       order.idempotencyKey,
@@ -130,10 +143,7 @@ export class OrdersRepository {
     // a malformed id names no order; leaving it out keeps postgres from failing the cast
     const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)))];
     if (wellFormed.length === 0) return new Map();
-    const rows: { id: string; user_id: string; status: OrderStatus; created_at: Date }[] = await em.query(
-      'select id, user_id, status, created_at from orders where id = any($1::uuid[]) order by id for update',
-      [wellFormed],
-    );
+    const rows = await LOCK_ALL.run<{ id: string; user_id: string; status: OrderStatus; created_at: Date }>(em, [wellFormed]);
     return new Map(rows.map((r) => [r.id, { id: r.id, userId: r.user_id, status: r.status, createdAt: r.created_at }]));
   }
 
@@ -142,7 +152,7 @@ export class OrdersRepository {
     if (settlements.length === 0) return;
     const lines = settlements.flatMap((s) => (s.lines ?? []).map((l) => ({ orderId: s.orderId, ...l })));
     const events = settlements.map((s) => s.event.values);
-    await em.query(SETTLE, [
+    await SETTLE.run(em, [
       settlements.map((s) => s.orderId),
       settlements.map((s) => s.status),
       settlements.map((s) => s.totalAmount ?? null),

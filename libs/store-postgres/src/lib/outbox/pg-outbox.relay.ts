@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@ecom/events';
 import { EventProducer, OUTBOX_BATCH_SIZE, OutboxMetrics, RelayLoop, TopicsReady } from '@ecom/kafka';
 import { Metrics } from '@ecom/observability';
+import { PreparedStatement } from '../prepared';
 
 interface Row {
   id: string;
@@ -12,11 +13,15 @@ interface Row {
 }
 
 // the oldest rows, locked (SKIP LOCKED: replicas never send the same row at once) and deleted in one
-// round trip; they are gone only if the transaction commits, which it does after kafka took them
-const CLAIM = `
+// round trip; they are gone only if the transaction commits, which it does after kafka took them.
+// prepared: every round of the relay runs it
+const CLAIM = new PreparedStatement(
+  'outbox:claim',
+  `
   with claimed as (select seq from outbox order by seq limit $1 for update skip locked),
   gone as (delete from outbox o using claimed c where o.seq = c.seq returning o.seq, o.id, o.topic, o.envelope, o.trace_context)
-  select id, topic, envelope, trace_context from gone order by seq`;
+  select id, topic, envelope, trace_context from gone order by seq`,
+);
 
 // what waits: the table stays small (the relay deletes what it sent), so counting it is cheap
 const BACKLOG = `select count(*)::int as events, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age from outbox`;
@@ -60,7 +65,7 @@ export class PgOutboxRelay extends RelayLoop implements OnApplicationBootstrap, 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
     const sent = await this.dataSource.transaction(async (em) => {
-      const rows: Row[] = await em.query(CLAIM, [OUTBOX_BATCH_SIZE]);
+      const rows = await CLAIM.run<Row>(em, [OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch(rows.map((r) => ({ topic: r.topic, envelope: r.envelope, traceparent: r.trace_context })));
       return rows.length;
