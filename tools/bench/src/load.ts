@@ -94,3 +94,43 @@ export async function openLoop(rate: number, seconds: number, operation: (i: num
   await Promise.allSettled(pending);
   return { started: next };
 }
+
+/** what `inTurns` measured for one contender: its turns together, and each turn's rate */
+export interface TurnsResult extends LoadResult {
+  /** requests per second in each turn, in order */
+  readonly turns: readonly number[];
+}
+
+/**
+ * contenders that are compared with each other take turns, `rounds` times each and a share of the
+ * seconds each turn, instead of one long run after another: what the box does in the background (a
+ * checkpoint, a JVM's collection, a compaction) then falls on all of them, not on whichever ran while
+ * it happened. one long run of each swung a ratio by ±30 % on a 2-core box. each contender's figure is
+ * its requests over its seconds in all; p50 is the median turn's, p99 the worst turn's.
+ */
+export async function inTurns<K extends string>(
+  rounds: number,
+  seconds: number,
+  contenders: Record<K, (turnSeconds: number) => Promise<LoadResult>>,
+): Promise<Record<K, TurnsResult>> {
+  const names = Object.keys(contenders) as K[];
+  const results = new Map<K, LoadResult[]>(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++)
+    for (const name of names) results.get(name)?.push(await contenders[name](seconds / rounds));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(
+    names.map((name) => {
+      const turns = results.get(name) ?? [];
+      const requests = turns.reduce((sum, t) => sum + t.requests, 0);
+      const result: TurnsResult = {
+        requests,
+        perSecond: requests / seconds,
+        p50: median(turns.map((t) => t.p50)),
+        p99: Math.max(...turns.map((t) => t.p99)),
+        errors: turns.reduce((sum, t) => sum + t.errors, 0),
+        turns: turns.map((t) => t.perSecond),
+      };
+      return [name, result];
+    }),
+  ) as Record<K, TurnsResult>;
+}

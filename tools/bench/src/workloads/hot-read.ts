@@ -2,13 +2,15 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { call, createProduct } from '../api';
-import { closedLoop, Latencies, openLoop, type LoadResult } from '../load';
+import { closedLoop, inTurns, Latencies, openLoop, type LoadResult } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 
 const CONNECTIONS = 50;
 const TARGET_RATIO = 0.85;
 const TARGET_GATEWAY_MS = 5;
+/** the contenders take turns (inTurns), this many each */
+const ROUNDS = 4;
 
 /** bare fastify on the same redis key, in its own process like the service */
 async function startBaseline(port: number): Promise<() => void> {
@@ -58,19 +60,25 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
   const stopBaseline = await startBaseline(bench.port('baseline'));
   try {
     const baselineUrl = `http://127.0.0.1:${bench.port('baseline')}${path}`;
-    const run = (url: string) => closedLoop({ url, connections: CONNECTIONS, seconds });
+    const run = (url: string) => (turnSeconds: number) => closedLoop({ url, connections: CONNECTIONS, seconds: turnSeconds });
     bench.step(`hot read: warming up`);
     await closedLoop({ url: direct, connections: CONNECTIONS, seconds: 2 });
     await closedLoop({ url: baselineUrl, connections: CONNECTIONS, seconds: 2 });
-    bench.step(`hot read: bare fastify, product-service, gateway; ${CONNECTIONS} connections, ${seconds} s each`);
-    const baseline = await run(baselineUrl);
-    const service = await run(direct);
-    const gateway = await run(`${platform.url}${path}`);
+    bench.step(`hot read: bare fastify, product-service, gateway in turns, ${ROUNDS} each; ${CONNECTIONS} connections, ${seconds} s each in all`);
+    const { baseline, service, gateway } = await inTurns(ROUNDS, seconds, {
+      baseline: run(baselineUrl),
+      service: run(direct),
+      gateway: run(`${platform.url}${path}`),
+    });
+    const rates = (r: { turns: readonly number[] }) => r.turns.map((t) => Math.round(t)).join(', ');
+    bench.step(`  turns in req/s: bare fastify ${rates(baseline)}; product-service ${rates(service)}; gateway ${rates(gateway)}`);
     // the gateway's cost at the same load: half what the slower of the two sustains, so neither queues
     const rate = Math.max(50, Math.round(Math.min(service.perSecond, gateway.perSecond) / 2));
-    bench.step(`hot read: direct and through the gateway at ${rate} requests/s each`);
-    const directAtRate = await atRate(direct, rate, seconds);
-    const gatewayAtRate = await atRate(`${platform.url}${path}`, rate, seconds);
+    bench.step(`hot read: direct and through the gateway at ${rate} requests/s each, in turns`);
+    const { directAtRate, gatewayAtRate } = await inTurns(ROUNDS, seconds, {
+      directAtRate: (turnSeconds) => atRate(direct, rate, turnSeconds),
+      gatewayAtRate: (turnSeconds) => atRate(`${platform.url}${path}`, rate, turnSeconds),
+    });
     const details = (r: LoadResult) => ({ p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests });
     const ratio = service.perSecond / baseline.perSecond;
     const added = gatewayAtRate.p99 - directAtRate.p99;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bearerFor } from '@ecom/testing';
-import { closedLoop, Latencies } from '../load';
+import { closedLoop, inTurns, Latencies, type LoadResult } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 import { benchPool } from '../postgres';
@@ -9,11 +9,7 @@ import { cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
 const CONCURRENCY = 20;
 const TARGET_RATIO = 0.5;
 const SCHEMA = 'bench_baseline';
-/**
- * the baseline and the service take turns, this many times each, a share of the seconds every turn:
- * what the box does in the background (a checkpoint, a JVM's collection) then falls on both instead
- * of on whichever ran while it happened. one long run of each swung the ratio by ±30 %
- */
+/** the baseline and the service take turns (inTurns), this many each */
 const ROUNDS = 4;
 
 /** cpu spent per process, summed over the turns */
@@ -31,15 +27,12 @@ async function rawPgLoop() {
   await pg.query(`create schema if not exists ${SCHEMA}`);
   for (const table of ['orders', 'order_lines', 'outbox'])
     await pg.query(`create table if not exists ${SCHEMA}.${table} (like public.${table} including all)`);
-  const latencies = new Latencies();
   const cpu = new Map<string, number>();
-  let seconds = 0;
   return {
-    latencies,
     cpu,
-    perSecond: () => latencies.count / seconds,
     /** one turn; the cpu is read before the turn ends, while the pool's postgres processes still exist to be counted */
-    async turn(turnSeconds: number, services: ReadonlySet<number>): Promise<void> {
+    async turn(turnSeconds: number, services: ReadonlySet<number>): Promise<LoadResult> {
+      const latencies = new Latencies();
       const spent = cpuByProcess(services);
       const until = performance.now() + turnSeconds * 1000;
       const worker = async (w: number) => {
@@ -72,7 +65,7 @@ async function rawPgLoop() {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
       addCpu(cpu, spent());
-      seconds += turnSeconds;
+      return { requests: latencies.count, perSecond: latencies.count / turnSeconds, p50: latencies.at(50), p99: latencies.at(99), errors: 0 };
     },
     end: () => pg.end(),
   };
@@ -101,37 +94,26 @@ export async function placement(bench: Bench): Promise<Row[]> {
   bench.step(`order placement: raw pg loop and POST /api/orders in turns, ${ROUNDS} each; ${CONCURRENCY} at once, ${seconds} s each in all`);
   const services = instancePids(platform);
   const raw = await rawPgLoop();
-  const turnSeconds = seconds / ROUNDS;
-  const turns: { raw: number; service: number; p50: number; p99: number; errors: number }[] = [];
   const serviceCpu = new Map<string, number>();
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const rawBefore = raw.latencies.count;
-      await raw.turn(turnSeconds, services);
+  const measured = await inTurns(ROUNDS, seconds, {
+    raw: (turnSeconds) => raw.turn(turnSeconds, services),
+    service: async (turnSeconds) => {
       const spent = cpuByProcess(services);
       const turn = await closedLoop({ ...load, seconds: turnSeconds });
       addCpu(serviceCpu, spent());
-      turns.push({ raw: (raw.latencies.count - rawBefore) / turnSeconds, service: turn.perSecond, p50: turn.p50, p99: turn.p99, errors: turn.errors });
-    }
-  } finally {
-    await raw.end();
-  }
-  const rawPerSecond = raw.perSecond();
-  const servicePerSecond = turns.reduce((sum, t) => sum + t.service, 0) / ROUNDS;
-  const service = {
-    perSecond: servicePerSecond,
-    // the median turn's p50, the worst turn's p99
-    p50: turns.map((t) => t.p50).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)],
-    p99: Math.max(...turns.map((t) => t.p99)),
-    errors: turns.reduce((sum, t) => sum + t.errors, 0),
-  };
+      return turn;
+    },
+  }).finally(() => raw.end());
+  const { service } = measured;
+  const rawPerSecond = measured.raw.perSecond;
   const rawPerTx = perUnit(raw.cpu, rawPerSecond * seconds);
-  const servicePerOrder = perUnit(serviceCpu, servicePerSecond * seconds);
+  const servicePerOrder = perUnit(serviceCpu, service.perSecond * seconds);
   // where the two cores went, per transaction and per order: the gap is one process's cost, or all of them
   const line = (cpu: { process: string; cpuMs: number }[]) => cpu.map((c) => `${c.process} ${c.cpuMs.toFixed(2)} ms`).join(', ');
   bench.step(`  cpu per transaction, raw pg loop: ${line(rawPerTx)}`);
   bench.step(`  cpu per order, POST /api/orders: ${line(servicePerOrder)}`);
-  bench.step(`  turns, raw pg loop / POST /api/orders in req/s: ${turns.map((t) => `${Math.round(t.raw)} / ${Math.round(t.service)}`).join(', ')}`);
+  const turns = service.turns.map((t, i) => `${Math.round(measured.raw.turns[i])} / ${Math.round(t)}`).join(', ');
+  bench.step(`  turns, raw pg loop / POST /api/orders in req/s: ${turns}`);
   const ratio = service.perSecond / rawPerSecond;
   return [
     {
@@ -147,10 +129,10 @@ export async function placement(bench: Bench): Promise<Row[]> {
         p50: service.p50,
         p99: service.p99,
         errors: service.errors,
-        baselineP50: raw.latencies.at(50),
-        baselineP99: raw.latencies.at(99),
+        baselineP50: measured.raw.p50,
+        baselineP99: measured.raw.p99,
         // each turn's raw pg loop / service, req/s: how steady the box was
-        turns: turns.map((t) => `${Math.round(t.raw)} / ${Math.round(t.service)}`).join(', '),
+        turns,
         cpuPerOrder: line(servicePerOrder),
         baselineCpuPerTx: line(rawPerTx),
       },
