@@ -92,3 +92,55 @@ export async function untilQuiet(
     if (busy < cores || waitedMs >= maxMs) return { waitedMs, cores: busy };
   }
 }
+
+// the JVM servers, whose cpu is split by thread below
+const JVMS = new Set(['cassandra', 'kafka', 'elasticsearch', 'mongodb-wire server']);
+
+// a thread's group: its name (as the kernel keeps it, 15 characters) without a trailing pool index,
+// so "MutationStage-3" and "MutationStage-1" count together; the JIT's "C2 CompilerThre" stays whole
+const threadGroup = (comm: string) => comm.trim().replace(/[-#:]?\d+$/, '') || comm.trim();
+
+// user + system cpu seconds so far of each JVM server's thread groups
+function sampleThreads(): Map<string, Map<string, number>> {
+  const totals = new Map<string, Map<string, number>>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const kind = kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      if (!kind || !JVMS.has(kind)) continue;
+      const groups = totals.get(kind) ?? new Map<string, number>();
+      totals.set(kind, groups);
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const group = threadGroup(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'));
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          groups.set(group, (groups.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+        } catch {
+          // the thread ended meanwhile
+        }
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return totals;
+}
+
+/**
+ * cpu time of each JVM server's thread groups (its request threads, its JIT compilers, its collector,
+ * its commit log…) between this call and the call of the returned function: where a server's share of
+ * an order goes. threads that end between the two reads are lost (linux only)
+ */
+export function jvmThreadsCpu(): () => Map<string, Map<string, number>> {
+  if (process.platform !== 'linux') return () => new Map();
+  const before = sampleThreads();
+  return () => {
+    const spent = new Map<string, Map<string, number>>();
+    for (const [kind, groups] of sampleThreads()) {
+      const was = before.get(kind) ?? new Map<string, number>();
+      const used = [...groups].map(([group, s]) => [group, s - (was.get(group) ?? 0)] as const).filter(([, s]) => s > 0);
+      spent.set(kind, new Map(used.sort((a, b) => b[1] - a[1])));
+    }
+    return spent;
+  };
+}

@@ -41,6 +41,8 @@ export interface SagaStep {
   readonly analyticsP99: number;
   /** cpu time each process spent per order, from the first placement to the last outcome observed */
   readonly cpuPerOrder: { process: string; cpuMs: number }[];
+  /** the same for each JVM server's thread groups (request threads, JIT compilers, collector…), the largest first */
+  readonly jvmThreadsPerOrder: { process: string; threads: { group: string; cpuMs: number }[] }[];
   readonly sustainable: boolean;
   /** why a step is not sustainable */
   readonly missed: string[];

@@ -6,7 +6,7 @@ import { Topics, TopicNames } from '@ecom/events';
 import { SERVICES } from '@ecom/testing';
 import { FreshBearer } from '../fresh-bearer';
 import { call, createProduct } from '../api';
-import { cpuByProcess, instancePids, perUnit, untilQuiet } from '../cpu-by-process';
+import { cpuByProcess, instancePids, jvmThreadsCpu, perUnit, untilQuiet } from '../cpu-by-process';
 import { Latencies, openLoop } from '../load';
 import type { Row, SagaStep } from '../report';
 import type { Bench } from '../bench-context';
@@ -91,6 +91,7 @@ async function step(
   let errors = 0;
   const t0 = performance.now();
   const cpu = cpuByProcess(instancePids(bench.platform));
+  const threads = jvmThreadsCpu();
   await openLoop(rate, bench.seconds, async (i) => {
     const productId = catalog.productIds[i % catalog.productIds.length];
     const t = performance.now();
@@ -175,7 +176,11 @@ async function step(
   ].filter(Boolean);
   // from the first order to the last outcome seen: what the whole platform spent per order
   const cpuPerOrder = perUnit(cpu(), placed.size);
-  return { ...result, cpuPerOrder, sustainable: missed.length === 0, missed };
+  const jvmThreadsPerOrder = [...threads()].map(([process, groups]) => ({
+    process,
+    threads: perUnit(groups, placed.size).map((t) => ({ group: t.process, cpuMs: t.cpuMs })),
+  }));
+  return { ...result, cpuPerOrder, jvmThreadsPerOrder, sustainable: missed.length === 0, missed };
 }
 
 /**
@@ -247,6 +252,8 @@ export async function saga(bench: Bench): Promise<{ rows: Row[]; steps: SagaStep
           `  placement p99 ${s.placementP99.toFixed(1)} ms, CONFIRMED p50 ${s.confirmedP50.toFixed(0)} ms p99 ${s.confirmedP99.toFixed(0)} ms, notified p99 ${s.notifiedP99.toFixed(0)} ms, analytics p99 ${s.analyticsP99.toFixed(0)} ms, ${s.errors} errors, ${s.stuck} stuck${s.sustainable ? '' : `: missed (${s.missed.join('; ')})`}`,
         );
         bench.step(`  cpu per order: ${s.cpuPerOrder.map((c) => `${c.process} ${c.cpuMs.toFixed(1)} ms`).join(', ')}`);
+        for (const jvm of s.jvmThreadsPerOrder.filter((j) => j.threads.length > 0))
+          bench.step(`    ${jvm.process}'s threads: ${jvm.threads.slice(0, 5).map((t) => `${t.group} ${t.cpuMs.toFixed(1)} ms`).join(', ')}`);
         if (!s.sustainable) break;
       }
     }
