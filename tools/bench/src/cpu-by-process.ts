@@ -96,9 +96,17 @@ export async function untilQuiet(
 // the JVM servers, whose cpu is split by thread below
 const JVMS = new Set(['cassandra', 'kafka', 'elasticsearch', 'mongodb-wire server']);
 
+// cassandra's request stages share one pool of threads, and a thread takes the name of the stage it
+// works for at the moment: its cpu so far would be counted under whichever name it has when read
+const CASSANDRA_SHARED_POOL = /^(MutationStage|ReadStage|Native-Transpor|CounterMutation|ViewMutation|RequestResponse)/;
+
 // a thread's group: its name (as the kernel keeps it, 15 characters) without a trailing pool index,
-// so "MutationStage-3" and "MutationStage-1" count together; the JIT's "C2 CompilerThre" stays whole
-const threadGroup = (comm: string) => comm.trim().replace(/[-#:]?\d+$/, '') || comm.trim();
+// so "GC Thread#3" and "GC Thread#1" count together; the JIT's "C2 CompilerThre" stays whole
+function threadGroup(comm: string): string {
+  const name = comm.trim();
+  if (CASSANDRA_SHARED_POOL.test(name)) return 'request stages';
+  return name.replace(/[-#:]?\d+$/, '') || name;
+}
 
 // user + system cpu seconds so far of each JVM server's thread groups
 function sampleThreads(): Map<string, Map<string, number>> {
