@@ -31,6 +31,14 @@ export function instancePids(platform: Platform): ReadonlySet<number> {
   return new Set(platform.running().flatMap((s) => platform.instance(s).pid ?? []));
 }
 
+/** user + system cpu seconds so far of a process or a thread, from its /proc stat file */
+function cpuSeconds(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // the fields after the command name, which may itself hold spaces and parentheses
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 // user + system cpu seconds so far of each kind of process; processes that exit between the two reads are lost.
 // a service counts only if it is one of `services`
 function sample(services: ReadonlySet<number>): Map<string, number> {
@@ -41,11 +49,7 @@ function sample(services: ReadonlySet<number>): Map<string, number> {
       if (SERVICE.test(cmdline) && !services.has(Number(pid))) continue;
       const kind = kindOf(cmdline);
       if (!kind) continue;
-      // the fields after the command name, which may itself hold spaces and parentheses
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-      totals.set(kind, (totals.get(kind) ?? 0) + seconds);
+      totals.set(kind, (totals.get(kind) ?? 0) + cpuSeconds(`/proc/${pid}/stat`));
     } catch {
       // gone meanwhile
     }
@@ -120,9 +124,7 @@ function sampleThreads(): Map<string, Map<string, number>> {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         try {
           const group = threadGroup(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'));
-          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          groups.set(group, (groups.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+          groups.set(group, (groups.get(group) ?? 0) + cpuSeconds(`/proc/${pid}/task/${tid}/stat`));
         } catch {
           // the thread ended meanwhile
         }
