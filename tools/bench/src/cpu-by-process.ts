@@ -9,6 +9,7 @@ const SERVICE = /dist\/apps\/([a-z-]+)\/main\.js/;
 const KINDS: [RegExp, string][] = [
   [SERVICE, '$1'],
   [/tools\/bench\/src\/main\.ts/, 'bench (load and observers)'],
+  [/tools\/bench\/src\/baselines\/([a-z-]+)\.mjs/, 'baseline $1'],
   [/org\.apache\.cassandra|cassandra/, 'cassandra'],
   [/kafka\.Kafka|kafka-server/, 'kafka'],
   [/org\.elasticsearch|elasticsearch/, 'elasticsearch'],
@@ -69,6 +70,11 @@ export function cpuByProcess(services: ReadonlySet<number>): () => Map<string, n
     for (const [kind, seconds] of sample(services)) spent.set(kind, seconds - (before.get(kind) ?? 0));
     return new Map([...spent].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]));
   };
+}
+
+/** cpu seconds of each process, added into `total`: several turns of one contender, summed */
+export function addCpu(total: Map<string, number>, spent: Map<string, number>): void {
+  for (const [process, seconds] of spent) total.set(process, (total.get(process) ?? 0) + seconds);
 }
 
 /** "kafka 12.3, product-service 9.8, …" in cpu milliseconds per unit of work, the largest first */

@@ -4,18 +4,13 @@ import { closedLoop, inTurns, Latencies, type LoadResult } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 import { benchPool } from '../postgres';
-import { cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
+import { addCpu, cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
 
 const CONCURRENCY = 20;
 const TARGET_RATIO = 0.5;
 const SCHEMA = 'bench_baseline';
 /** the baseline and the service take turns (inTurns), this many each */
 const ROUNDS = 4;
-
-/** cpu spent per process, summed over the turns */
-function addCpu(total: Map<string, number>, spent: Map<string, number>): void {
-  for (const [process, seconds] of spent) total.set(process, (total.get(process) ?? 0) + seconds);
-}
 
 /**
  * the raw baseline: a pg loop doing what placing an order writes, in one transaction (the order,
