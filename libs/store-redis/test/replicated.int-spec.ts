@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { StoreUnavailable } from '@ecom/resilience';
 import { freePort, waitFor } from '@ecom/testing';
+import { redisClient } from '../src/lib/redis-client';
 import { confirmReplicated } from '../src/lib/replicated';
 
 // REDIS_WAIT_FOR_REPLICAS on real servers: a replica of the stack's Redis (the stack's redis-server,
@@ -50,7 +51,8 @@ describe('writes confirmed on a replica (real redis, real replica)', () => {
       },
       { timeoutMs: 60_000 },
     );
-    primary = new Redis(target.toString());
+    // the services' own client (auto-pipelined): WAIT still covers the writes awaited before it
+    primary = redisClient({ url: target.toString(), keyPrefix: '' });
   });
 
   afterAll(async () => {
