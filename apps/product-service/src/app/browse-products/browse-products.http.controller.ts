@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Public } from '@ecom/auth';
@@ -28,16 +28,19 @@ export class BrowseProductsHttpController {
     return pageOf(items.map(ProductView.of), total, q);
   }
 
+  // answered as JSON text, rendered once per cache entry (ProductCache.answer): the hot read. an error's
+  // own content type (problem+json) replaces the header
   @Get(':id')
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOkResponse({ type: ProductView })
   @ApiNotFoundResponse({ description: 'No such product' })
-  async get(@Param('id') id: string): Promise<ProductView> {
-    const cached = await this.cache.get(id);
-    if (cached?.deletedAt) throw new NotFoundException('no such product');
-    if (cached) return ProductView.of(cached);
+  async get(@Param('id') id: string): Promise<string> {
+    const cached = await this.cache.answer(id, ProductView.json);
+    if (cached && 'deleted' in cached) throw new NotFoundException('no such product');
+    if (cached) return cached.json;
     const product = await this.products.findById(id);
     if (!product) throw new NotFoundException('no such product');
     await this.cache.fill(product);
-    return ProductView.of(product);
+    return ProductView.json(product);
   }
 }

@@ -76,3 +76,50 @@ describe('ProductCache while redis is down', () => {
     await expect(cache.get('p-1')).rejects.toThrow('WRONGTYPE');
   });
 });
+
+describe('ProductCache answers', () => {
+  let redis: FlakyRedis;
+  let cache: ProductCache;
+  let renders: number;
+  const render = (p: CachedProduct) => {
+    renders++;
+    return JSON.stringify({ id: p._id, stock: p.stock });
+  };
+
+  beforeEach(() => {
+    redis = new FlakyRedis();
+    cache = new ProductCache(redis as unknown as Redis, new Metrics('product-test'));
+    renders = 0;
+  });
+  afterEach(() => cache.onApplicationShutdown());
+
+  it('renders an entry once, and again once redis holds another one', async () => {
+    await cache.put(product(1, 5));
+    await expect(cache.answer('p-1', render)).resolves.toEqual({ json: '{"id":"p-1","stock":5}' });
+    await expect(cache.answer('p-1', render)).resolves.toEqual({ json: '{"id":"p-1","stock":5}' });
+    expect(renders).toBe(1);
+    // another writer (another replica) replaced the entry: redis is read every time, so it shows at once
+    redis.data.set('product:p-1', `2|${JSON.stringify({ _id: 'p-1', version: 2, stock: 4 })}`);
+    await expect(cache.answer('p-1', render)).resolves.toEqual({ json: '{"id":"p-1","stock":4}' });
+    expect(renders).toBe(2);
+  });
+
+  it('answers a deleted product as deleted, and a miss as null', async () => {
+    await cache.put({ ...product(3, 0), deletedAt: new Date() } as CachedProduct);
+    await expect(cache.answer('p-1', render)).resolves.toEqual({ deleted: true });
+    await expect(cache.answer('p-2', render)).resolves.toBeNull();
+    expect(renders).toBe(0);
+  });
+
+  it('keeps the renderings of the last thousand products, not more', async () => {
+    for (let i = 0; i <= 1_000; i++) {
+      await cache.put({ ...product(1, i), _id: `p-${i}` } as CachedProduct);
+      await cache.answer(`p-${i}`, render);
+    }
+    // p-0 was rendered first and went when the 1,001st came; p-1000 is still there
+    await cache.answer('p-1000', render);
+    expect(renders).toBe(1_001);
+    await cache.answer('p-0', render);
+    expect(renders).toBe(1_002);
+  });
+});

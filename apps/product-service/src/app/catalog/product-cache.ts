@@ -26,6 +26,13 @@ return 1`;
 
 export type CachedProduct = Omit<ProductDocument, 'outbox' | 'outboxPending' | 'rev' | 'stockOps'>;
 
+/** a cached product as a read answers it: its view's JSON, or that it was deleted */
+export type CachedAnswer = { readonly json: string } | { readonly deleted: true };
+
+// answers rendered from entries, per product: a read whose entry is the one rendered before (the same
+// bytes) answers without parsing and serialising it again. the oldest rendering goes first past this
+const RENDERED_MAX = 1_000;
+
 /**
  * single product reads, cached in redis. every write stores its result (deleted products too, so
  * a racing read cannot bring them back); reads that miss store what they loaded.
@@ -38,6 +45,7 @@ export class ProductCache implements OnApplicationShutdown {
   /** writes' results that redis has not taken yet, newest per product */
   private readonly unsynced = new Map<string, ProductDocument | CachedProduct>();
   private repair?: NodeJS.Timeout;
+  private readonly rendered = new Map<string, { readonly entry: string; readonly answer: CachedAnswer }>();
   private readonly hits: Counter.Internal;
   private readonly misses: Counter.Internal;
 
@@ -57,17 +65,39 @@ export class ProductCache implements OnApplicationShutdown {
 
   /** the cached product (deleted ones come back with deletedAt set); null on a miss or while redis is down */
   async get(id: string): Promise<CachedProduct | null> {
+    const entry = await this.entry(id);
+    return entry === null ? null : parse(entry);
+  }
+
+  /**
+   * the cached product as `render` answers it, or that it was deleted; null on a miss or while redis is
+   * down. redis is read every time, as by get(); only the rendering of an entry seen before is skipped
+   */
+  async answer(id: string, render: (product: CachedProduct) => string): Promise<CachedAnswer | null> {
+    const entry = await this.entry(id);
+    if (entry === null) return null;
+    const seen = this.rendered.get(id);
+    if (seen?.entry === entry) return seen.answer;
+    const product = parse(entry);
+    const answer: CachedAnswer = product.deletedAt ? { deleted: true } : { json: render(product) };
+    this.rendered.delete(id);
+    this.rendered.set(id, { entry, answer });
+    if (this.rendered.size > RENDERED_MAX) this.rendered.delete(this.rendered.keys().next().value as string);
+    return answer;
+  }
+
+  /** the entry as redis holds it ("<version>|<json>"), counted as a hit or a miss */
+  private async entry(id: string): Promise<string | null> {
     const found = await this.read(id);
     (found ? this.hits : this.misses).inc();
     return found;
   }
 
-  private async read(id: string): Promise<CachedProduct | null> {
+  private async read(id: string): Promise<string | null> {
     if (this.unsynced.has(id)) return null; // redis may hold an older version
     try {
       ensureRedisConnected(this.redis);
-      const hit = await this.redis.get(keyOf(id));
-      return hit ? (JSON.parse(hit.slice(hit.indexOf('|') + 1)) as CachedProduct) : null;
+      return await this.redis.get(keyOf(id));
     } catch (e) {
       if (!isTransient(e)) throw e;
       return null;
@@ -123,3 +153,5 @@ export class ProductCache implements OnApplicationShutdown {
     await this.redis.eval(PUT_IF_NEWER, 1, keyOf(product._id), product.version, JSON.stringify(kept), TTL_SECONDS);
   }
 }
+
+const parse = (entry: string) => JSON.parse(entry.slice(entry.indexOf('|') + 1)) as CachedProduct;

@@ -31,6 +31,11 @@ export class ProductView {
       version: p.version,
     };
   }
+
+  /** the view as the JSON a read answers */
+  static json(this: void, p: CachedProduct): string {
+    return JSON.stringify(ProductView.of(p));
+  }
 }
 
 /** the snapshot the search index and other services receive after every write */
