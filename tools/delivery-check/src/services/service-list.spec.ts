@@ -168,7 +168,7 @@ describe('npm run services:render', () => {
 
     it('gets a gateway upstream, its readiness and resource routes, no-store on its refusals, and a port in the native gateway', () => {
       const template = readIn(dir, 'deploy/gateway/gateway.conf.template');
-      expect(template).toContain('upstream payments_service { server ${SERVICES_HOST}:${PAYMENTS_SERVICE_PORT}; keepalive 16; }');
+      expect(template).toContain('upstream payments_service { server ${SERVICES_HOST}:${PAYMENTS_SERVICE_PORT}; keepalive 64; }');
       const routes = parseGatewayRoutes(template);
       expect(routes.filter((r) => r.service === 'payments-service')).toEqual([
         {
