@@ -11,7 +11,13 @@ import type { RedisConfig } from '@ecom/config';
  * from one per read to a few per batch (docs/performance.md, change 34)
  */
 export function redisClient(cfg: Pick<RedisConfig, 'url' | 'keyPrefix' | 'sentinels'>): Redis {
-  const common: RedisOptions = { keyPrefix: cfg.keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true };
+  const common: RedisOptions = {
+    keyPrefix: cfg.keyPrefix,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  };
   if (!cfg.sentinels) return new Redis(cfg.url, common);
   const url = new URL(cfg.url);
   return new Redis({

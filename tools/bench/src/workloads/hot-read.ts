@@ -79,7 +79,9 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
     bench.step(`hot read: warming up`);
     await closedLoop({ url: direct, connections: CONNECTIONS, seconds: 2 });
     await closedLoop({ url: baselineUrl, connections: CONNECTIONS, seconds: 2 });
-    bench.step(`hot read: bare fastify, product-service, gateway in turns, ${ROUNDS} each; ${CONNECTIONS} connections, ${seconds} s each in all`);
+    bench.step(
+      `hot read: bare fastify, product-service, gateway in turns, ${ROUNDS} each; ${CONNECTIONS} connections, ${seconds} s each in all`,
+    );
     const { baseline, service, gateway } = await inTurns(ROUNDS, seconds, {
       baseline: run(baselineUrl, cpu.baseline),
       service: run(direct, cpu.service),
@@ -91,7 +93,11 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
       perUnit(spent, r.requests)
         .map((c) => `${c.process} ${Math.round(c.cpuMs * 1000)} µs`)
         .join(', ');
-    const cpuPerRequest = { baseline: perRequest(cpu.baseline, baseline), service: perRequest(cpu.service, service), gateway: perRequest(cpu.gateway, gateway) };
+    const cpuPerRequest = {
+      baseline: perRequest(cpu.baseline, baseline),
+      service: perRequest(cpu.service, service),
+      gateway: perRequest(cpu.gateway, gateway),
+    };
     bench.step(`  cpu per request, bare fastify: ${cpuPerRequest.baseline}`);
     bench.step(`  cpu per request, product-service: ${cpuPerRequest.service}`);
     bench.step(`  cpu per request, gateway: ${cpuPerRequest.gateway}`);
@@ -127,7 +133,13 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
         ratio,
         target: `≥ ${TARGET_RATIO}× baseline`,
         pass: ratio >= TARGET_RATIO && service.errors === 0,
-        details: { ...details(service), baselineP50: baseline.p50, baselineP99: baseline.p99, cpuPerRequest: cpuPerRequest.service, baselineCpuPerRequest: cpuPerRequest.baseline },
+        details: {
+          ...details(service),
+          baselineP50: baseline.p50,
+          baselineP99: baseline.p99,
+          cpuPerRequest: cpuPerRequest.service,
+          baselineCpuPerRequest: cpuPerRequest.baseline,
+        },
       },
       {
         workload: 'hot read',

@@ -60,7 +60,13 @@ async function rawPgLoop() {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
       addCpu(cpu, spent());
-      return { requests: latencies.count, perSecond: latencies.count / turnSeconds, p50: latencies.at(50), p99: latencies.at(99), errors: 0 };
+      return {
+        requests: latencies.count,
+        perSecond: latencies.count / turnSeconds,
+        p50: latencies.at(50),
+        p99: latencies.at(99),
+        errors: 0,
+      };
     },
     end: () => pg.end(),
   };
@@ -86,7 +92,9 @@ export async function placement(bench: Bench): Promise<Row[]> {
   };
   bench.step('order placement: warming up');
   await closedLoop({ ...load, seconds: 2 });
-  bench.step(`order placement: raw pg loop and POST /api/orders in turns, ${ROUNDS} each; ${CONCURRENCY} at once, ${seconds} s each in all`);
+  bench.step(
+    `order placement: raw pg loop and POST /api/orders in turns, ${ROUNDS} each; ${CONCURRENCY} at once, ${seconds} s each in all`,
+  );
   const services = instancePids(platform);
   const raw = await rawPgLoop();
   const serviceCpu = new Map<string, number>();
