@@ -7,7 +7,7 @@ import { searchRebuildConfig } from '../product.config';
 import { productSearchIndex } from '../product-search.index';
 import { ProductIndexWriter } from './product-index.writer';
 
-/** a rebuild's index: the definition's name and when it was made, e.g. products-catalog-v1-r20261201t213005 */
+/** a rebuild's index: the definition's name and when it was made, e.g. products-catalog-v2-r20261201t213005 */
 export function rebuildIndexName(cfg: Pick<ElasticsearchConfig, 'indexPrefix'>, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
   return indexName(cfg, `${productSearchIndex.name}-r${stamp}`);
