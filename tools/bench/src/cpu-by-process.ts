@@ -72,9 +72,15 @@ export function cpuByProcess(services: ReadonlySet<number>): () => Map<string, n
   };
 }
 
-/** cpu seconds of each process, added into `total`: several turns of one contender, summed */
-export function addCpu(total: Map<string, number>, spent: Map<string, number>): void {
-  for (const [process, seconds] of spent) total.set(process, (total.get(process) ?? 0) + seconds);
+/**
+ * runs `work`, adding the cpu each process spent meanwhile into `total` (several turns of one contender,
+ * summed). read as `work` resolves: processes that exit afterwards (a pool's connections) still count
+ */
+export async function addingCpu<T>(services: ReadonlySet<number>, total: Map<string, number>, work: () => Promise<T>): Promise<T> {
+  const spent = cpuByProcess(services);
+  const result = await work();
+  for (const [process, seconds] of spent()) total.set(process, (total.get(process) ?? 0) + seconds);
+  return result;
 }
 
 /** "kafka 12.3, product-service 9.8, …" in cpu milliseconds per unit of work, the largest first */

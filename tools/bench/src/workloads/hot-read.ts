@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { call, createProduct } from '../api';
-import { addCpu, cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
+import { addingCpu, instancePids, perUnit } from '../cpu-by-process';
 import { closedLoop, inTurns, Latencies, openLoop, type LoadResult } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
@@ -70,12 +70,8 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
     // the cpu each process spent on a contender's turns: where the gap to the baseline goes, per request
     const services = instancePids(platform);
     const cpu = { baseline: new Map<string, number>(), service: new Map<string, number>(), gateway: new Map<string, number>() };
-    const run = (url: string, spentOn: Map<string, number>) => async (turnSeconds: number) => {
-      const spent = cpuByProcess(services);
-      const turn = await closedLoop({ url, connections: CONNECTIONS, seconds: turnSeconds });
-      addCpu(spentOn, spent());
-      return turn;
-    };
+    const run = (url: string, spentOn: Map<string, number>) => (turnSeconds: number) =>
+      addingCpu(services, spentOn, () => closedLoop({ url, connections: CONNECTIONS, seconds: turnSeconds }));
     bench.step(`hot read: warming up`);
     await closedLoop({ url: direct, connections: CONNECTIONS, seconds: 2 });
     await closedLoop({ url: baselineUrl, connections: CONNECTIONS, seconds: 2 });

@@ -4,7 +4,7 @@ import { closedLoop, inTurns, Latencies, type LoadResult } from '../load';
 import type { Row } from '../report';
 import type { Bench } from '../bench-context';
 import { benchPool } from '../postgres';
-import { addCpu, cpuByProcess, instancePids, perUnit } from '../cpu-by-process';
+import { addingCpu, instancePids, perUnit } from '../cpu-by-process';
 
 const CONCURRENCY = 20;
 const TARGET_RATIO = 0.5;
@@ -28,7 +28,6 @@ async function rawPgLoop() {
     /** one turn; the cpu is read before the turn ends, while the pool's postgres processes still exist to be counted */
     async turn(turnSeconds: number, services: ReadonlySet<number>): Promise<LoadResult> {
       const latencies = new Latencies();
-      const spent = cpuByProcess(services);
       const until = performance.now() + turnSeconds * 1000;
       const worker = async (w: number) => {
         const client = await pg.connect();
@@ -58,8 +57,7 @@ async function rawPgLoop() {
           client.release();
         }
       };
-      await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
-      addCpu(cpu, spent());
+      await addingCpu(services, cpu, () => Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w))));
       return {
         requests: latencies.count,
         perSecond: latencies.count / turnSeconds,
@@ -100,12 +98,7 @@ export async function placement(bench: Bench): Promise<Row[]> {
   const serviceCpu = new Map<string, number>();
   const measured = await inTurns(ROUNDS, seconds, {
     raw: (turnSeconds) => raw.turn(turnSeconds, services),
-    service: async (turnSeconds) => {
-      const spent = cpuByProcess(services);
-      const turn = await closedLoop({ ...load, seconds: turnSeconds });
-      addCpu(serviceCpu, spent());
-      return turn;
-    },
+    service: (turnSeconds) => addingCpu(services, serviceCpu, () => closedLoop({ ...load, seconds: turnSeconds })),
   }).finally(() => raw.end());
   const { service } = measured;
   const rawPerSecond = measured.raw.perSecond;
