@@ -1,10 +1,5 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 import { loadConfig, readEnv, tracingConfig, type Env } from '@ecom/config';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { CassandraDriverInstrumentation } from '@opentelemetry/instrumentation-cassandra-driver';
 
 // requests that are not the service's work: probes and scrapes
 const UNTRACED = /^\/(health|metrics)\b|\/health(\/|$)/;
@@ -24,6 +19,17 @@ let sdk: NodeSDK | undefined;
  */
 export function startTracing(serviceName: string, env: Env = readEnv()): void {
   if (sdk || !tracingOf(serviceName, env).enabled) return;
+  // loaded only when tracing is on: the SDK, its exporters (grpc-js among them) and the instrumentations are
+  // some 700 modules, 10 MB of every idle service's heap otherwise (docs/performance.md, change 37)
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { MongoDBInstrumentation } =
+    require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+  const { IORedisInstrumentation } =
+    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  const { CassandraDriverInstrumentation } =
+    require('@opentelemetry/instrumentation-cassandra-driver') as typeof import('@opentelemetry/instrumentation-cassandra-driver');
   sdk = new NodeSDK({
     serviceName,
     // the sdk's own metrics and log exports would otherwise default to an OTLP endpoint as well
