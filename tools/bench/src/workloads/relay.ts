@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { createEnvelope, TopicNames, Topics, type EventEnvelope } from '@ecom/events';
 import { OUTBOX_BATCH_SIZE, toMessage } from '@ecom/kafka';
@@ -27,7 +27,12 @@ async function bareProducer(batch: readonly EventEnvelope[]): Promise<number> {
   const cfg = loadConfig([kafkaConfig('bench')], readEnv()).kafka;
   const topic = new TopicNames(cfg.topicPrefix).physical(Topics.OrderPlaced);
   const kafka = new Kafka({ clientId: 'bench-bare-producer', brokers: cfg.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const send = (events: readonly EventEnvelope[]) =>
     producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: events.map(toMessage) }] });
   await producer.connect();

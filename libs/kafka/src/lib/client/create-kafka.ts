@@ -10,12 +10,18 @@ const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+// warnings kafkajs gives at every start about a choice made on purpose, logged at debug: a batch that still
+// fails after the producer's retries is sent again by the outbox relay, and consumers drop the duplicate by
+// the envelope's id (docs/adr/0005-outbox-consumers-dead-letters.md), so nothing leans on the producer's
+// exactly-once; unlimited retries would instead hold the relay inside one send for as long as Kafka is down
+const DELIBERATE = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 // kafkajs logs through nest's logger (and so through pino), as structured fields
 function logCreator() {
   const logger = new Logger('kafkajs');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
-    logger[levels[level] ?? 'log']({ msg: message, ...extra });
+    logger[DELIBERATE.has(message) ? 'debug' : (levels[level] ?? 'log')]({ msg: message, ...extra });
   };
 }
 

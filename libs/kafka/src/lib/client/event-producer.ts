@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
+import { type IHeaders, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type EventEnvelope, TopicNames } from '@ecom/events';
 import { HEADER_CORRELATION_ID, HEADER_EVENT_ID, HEADER_EVENT_TYPE } from '../constants';
 import { publishSpans } from '../tracing/event-tracing';
@@ -35,7 +35,14 @@ export class EventProducer {
     private readonly names: TopicNames = new TopicNames(''),
     private readonly counted: SentCounter = () => undefined,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    // the partitioner named, as kafkajs asks at every start otherwise: its default, the Java client's
+    // murmur2, so an order's events land on the partition any other client would put its key on
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async sendBatch(events: readonly OutgoingEvent[]): Promise<void> {
