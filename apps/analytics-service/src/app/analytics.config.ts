@@ -3,7 +3,9 @@ import { rollupsConfig } from './rollups/rollups.config';
 
 export const SERVICE = 'analytics-service';
 
-const kafka = kafkaConfig(SERVICE);
+// events gathered for up to 100 ms: each batch is a few Cassandra requests whatever its size, and
+// Cassandra spends most of its CPU per request, not per row (docs/performance.md, change 38)
+const kafka = kafkaConfig(SERVICE, { fetchWaitMs: 100 });
 const cassandra = cassandraConfig('analytics');
 const rollups = rollupsConfig();
 

@@ -13,6 +13,15 @@ export const port = (fallback: number) =>
 export const positiveInt = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be above 0').default(fallback);
 
+/** a whole number from min to max */
+export const intBetween = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`)
+    .default(fallback);
+
 /** a non-empty string; an empty value is an error, not "use the default" */
 export const text = (fallback?: string) => {
   const s = z.string().trim().min(1, 'must not be empty');

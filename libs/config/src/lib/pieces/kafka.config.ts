@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import { defineConfig, type ConfigValue } from '../define-config';
-import { hostList, positiveInt, text } from '../env';
+import { hostList, intBetween, positiveInt, text } from '../env';
 import { caFilePath } from './tls';
 
-export const kafkaConfig = (clientId: string) =>
+/** what a service defaults to where the variable is not set */
+export interface KafkaDefaults {
+  /** KAFKA_FETCH_WAIT_MS: 0 unless the service gathers its events in batches */
+  readonly fetchWaitMs?: number;
+}
+
+/** the longest a consumer's fetch may be held: well inside the session's heartbeats */
+export const MAX_FETCH_WAIT_MS = 1_000;
+
+export const kafkaConfig = (clientId: string, defaults: KafkaDefaults = {}) =>
   defineConfig(
     'kafka',
     z.object({
@@ -16,6 +25,10 @@ export const kafkaConfig = (clientId: string) =>
       // how often a consumer commits the offsets of the messages it handled (and once more when it
       // stops); a crash redelivers at most this long's messages, which every handler is idempotent for
       KAFKA_COMMIT_INTERVAL_MS: positiveInt(500),
+      // how long the broker may hold a consumer's fetch to gather more messages (up to a MB) before it
+      // answers: 0 answers with the first message there is, for the consumers on the saga's path; a
+      // consumer that writes its events in batches trades this much latency for fewer, fuller batches
+      KAFKA_FETCH_WAIT_MS: intBetween(defaults.fetchWaitMs ?? 0, 0, MAX_FETCH_WAIT_MS),
       // put before every topic and consumer group name, so several platforms (or a test run next
       // to a running stack) can share one cluster without seeing each other's events
       KAFKA_TOPIC_PREFIX: z
@@ -34,6 +47,7 @@ export const kafkaConfig = (clientId: string) =>
       maxRetries: v.KAFKA_MAX_RETRIES,
       retryBackoffMs: v.KAFKA_RETRY_BACKOFF_MS,
       commitIntervalMs: v.KAFKA_COMMIT_INTERVAL_MS,
+      fetchWaitMs: v.KAFKA_FETCH_WAIT_MS,
       topicPrefix: v.KAFKA_TOPIC_PREFIX,
       sslCaFile: v.KAFKA_SSL_CA_FILE,
     }),

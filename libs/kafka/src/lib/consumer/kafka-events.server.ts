@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Server, type CustomTransportStrategy, type MessageHandler, type MicroserviceOptions } from '@nestjs/microservices';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { KafkaConfig } from '@ecom/config';
 import { isTopicName, type TopicName, TopicNames } from '@ecom/events';
 import { HealthRegistry } from '@ecom/health';
@@ -15,6 +15,11 @@ import { MessageCorrelationInterceptor, MessageErrorFilter } from './message-pip
 import { OffsetCommitter } from './offset-committer';
 import { PartitionConsumer } from './partition-consumer';
 import type { ProcessDeps } from './process-message';
+
+/** up to a MB the broker may wait up to waitMs to gather; with 0, kafkajs' own: the first message there is */
+export function fetchOptions(waitMs: number): Pick<ConsumerConfig, 'minBytes' | 'maxWaitTimeInMs'> {
+  return waitMs > 0 ? { minBytes: 1_048_576, maxWaitTimeInMs: waitMs } : {};
+}
 
 /**
  * the service's kafka consumer as a transport strategy of @nestjs/microservices: nest registers
@@ -155,7 +160,7 @@ export class KafkaEventsServer extends Server implements CustomTransportStrategy
     }
     await this.topicsReady.ready();
     const groupId = this.names.group(cfg.groupId);
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, ...fetchOptions(cfg.fetchWaitMs) });
     this.consumer = consumer;
     const committer = new OffsetCommitter(consumer, cfg.commitIntervalMs, { warn: (o, m) => this.log.warn({ ...o, msg: m }) });
     this.committer = committer;
