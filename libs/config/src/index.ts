@@ -1,6 +1,8 @@
 export * from './lib/define-config';
 export * from './lib/config.module';
 export * from './lib/read-env';
+// the building blocks of a piece, for a service's own pieces: the same rules and messages everywhere
+export { intBetween, positiveInt } from './lib/env';
 export * from './lib/local-stack';
 export * from './lib/pieces/service.config';
 export * from './lib/pieces/http.config';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfig, type ConfigValue } from '@ecom/config';
+import { defineConfig, positiveInt, type ConfigValue } from '@ecom/config';
 
 /** what the rollups assume of the clocks of the analytics instances (analytics.schema.ts says why) */
 export const rollupsConfig = () =>
@@ -8,11 +8,7 @@ export const rollupsConfig = () =>
     z.object({
       // the most two instances' clocks may differ, a clock stepped back included. NTP keeps them within
       // milliseconds; a day's rollup is trusted only if read this long after the day was last dirtied
-      ANALYTICS_MAX_CLOCK_SKEW_MS: z.coerce
-        .number({ error: 'must be a number' })
-        .int('must be a whole number')
-        .positive('must be above 0')
-        .default(60_000),
+      ANALYTICS_MAX_CLOCK_SKEW_MS: positiveInt(60_000),
     }),
     (v) => ({ maxClockSkewMs: v.ANALYTICS_MAX_CLOCK_SKEW_MS }),
   );

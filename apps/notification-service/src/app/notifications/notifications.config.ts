@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { defineConfig, type ConfigValue } from '@ecom/config';
+import { defineConfig, intBetween, type ConfigValue } from '@ecom/config';
 
 const DAY_SECONDS = 24 * 3600;
-
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be between ${min} and ${max}`)
-    .max(max, `must be between ${min} and ${max}`)
-    .default(fallback);
 
 /**
  * how much each user keeps (the newest NOTIFICATIONS_MAX_PER_USER, for NOTIFICATIONS_TTL_SECONDS after
@@ -19,9 +11,9 @@ export const notificationsConfig = () =>
   defineConfig(
     'notifications',
     z.object({
-      NOTIFICATIONS_MAX_PER_USER: wholeNumber(100, 1, 1_000),
-      NOTIFICATIONS_TTL_SECONDS: wholeNumber(30 * DAY_SECONDS, 60, 365 * DAY_SECONDS),
-      NOTIFICATIONS_STREAM_HEARTBEAT_MS: wholeNumber(15_000, 1_000, 120_000),
+      NOTIFICATIONS_MAX_PER_USER: intBetween(100, 1, 1_000),
+      NOTIFICATIONS_TTL_SECONDS: intBetween(30 * DAY_SECONDS, 60, 365 * DAY_SECONDS),
+      NOTIFICATIONS_STREAM_HEARTBEAT_MS: intBetween(15_000, 1_000, 120_000),
     }),
     (v) => ({
       maxPerUser: v.NOTIFICATIONS_MAX_PER_USER,

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { defineConfig, type ConfigValue } from '@ecom/config';
-
-const count = (fallback: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be above 0').default(fallback);
+import { defineConfig, positiveInt, type ConfigValue } from '@ecom/config';
 
 /**
  * how failed logins slow down. nothing locks an account: failures slow the address they come from,
@@ -15,16 +12,16 @@ export const loginLimitsConfig = () =>
     z
       .object({
         // failures of one account from one address before each further attempt waits
-        LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: count(5),
+        LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: positiveInt(5),
         // failures from one address, whatever the accounts, before each further attempt waits
-        LOGIN_FAILURES_PER_ADDRESS: count(30),
+        LOGIN_FAILURES_PER_ADDRESS: positiveInt(30),
         // failures of one account, whatever the addresses, that put it under attack
-        LOGIN_ACCOUNT_UNDER_ATTACK_AFTER: count(10),
+        LOGIN_ACCOUNT_UNDER_ATTACK_AFTER: positiveInt(10),
         // how long a failure is remembered after the last one of the same counter
-        LOGIN_FAILURE_MEMORY_MINUTES: count(15),
+        LOGIN_FAILURE_MEMORY_MINUTES: positiveInt(15),
         // the first wait; each further failure doubles it, up to the longest
-        LOGIN_BACKOFF_BASE_SECONDS: count(1),
-        LOGIN_BACKOFF_MAX_SECONDS: count(300),
+        LOGIN_BACKOFF_BASE_SECONDS: positiveInt(1),
+        LOGIN_BACKOFF_MAX_SECONDS: positiveInt(300),
       })
       .superRefine((v, ctx) => {
         if (v.LOGIN_BACKOFF_MAX_SECONDS < v.LOGIN_BACKOFF_BASE_SECONDS)
