@@ -11,6 +11,8 @@ export interface Bench {
   readonly rates: readonly number[];
   /** the saga's catalogs: one hot SKU, 10k products spread, or both */
   readonly catalogs: readonly ('hot' | 'spread')[];
+  /** --profile: where each process writes its cpu profile when it stops, baselines included */
+  readonly profiles?: string;
   /** a port for a baseline server, next to the platform's */
   port(name: 'baseline'): number;
   /** progress, one line */

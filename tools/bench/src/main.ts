@@ -70,6 +70,7 @@ async function main(): Promise<number> {
     },
     rates: numbers(env['BENCH_RATES'], [10, 25, 50, 100, 150, 200]),
     catalogs: catalogs(env['BENCH_CATALOGS']),
+    profiles,
     port: () => BASELINE_PORT,
     step: (message) => console.log(`[bench] ${message}`),
   };
@@ -98,7 +99,7 @@ async function main(): Promise<number> {
   console.log(`\n${tableText(report)}\n`);
   const files = writeReport(report, join(ROOT, 'bench/results'));
   console.log(`[bench] written: ${files.map((f) => f.slice(ROOT.length + 1)).join(', ')}`);
-  if (profiles) console.log(`[bench] cpu profiles of the services: ${profiles.slice(ROOT.length + 1)}/`);
+  if (profiles) console.log(`[bench] cpu profiles of the services and the baselines: ${profiles.slice(ROOT.length + 1)}/`);
   const missed = report.rows.filter((r) => !r.pass);
   console.log(missed.length ? `[bench] ${missed.length} of ${report.rows.length} targets missed` : `[bench] every target met`);
   return missed.length ? 1 : 0;

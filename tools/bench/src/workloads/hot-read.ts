@@ -16,12 +16,13 @@ const USERS_PEAK_RATE = 5_000;
 const ROUNDS = 4;
 
 /** bare fastify on the same redis key, in its own process like the service */
-async function startBaseline(port: number): Promise<() => void> {
-  const child = fork(join(__dirname, '../baselines/fastify-redis.mjs'), [
-    String(port),
-    process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    process.env['REDIS_KEY_PREFIX'] ?? '',
-  ]);
+async function startBaseline(port: number, profiles?: string): Promise<() => void> {
+  const child = fork(
+    join(__dirname, '../baselines/fastify-redis.mjs'),
+    [String(port), process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', process.env['REDIS_KEY_PREFIX'] ?? ''],
+    // with --profile the baseline's profile sits beside the service's, to compare the two
+    { execArgv: profiles ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=baseline-fastify-redis.cpuprofile'] : [] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the fastify baseline exited (${code})`)));
@@ -64,7 +65,7 @@ export async function hotRead(bench: Bench): Promise<Row[]> {
   const path = `/api/products/${product.id}`;
   const direct = `http://127.0.0.1:${platform.portOf('product-service')}${path}`;
   await call(platform.url, 'GET', path); // fills the cache
-  const stopBaseline = await startBaseline(bench.port('baseline'));
+  const stopBaseline = await startBaseline(bench.port('baseline'), bench.profiles);
   try {
     const baselineUrl = `http://127.0.0.1:${bench.port('baseline')}${path}`;
     // the cpu each process spent on a contender's turns: where the gap to the baseline goes, per request
