@@ -3,6 +3,7 @@ import { readEnv, type ConfigPiece } from '@ecom/config';
 import { createServiceApp } from './create-service-app';
 import { gracefulShutdown } from './graceful-shutdown';
 import { managementServer } from './management';
+import { releaseStartupMemory } from './release-startup-memory';
 import { DOCS_PATH } from './openapi';
 import { loadServiceConfig } from './service-config';
 import type { ServiceOptions } from './service-options';
@@ -24,9 +25,12 @@ export async function bootstrapService<const P extends readonly ConfigPiece[]>(o
     await managementServer(app).listen({ host: management.host, port: management.port });
     const url = urlOf(host, port);
     const internal = urlOf(management.host, management.port);
-    new Logger('Bootstrap').log(
+    const logger = new Logger('Bootstrap');
+    logger.log(
       `${opts.name} listening on ${url} (readiness ${url}/health/ready); management on ${internal} (metrics ${internal}/metrics, docs ${internal}/${DOCS_PATH})`,
     );
+    const released = releaseStartupMemory();
+    logger.log(`start-up heap given back: RSS ${released.rssBeforeMb} → ${released.rssAfterMb} MB, in ${Math.round(released.ms)} ms`);
   } catch (error) {
     process.stderr.write(`${describeStartupError(opts.name, error)}\n`);
     process.exit(1);
