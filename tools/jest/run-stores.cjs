@@ -61,11 +61,28 @@ async function step(what, work) {
   }
 }
 
+// kafkajs arms a timer with a negative delay on every idle connection (ADR 14), and node 24 warns about it at
+// the end of every run. the services replace that method (@ecom/kafka, stopKafkajsIdleTimer); this short-lived
+// admin, outside the typescript build, only needs no timer when nothing is pending and nothing throttles
+function quietIdleTimer() {
+  const queue = require('kafkajs/src/network/requestQueue').prototype;
+  const schedule = queue.scheduleCheckPendingRequests;
+  if (schedule.quiet) return;
+  queue.scheduleCheckPendingRequests = Object.assign(
+    function () {
+      if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+      schedule.call(this);
+    },
+    { quiet: true },
+  );
+}
+
 async function teardown() {
   const env = process.env;
   await step('kafka topics', async () => {
     if (!ours(env.KAFKA_TOPIC_PREFIX)) return;
     const { Kafka, logLevel } = require('kafkajs');
+    quietIdleTimer();
     const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim());
     const admin = new Kafka({ clientId: 'it-teardown', brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
     await admin.connect();
