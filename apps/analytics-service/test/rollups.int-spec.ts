@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomInt, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { createServiceApp } from '@ecom/bootstrap';
 import { readEnv } from '@ecom/config';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
@@ -7,7 +8,7 @@ import { EventProducer } from '@ecom/kafka';
 import { bearerFor, waitFor } from '@ecom/testing';
 import { analyticsService } from '../src/app/analytics.service';
 import { FactsRepository } from '../src/app/facts/facts.repository';
-import { daysInMonth, utcDay, yearOf } from '../src/app/facts/time-buckets';
+import { daysInMonth, daysInYear, utcDay, yearOf } from '../src/app/facts/time-buckets';
 import { RollupsRepository } from '../src/app/rollups/rollups.repository';
 
 // rollups of closed days, fed by real events through kafka into cassandra. this run writes into about
@@ -225,5 +226,79 @@ describe('analytics-service rollups (real kafka, cassandra)', () => {
     expect(totalsOf(await summary())).toEqual(want);
     expect((await rolledUp(M)).readFrom.get(utcDay(again.at))).toBeGreaterThan(sentAt);
     expect(totalsOf(await summary())).toEqual(want);
+  });
+
+  it('answers its whole calendar year from one stored row, as the sum of its parts, with a late event at once', async () => {
+    const [Y, Y2] = [Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1)];
+    const between = (a: number, b: number) => `from=${new Date(a).toISOString()}&to=${new Date(b).toISOString()}`;
+    const trustedYear = () =>
+      waitFor(
+        `a trusted rollup of ${year}`,
+        async () => {
+          await summary(between(Y, Y2));
+          const [stored, dirty] = await Promise.all([app.get(RollupsRepository).year(year), app.get(FactsRepository).dirtyDays(year)]);
+          return (
+            stored !== undefined &&
+            stored.readFrom.size === daysInYear(year) &&
+            [...stored.readFrom].every(([day, readFrom]) => readFrom > (dirty.get(day) ?? -Infinity) + SKEW_MS) &&
+            stored
+          );
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+    // the parts, read from the rollups the year is not: before the window of the tests above, the window
+    // and after it, up to the year's end (the window may reach into the next year)
+    const cuts = [Y, from, Math.min(to, Y2), Y2].filter((c, i, all) => i === 0 || c > all[i - 1]);
+    const parts = async () => {
+      const sum = { placed: 0, confirmed: 0, eur: 0, products: {} as Record<string, number> };
+      const read = await Promise.all(cuts.slice(1).map((end, i) => summary(between(cuts[i], end))));
+      for (const part of read.map(totalsOf)) {
+        sum.placed += part.orders.placed;
+        sum.confirmed += part.orders.confirmed;
+        sum.eur += part.eur;
+        for (const [id, q] of Object.entries(part.products)) sum.products[id] = (sum.products[id] ?? 0) + q;
+      }
+      return sum;
+    };
+    const whole = async () => {
+      const t = totalsOf(await summary(between(Y, Y2)));
+      return { placed: t.orders.placed, confirmed: t.orders.confirmed, eur: t.eur, products: t.products };
+    };
+
+    await waitFor(
+      'every order of the year in its summary',
+      async () => (await whole()).placed >= orders.filter((o) => o.at >= Y && o.at < Y2).length,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      },
+    );
+    const stored = await trustedYear();
+    expect(stored.report.topProducts.length).toBeGreaterThan(0);
+    const before = await parts();
+    expect(await whole()).toEqual(before);
+
+    // a late event in a month of the year outside the window above: the stored year no longer holds it
+    // 03:00 on new year's day: the window above starts in late january at the earliest
+    const lateInYear = Y + 3 * 3_600_000;
+    const sentAt = Date.now();
+    await send(
+      [Topics.OrderPlaced, placed('late-y', lateInYear)],
+      [Topics.OrderConfirmed, confirmed('late-y', lateInYear + 60_000, 9, 3, 10)],
+    );
+    const want = {
+      ...before,
+      placed: before.placed + 1,
+      confirmed: before.confirmed + 1,
+      eur: before.eur + 30,
+      products: { ...before.products, [p(9)]: 3 },
+    };
+    await waitFor('the late order in the year', async () => isDeepStrictEqual(await whole(), want), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+    expect((await trustedYear()).readFrom.get(utcDay(lateInYear))).toBeGreaterThan(sentAt);
+    expect(await whole()).toEqual(want);
+    expect(await parts()).toEqual(want);
   });
 });

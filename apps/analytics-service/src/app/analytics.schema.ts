@@ -16,8 +16,9 @@
 // rollups: a summary over a year would read ~2,500 of those partitions. so a closed day (one that ended
 // more than CLOSED_AFTER_MS ago, rollups/rollup-policy.ts) is added up once into a row of rollups_by_day_v2,
 // and a whole month of closed days into a row of rollups_by_month_v2: a year reads a dozen month rows, the
-// days of its edge months and the facts of its partial edge days. today and days not yet closed are
-// always read from the facts.
+// days of its edge months and the facts of its partial edge days. a whole calendar year, once all its
+// days are closed, is one row of rollups_by_year with its top products only, so a summary of it reads
+// neither the months nor their products. today and days not yet closed are always read from the facts.
 // a rollup is a lasting copy, and facts of a day may still come after it was rolled up: a late event, a
 // replay from a dead-letter topic, a rebuild by replay. a rollup must never keep missing one for good:
 // - a rollup stores read_from: the clock of the instance that read the day's facts, taken before the
@@ -112,6 +113,18 @@ export const analyticsSchema = [
      sums frozen<map<text, bigint>>,
      products blob,
      primary key ((year), month)
+   )`,
+
+  // a whole calendar year of closed days: what a summary of it shows, the totals and the products sold
+  // most (packed as the products above, in order), with when each day's facts were read. added up from
+  // its months and days, and trusted or not as they are; one partition per year
+  `create table if not exists rollups_by_year (
+     year int,
+     read_from frozen<map<date, timestamp>>,
+     counts frozen<map<text, bigint>>,
+     sums frozen<map<text, bigint>>,
+     top_products blob,
+     primary key ((year))
    )`,
 
   // the currencies that ever had revenue, so a summary knows which revenue.<currency> series to read;

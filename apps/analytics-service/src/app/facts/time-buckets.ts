@@ -25,6 +25,9 @@ export const yearOf = (day: string): number => Number(day.slice(0, 4));
 /** how many days the month of a day has */
 export const daysInMonth = (day: string): number => new Date(Date.UTC(yearOf(day), Number(day.slice(5, 7)), 0)).getUTCDate();
 
+/** how many days a year has */
+export const daysInYear = (year: number): number => (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / DAY_MS;
+
 /** where a fact lands: its day partition and its minute inside it */
 export interface FactBucket {
   readonly day: string;

@@ -1,17 +1,20 @@
 import type { FactsRepository } from '../facts/facts.repository';
 import type { InMemoryFacts } from '../facts/in-memory-facts.spec-helper';
 import { monthOf, yearOf } from '../facts/time-buckets';
-import type { Rollup, StoredRollup } from './rollup';
+import type { Rollup, StoredReport, StoredRollup } from './rollup';
 import { RollupPolicy } from './rollup-policy';
 import type { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 
 /** RollupsRepository over rows kept in memory, with the same keys, for service tests */
-export class InMemoryRollups implements Pick<RollupsRepository, 'days' | 'months' | 'saveDay' | 'saveMonth'> {
+export class InMemoryRollups implements Pick<RollupsRepository, 'days' | 'months' | 'year' | 'saveDay' | 'saveMonth' | 'saveYear'> {
   readonly byDay = new Map<string, StoredRollup>();
   readonly byMonth = new Map<string, StoredRollup>();
+  readonly byYear = new Map<number, StoredReport>();
   /** the ranges of day rollups read, `first..last`, one entry per query */
   readonly daysRead: string[] = [];
+  /** the ranges of month rollups read, `first..last`, one entry per query */
+  readonly monthsRead: string[] = [];
 
   async days(first: string, last: string, withProducts = true): Promise<Map<string, StoredRollup>> {
     this.daysRead.push(`${first}..${last}`);
@@ -23,7 +26,12 @@ export class InMemoryRollups implements Pick<RollupsRepository, 'days' | 'months
   }
 
   async months(first: string, last: string): Promise<Map<string, StoredRollup>> {
+    this.monthsRead.push(`${first}..${last}`);
     return new Map([...this.byMonth].filter(([month]) => yearOf(month) === yearOf(first) && month >= first && month <= last));
+  }
+
+  async year(year: number): Promise<StoredReport | undefined> {
+    return this.byYear.get(year);
   }
 
   async saveDay(day: string, readFrom: number, rollup: Rollup): Promise<void> {
@@ -32,6 +40,10 @@ export class InMemoryRollups implements Pick<RollupsRepository, 'days' | 'months
 
   async saveMonth(month: string, stored: StoredRollup): Promise<void> {
     this.byMonth.set(month, stored);
+  }
+
+  async saveYear(year: number, stored: StoredReport): Promise<void> {
+    this.byYear.set(year, stored);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Totals } from '../facts/facts.repository';
+import type { ProductQuantity } from './top-products';
 
 /** what some stretch of time adds up to: count and sum per series, quantity per product */
 export interface Rollup {
@@ -15,6 +16,18 @@ export interface Rollup {
  */
 export interface StoredRollup {
   readonly rollup: Rollup;
+  readonly readFrom: ReadonlyMap<string, number>;
+}
+
+/** what a report shows of a rollup: its totals, and of its products only those sold most */
+export interface Report {
+  readonly totals: ReadonlyMap<string, Totals>;
+  readonly topProducts: readonly ProductQuantity[];
+}
+
+/** a whole year's report as stored, with when the facts of each of its days were read (as StoredRollup) */
+export interface StoredReport {
+  readonly report: Report;
   readonly readFrom: ReadonlyMap<string, number>;
 }
 

@@ -4,7 +4,7 @@ import { CASSANDRA, CassandraKeyspace } from '@ecom/store-cassandra';
 import type { Totals } from '../facts/facts.repository';
 import { monthOf, yearOf } from '../facts/time-buckets';
 import { packProducts, unpackProducts } from './packed-products';
-import type { Rollup, StoredRollup } from './rollup';
+import type { Rollup, StoredReport, StoredRollup } from './rollup';
 
 // the client's quorum, as the facts (CASSANDRA_CONSISTENCY): a mark or a rollup once acknowledged is seen by every later read
 // a rollup is one row, rewritten whole: racing writes of the same one leave one of them, never a mix
@@ -26,9 +26,22 @@ function rollupOf(row: Row, withProducts: boolean): Rollup {
   return { totals, products: withProducts ? unpackProducts(row['products'] as Buffer) : new Map() };
 }
 
-function columnsOf(rollup: Rollup): [Record<string, types.Long>, Record<string, types.Long>, Buffer] {
+// a read_from column of several days, by day
+function readFromOf(row: Row): Map<string, number> {
+  const byDay = (row['read_from'] as Record<string, Date> | null) ?? {};
+  return new Map(Object.entries(byDay).map(([day, at]): [string, number] => [day, at.getTime()]));
+}
+
+const readFromColumn = (readFrom: ReadonlyMap<string, number>): Record<string, Date> =>
+  Object.fromEntries([...readFrom].map(([day, at]) => [day, new Date(at)]));
+
+const totalsOf = (rollup: Pick<Rollup, 'totals'>): [Record<string, types.Long>, Record<string, types.Long>] => {
   const totals = [...rollup.totals];
-  return [longs(totals.map(([s, t]) => [s, t.count])), longs(totals.map(([s, t]) => [s, t.sum])), packProducts(rollup.products)];
+  return [longs(totals.map(([s, t]) => [s, t.count])), longs(totals.map(([s, t]) => [s, t.sum]))];
+};
+
+function columnsOf(rollup: Rollup): [Record<string, types.Long>, Record<string, types.Long>, Buffer] {
+  return [...totalsOf(rollup), packProducts(rollup.products)];
 }
 
 /** the rollups of closed days and months (tables and why they can be trusted: analytics.schema.ts) */
@@ -67,14 +80,23 @@ export class RollupsRepository {
       READ,
     );
     const months = new Map<string, StoredRollup>();
-    for await (const row of rs) {
-      const readFrom = Object.entries((row['read_from'] as Record<string, Date> | null) ?? {}).map(([d, at]): [string, number] => [
-        d,
-        at.getTime(),
-      ]);
-      months.set(String(row['month']), { rollup: rollupOf(row, true), readFrom: new Map(readFrom) });
-    }
+    for await (const row of rs) months.set(String(row['month']), { rollup: rollupOf(row, true), readFrom: readFromOf(row) });
     return months;
+  }
+
+  /** the stored report of a whole year, if there is one */
+  async year(year: number): Promise<StoredReport | undefined> {
+    const ks = await this.keyspace.current();
+    const rs = await this.cassandra.execute(
+      `select read_from, counts, sums, top_products from ${ks}.rollups_by_year where year = ?`,
+      [year],
+      READ,
+    );
+    const row = rs.first();
+    if (!row) return undefined;
+    const { totals } = rollupOf(row, false);
+    const topProducts = [...unpackProducts(row['top_products'] as Buffer)].map(([productId, quantity]) => ({ productId, quantity }));
+    return { report: { totals, topProducts }, readFrom: readFromOf(row) };
   }
 
   async saveDay(day: string, readFrom: number, rollup: Rollup): Promise<void> {
@@ -88,10 +110,20 @@ export class RollupsRepository {
 
   async saveMonth(month: string, stored: StoredRollup): Promise<void> {
     const ks = await this.keyspace.current();
-    const readFrom = Object.fromEntries([...stored.readFrom].map(([day, at]) => [day, new Date(at)]));
     await this.cassandra.execute(
       `insert into ${ks}.rollups_by_month_v2 (year, month, read_from, counts, sums, products) values (?, ?, ?, ?, ?, ?)`,
-      [yearOf(month), month, readFrom, ...columnsOf(stored.rollup)],
+      [yearOf(month), month, readFromColumn(stored.readFrom), ...columnsOf(stored.rollup)],
+      WRITE,
+    );
+  }
+
+  /** the top products packed as the products of other rollups are, in their order */
+  async saveYear(year: number, stored: StoredReport): Promise<void> {
+    const ks = await this.keyspace.current();
+    const top = packProducts(new Map(stored.report.topProducts.map((p) => [p.productId, p.quantity])));
+    await this.cassandra.execute(
+      `insert into ${ks}.rollups_by_year (year, read_from, counts, sums, top_products) values (?, ?, ?, ?, ?)`,
+      [year, readFromColumn(stored.readFrom), ...totalsOf(stored.report), top],
       WRITE,
     );
   }

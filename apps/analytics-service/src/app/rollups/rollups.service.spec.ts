@@ -8,6 +8,7 @@ import { readFacts } from './read-facts';
 import { addRollups } from './rollup';
 import { RollupPolicy } from './rollup-policy';
 import type { RollupsService } from './rollups.service';
+import { topProducts } from './top-products';
 
 const S = 60_000;
 const MINUTE = 60_000;
@@ -160,6 +161,70 @@ describe('RollupsService', () => {
     expect(await sum(from, to, rolledUp + 2_000)).toEqual(once);
     expect(await sum(from, to, rolledUp + 1_000 + S + 1)).toEqual(once);
     expect(stored.byDay.get(day)?.readFrom.get(day)).toBe(rolledUp + 1_000 + S + 1);
+  });
+
+  describe('a whole calendar year', () => {
+    const [from, to] = ['2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z'];
+    const report = (now: number) => rollups.report(daySlices(t(from), t(to)), SERIES, now);
+    const want = async () => {
+      const { totals, products } = await reference(from, to);
+      return { totals, topProducts: topProducts(products) };
+    };
+    // its last day closes ten minutes after the year ends
+    const closed = t('2026-01-01T00:10:00Z');
+
+    it('is one stored row once all its days are closed: its totals and top products, as the facts say', async () => {
+      const expected = await want();
+      expect(await report(closed - 1)).toEqual(expected);
+      expect(stored.byYear.size).toBe(0);
+      expect(await report(closed)).toEqual(expected);
+      expect([...stored.byYear.keys()]).toEqual([2025]);
+      facts.daysRead.length = 0;
+      stored.daysRead.length = 0;
+      stored.monthsRead.length = 0;
+      expect(await report(closed + MINUTE)).toEqual(expected);
+      expect({ facts: facts.daysRead, days: stored.daysRead, months: stored.monthsRead }).toEqual({ facts: [], days: [], months: [] });
+    });
+
+    it('is not stored for a window that is not a calendar year', async () => {
+      await rollups.report(daySlices(t('2025-01-01T00:00:00Z'), t('2025-12-31T00:00:00Z')), SERIES, closed);
+      await rollups.report(daySlices(t('2024-12-31T00:00:00Z'), t('2026-01-01T00:00:00Z')), SERIES, closed);
+      expect(stored.byYear.size).toBe(0);
+      expect(stored.byMonth.size).toBeGreaterThan(0);
+    });
+
+    it('shows a late fact at once, is read from its months and days for the clock skew, then stored again', async () => {
+      const rolledUp = t('2026-02-01T00:00:00Z');
+      await report(rolledUp);
+      const lateAt = rolledUp + 3_600_000;
+      await late(lateAt, 'late-y', '2025-02-10T12:00:00Z');
+      const expected = await want();
+      expect(expected.topProducts).toContainEqual({ productId: 'late', quantity: 7 });
+
+      expect(await report(lateAt + 1_000)).toEqual(expected);
+      expect(stored.byYear.get(2025)?.readFrom.get('2025-02-10')).toBe(rolledUp);
+      expect(await report(lateAt + S + 1)).toEqual(expected);
+      expect(stored.byYear.get(2025)?.readFrom.get('2025-02-10')).toBe(lateAt + S + 1);
+      expect(stored.byYear.get(2025)?.report).toEqual(expected);
+    });
+
+    it('is never used again once stored from a read that missed a fact', async () => {
+      const reader = t('2026-02-01T00:00:00Z');
+      let raced = false;
+      facts.afterRead = async (slice) => {
+        if (slice.day !== '2025-02-10' || raced) return;
+        raced = true;
+        await late(reader - S, 'late-z', '2025-02-10T12:00:00Z');
+      };
+      const during = await report(reader);
+      facts.afterRead = async () => undefined;
+      const expected = await want();
+      expect(raced).toBe(true);
+      expect(stored.byYear.get(2025)?.readFrom.get('2025-02-10')).toBe(reader);
+      expect(during).not.toEqual(expected);
+      expect(await report(reader + 1)).toEqual(expected);
+      expect(await report(reader + DAY)).toEqual(expected);
+    });
   });
 
   it('gives daily totals of a series from trusted rollups only', async () => {

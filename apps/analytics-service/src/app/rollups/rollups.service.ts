@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { FactsRepository, type Totals } from '../facts/facts.repository';
-import { daysInMonth, monthOf, yearOf, type DaySlice } from '../facts/time-buckets';
+import { daysInMonth, daysInYear, monthOf, yearOf, type DaySlice } from '../facts/time-buckets';
 import { mapLimit } from '../reporting/map-limit';
 import { readFacts } from './read-facts';
-import { addRollups, type Rollup, type StoredRollup } from './rollup';
+import { addRollups, type Report, type Rollup, type StoredRollup } from './rollup';
 import { RollupPolicy } from './rollup-policy';
 import { RollupsRepository } from './rollups.repository';
+import { topProducts } from './top-products';
 
 /** cassandra reads in flight per report: one per partition */
 const READS_IN_FLIGHT = 16;
@@ -21,6 +22,13 @@ function byMonth(days: readonly DaySlice[]): MonthOfDays[] {
   const months = new Map<string, DaySlice[]>();
   for (const d of days) months.set(monthOf(d.day), [...(months.get(monthOf(d.day)) ?? []), d]);
   return [...months].map(([month, ds]) => ({ month, days: ds, whole: ds.length === daysInMonth(month) }));
+}
+
+/** the calendar year the slices are, every day of it whole, in order; otherwise undefined */
+function wholeYear(slices: readonly DaySlice[]): number | undefined {
+  const year = slices.length > 0 ? yearOf(slices[0].day) : undefined;
+  if (year === undefined || slices.length !== daysInYear(year) || slices[0].day !== `${year}-01-01`) return undefined;
+  return slices.every((s) => s.whole && yearOf(s.day) === year) ? year : undefined;
 }
 
 /** [first, last] of sorted keys, one range per partition key */
@@ -51,7 +59,28 @@ export class RollupsService {
     const closed = slices.filter((s) => this.policy.closed(s, now));
     const open = slices.filter((s) => !this.policy.closed(s, now));
     const rolledUp = await this.closedDays(closed, series, now);
-    return addRollups([rolledUp, ...(await readFacts(this.facts, open, series, READS_IN_FLIGHT))]);
+    return addRollups([rolledUp.rollup, ...(await readFacts(this.facts, open, series, READS_IN_FLIGHT))]);
+  }
+
+  /**
+   * what the slices add up to, as `sum` says, with only the products sold most. a whole calendar year
+   * of closed days is one stored row once computed: its totals and its top products, whatever the
+   * year's catalog, where `sum` merges every product of its twelve months. it is used, like any
+   * rollup, only if every day of it was read after its last dirty mark; otherwise the year is added up
+   * again from its months and days, and stored again if that can be trusted
+   */
+  async report(slices: readonly DaySlice[], series: readonly string[], now: number): Promise<Report> {
+    const year = wholeYear(slices);
+    if (year === undefined || !slices.every((s) => this.policy.closed(s, now))) {
+      const { totals, products } = await this.sum(slices, series, now);
+      return { totals, topProducts: topProducts(products) };
+    }
+    const [dirty, stored] = await Promise.all([this.dirtyDays(slices), this.rollups.year(year)]);
+    if (stored && this.trusted(stored.readFrom, slices, dirty)) return stored.report;
+    const { rollup, readFrom } = await this.closedDays(slices, series, now);
+    const report = { totals: rollup.totals, topProducts: topProducts(rollup.products) };
+    if (this.trusted(readFrom, slices, dirty)) await this.rollups.saveYear(year, { report, readFrom });
+    return report;
   }
 
   /**
@@ -64,22 +93,23 @@ export class RollupsService {
     const totals = new Map<string, Totals>();
     for (const d of days) {
       const s = stored.get(d.day);
-      if (s && this.trusted(s, [d], dirty)) totals.set(d.day, s.rollup.totals.get(series) ?? { count: 0, sum: 0 });
+      if (s && this.trusted(s.readFrom, [d], dirty)) totals.set(d.day, s.rollup.totals.get(series) ?? { count: 0, sum: 0 });
     }
     return totals;
   }
 
-  private async closedDays(days: readonly DaySlice[], series: readonly string[], now: number): Promise<Rollup> {
-    if (days.length === 0) return addRollups([]);
+  /** the closed days added up, with when each day's facts were read */
+  private async closedDays(days: readonly DaySlice[], series: readonly string[], now: number): Promise<StoredRollup> {
+    if (days.length === 0) return { rollup: addRollups([]), readFrom: new Map() };
     const months = byMonth(days);
     const [dirty, storedMonths] = await Promise.all([
       this.dirtyDays(days),
       this.storedMonths(months.filter((m) => m.whole).map((m) => m.month)),
     ]);
-    const fromMonths = new Map<string, Rollup>();
+    const fromMonths = new Map<string, StoredRollup>();
     for (const m of months) {
       const s = storedMonths.get(m.month);
-      if (m.whole && s && this.trusted(s, m.days, dirty)) fromMonths.set(m.month, s.rollup);
+      if (m.whole && s && this.trusted(s.readFrom, m.days, dirty)) fromMonths.set(m.month, s);
     }
     const byDay = months.filter((m) => !fromMonths.has(m.month));
     const dayRollups = await this.dayRollups(
@@ -96,11 +126,12 @@ export class RollupsService {
         return { m, stored: { rollup: addRollups(parts.map((p) => p.rollup)), readFrom: new Map(parts.flatMap((p) => [...p.readFrom])) } };
       });
     await mapLimit(
-      composed.filter(({ m, stored }) => this.trusted(stored, m.days, dirty)),
+      composed.filter(({ m, stored }) => this.trusted(stored.readFrom, m.days, dirty)),
       READS_IN_FLIGHT,
       ({ m, stored }) => this.rollups.saveMonth(m.month, stored),
     );
-    return addRollups([...fromMonths.values(), ...[...dayRollups.values()].map((s) => s.rollup)]);
+    const parts = [...fromMonths.values(), ...dayRollups.values()];
+    return { rollup: addRollups(parts.map((p) => p.rollup)), readFrom: new Map(parts.flatMap((p) => [...p.readFrom])) };
   }
 
   /** the rollup of each day: stored if trusted, otherwise read from the facts at `now` and stored if that can be trusted */
@@ -114,7 +145,7 @@ export class RollupsService {
     const rollups = new Map<string, StoredRollup>();
     for (const d of days) {
       const s = stored.get(d.day);
-      if (s && this.trusted(s, [d], dirty)) rollups.set(d.day, s);
+      if (s && this.trusted(s.readFrom, [d], dirty)) rollups.set(d.day, s);
     }
     const stale = days.filter((d) => !rollups.has(d.day));
     const fresh = await readFacts(this.facts, stale, series, READS_IN_FLIGHT);
@@ -126,9 +157,9 @@ export class RollupsService {
   }
 
   /** every one of the days was read after it was last marked dirty, with the clock skew to spare */
-  private trusted(stored: StoredRollup, days: readonly DaySlice[], dirty: ReadonlyMap<string, number>): boolean {
+  private trusted(readFromByDay: ReadonlyMap<string, number>, days: readonly DaySlice[], dirty: ReadonlyMap<string, number>): boolean {
     return days.every((d) => {
-      const readFrom = stored.readFrom.get(d.day);
+      const readFrom = readFromByDay.get(d.day);
       return readFrom !== undefined && this.policy.trusted(readFrom, dirty.get(d.day));
     });
   }

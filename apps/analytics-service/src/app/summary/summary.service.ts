@@ -5,7 +5,6 @@ import { daySlices } from '../facts/time-buckets';
 import { resolveWindow, type WindowParams } from '../reporting/time-window';
 import { RollupsService } from '../rollups/rollups.service';
 import type { SummaryView } from './summary.view';
-import { topProducts } from './top-products';
 
 const COUNTED = [Series.Signups, Series.OrdersPlaced, Series.OrdersConfirmed, Series.OrdersRejected, Series.OrdersCancelled] as const;
 
@@ -20,8 +19,8 @@ export class SummaryService {
     const { from, to } = resolveWindow(params, now);
     const currencies = (await this.facts.currencies()).sort();
     const series = [...COUNTED, ...currencies.map(revenueSeries)];
-    // closed days from their rollups, the rest (today, the edges) from the facts
-    const { totals, products } = await this.rollups.sum(daySlices(from, to), series, now);
+    // closed days from their rollups (a whole calendar year from one row), the rest (today, the edges) from the facts
+    const { totals, topProducts } = await this.rollups.report(daySlices(from, to), series, now);
     const count = (s: string) => totals.get(s)?.count ?? 0;
     return {
       from: new Date(from).toISOString(),
@@ -37,7 +36,7 @@ export class SummaryService {
       revenue: currencies
         .filter((c) => count(revenueSeries(c)) > 0)
         .map((currency) => ({ currency, amount: totals.get(revenueSeries(currency))?.sum ?? 0 })),
-      topProducts: topProducts(products),
+      topProducts: [...topProducts],
     };
   }
 }
