@@ -20,16 +20,19 @@ export class JwtAuthGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // a public route is answered without a promise: nest awaits only a guard's promise, and the hot read is public
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // kafka and other transports are trusted through the broker, not bearer tokens
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) || isInfrastructure(request)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targetsOf(context)) || isInfrastructure(request)) return true;
+    return this.authorize(context, request);
+  }
 
+  private async authorize(context: ExecutionContext, request: AuthenticatedRequest): Promise<boolean> {
     const user = await this.authenticate(request, context.switchToHttp().getResponse<FastifyReply>());
     request.user = user;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targetsOf(context));
     if (roles && !roles.includes(user.role)) throw new ForbiddenException(`requires role ${roles.join(' or ')}`);
     return true;
   }
@@ -50,6 +53,9 @@ export class JwtAuthGuard implements CanActivate {
     }
   }
 }
+
+// where @Public() and @Roles() may be: the handler, then its controller
+const targetsOf = (context: ExecutionContext) => [context.getHandler(), context.getClass()];
 
 function isInfrastructure(request: AuthenticatedRequest): boolean {
   const route = request.routeOptions.url;
