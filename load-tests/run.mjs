@@ -6,11 +6,11 @@
 // (p95 < 500 ms, errors < 0.1 %) was missed.
 //   npm run load -- [mixed|spike|soak] [--users N] [--duration 2m] [--rate R | --order-rate O] [--host URL]
 //   npm run load -- --help    for every option; anything after a second `--` goes to Locust as it is
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { ROOT, quiet, run } from '../tools/scripts/lib/proc.mjs';
+import { ROOT, STACK_HOME, quiet, run } from '../tools/scripts/lib/proc.mjs';
 import { readServiceList } from '../tools/scripts/lib/service-list.mjs';
 import { UserError, bold, main, ok, setPrefix, step, warn } from '../tools/scripts/lib/ui.mjs';
 
@@ -18,6 +18,14 @@ const HERE = join(ROOT, 'load-tests');
 const LOCAL = `http://localhost:${process.env.GATEWAY_PORT || 8080}`;
 /** the share of the tasks that place an order: WEIGHTS in locustfile.py, 4 of 35 */
 const ORDER_SHARE = 4 / 35;
+/**
+ * the requests the local gateway limits per address, as shares of the mix (WEIGHTS): writes are orders and
+ * cancels, 5 of 35; searches 5 of 35. by the limit's name and its zone in deploy/gateway/gateway.conf.template
+ */
+const LIMITED_SHARES = {
+  GATEWAY_WRITE_RATE: ['writes', 'gateway_writes', 5 / 35],
+  GATEWAY_SEARCH_RATE: ['searches', 'gateway_search', 5 / 35],
+};
 
 /** each scenario: the load shape it runs, its default users and duration (null: the shape's own) */
 const SCENARIOS = {
@@ -123,6 +131,28 @@ function options(argv) {
   };
 }
 
+/**
+ * the local gateway's per-address limits a paced run would pass (every request comes from one address):
+ * its 429s count as errors, so the run fails on the gateway's config, not on the platform's speed. the
+ * limits are those the running local gateway was rendered with, else the environment's, else
+ * deploy/gateway/rate-limits.local.env's, as the stack would render them
+ */
+function localLimitsPassed(o) {
+  const paced = o.rate ?? (o.orderRate ? o.orderRate / ORDER_SHARE : undefined);
+  if (!paced || o.host !== LOCAL) return [];
+  const rendered = join(STACK_HOME, 'data', 'gateway', 'gateway.conf');
+  const running = existsSync(rendered) ? readFileSync(rendered, 'utf8') : '';
+  const file = readFileSync(join(ROOT, 'deploy/gateway/rate-limits.local.env'), 'utf8');
+  const fromFile = Object.fromEntries(file.split('\n').flatMap((line) => (/^GATEWAY_[A-Z_]+=/.test(line) ? [line.split('=')] : [])));
+  return Object.entries(LIMITED_SHARES).flatMap(([name, [what, zone, share]]) => {
+    const limit =
+      new RegExp(`zone=${zone}:\\S+ rate=(\\d+)r/s`).exec(running)?.[1] ??
+      /^(\d+)r\/s$/.exec(process.env[name] ?? fromFile[name] ?? '')?.[1];
+    const sent = paced * share;
+    return limit && sent > Number(limit) ? [`${Math.round(sent)} ${what}/s against its ${limit} (${name})`] : [];
+  });
+}
+
 /** every service's health route, through the target: the load would only measure errors otherwise */
 async function checkTarget(host) {
   const services = readServiceList(ROOT);
@@ -171,6 +201,13 @@ main(async () => {
     console.log(USAGE);
     return 0;
   }
+  const passed = localLimitsPassed(o);
+  if (passed.length > 0)
+    warn(
+      `at this pace the mix sends the local gateway more than it lets one address send: ${passed.join(', ')}. ` +
+        'Its 429s count as errors. Raise the limits for the run (those names in the environment when the stack ' +
+        'starts override deploy/gateway/rate-limits.local.env) or ask for less.',
+    );
   const locust = await ensureLocust();
   step(`checking ${o.host}`);
   await checkTarget(o.host);
