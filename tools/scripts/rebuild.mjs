@@ -5,7 +5,7 @@
 // (`node main.js rebuild`), as a Kubernetes Job runs its image; the stack must be up.
 import process from 'node:process';
 import { onProjectNode, rel, run } from './lib/proc.mjs';
-import { NODE_FLAGS, SERVICES } from './lib/services.mjs';
+import { NODE_FLAGS, NODE_FLAGS_ENV, SERVICES } from './lib/services.mjs';
 import { chooseMode, stackStatus } from './lib/stack.mjs';
 import { UserError, main, ok, setPrefix, step } from './lib/ui.mjs';
 
@@ -47,7 +47,7 @@ main(async () => {
     if (build.code !== 0) throw new UserError(`the build of ${model.service} failed: the errors are above`);
     step(`rebuilding ${model.what}: node ${rel(service.main)} rebuild ${passOn.join(' ')}`);
     ({ code } = await run(process.execPath, [...NODE_FLAGS, service.main, 'rebuild', ...passOn], {
-      env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' },
+      env: { ...NODE_FLAGS_ENV, ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' },
     }));
   }
   if (code !== 0) throw new UserError(`the rebuild failed (exit ${code}): the lines above say how far it got`);

@@ -22,7 +22,7 @@ import {
   tailLines,
   writePidFile,
 } from './lib/proc.mjs';
-import { MANAGEMENT_PORT_OFFSET, NODE_FLAGS, SERVICES, portVar } from './lib/services.mjs';
+import { MANAGEMENT_PORT_OFFSET, NODE_FLAGS, NODE_FLAGS_ENV, SERVICES, portVar } from './lib/services.mjs';
 import { chooseMode, recordMode, stackUp } from './lib/stack.mjs';
 import { UserError, main, ok, red, seconds, setPrefix, step, table, warn } from './lib/ui.mjs';
 import localKeys from './lib/local-keys.cjs';
@@ -100,12 +100,14 @@ function launch(plan, mode) {
     }
     const fd = openSync(svc.log, 'a');
     writeSync(fd, `\n=== ${new Date().toISOString()} npm start: node ${[...NODE_FLAGS, rel(svc.main)].join(' ')} (port ${svc.port}) ===\n`);
-    // with the image's node flags (deploy/node-flags.json), so a service here holds what it holds in its pod
+    // with the image's node flags and environment (deploy/node-flags.json), so a service here holds what it holds in its pod
     const child = spawn(process.execPath, [...NODE_FLAGS, svc.main], {
       cwd: ROOT,
       detached: true, // own session and process group: survives this script, and stop signals the group
       stdio: ['ignore', fd, fd],
       env: {
+        // the image's environment under node (deploy/node-flags.json), which the caller's may override
+        ...NODE_FLAGS_ENV,
         ...process.env,
         // the local pair in .stack/keys, generated on first use, unless the environment names keys
         ...localKeyEnv(),

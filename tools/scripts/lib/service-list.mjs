@@ -91,3 +91,12 @@ export function readNodeFlags(root = REPO_ROOT) {
     throw new Error(`${NODE_FLAGS_FILE}: flags must be a list of --flag or --flag=value, got ${JSON.stringify(flags)}`);
   return flags;
 }
+
+/** the variables of <root>/deploy/node-flags.json's env, set under every service; throws on anything but NAME: "value" */
+export function readNodeFlagsEnv(root = REPO_ROOT) {
+  const { env = {} } = JSON.parse(readFileSync(join(root, NODE_FLAGS_FILE), 'utf8'));
+  const entries = typeof env === 'object' && env !== null && !Array.isArray(env) ? Object.entries(env) : [[]];
+  if (entries.some(([name, value]) => !/^[A-Z][A-Z0-9_]*$/.test(name ?? '') || typeof value !== 'string' || /[\r\n]/.test(value)))
+    throw new Error(`${NODE_FLAGS_FILE}: env must map NAME to a one-line string, got ${JSON.stringify(env)}`);
+  return Object.fromEntries(entries);
+}

@@ -4,12 +4,14 @@
 import { join } from 'node:path';
 import process from 'node:process';
 import { LOG_DIR, ROOT, RUN_DIR } from './proc.mjs';
-import { MANAGEMENT_PORT_OFFSET, portVar, readNodeFlags, readServiceList } from './service-list.mjs';
+import { MANAGEMENT_PORT_OFFSET, portVar, readNodeFlags, readNodeFlagsEnv, readServiceList } from './service-list.mjs';
 
 export { MANAGEMENT_PORT_OFFSET, portVar };
 
 /** node's flags for every service, as the image runs it (deploy/node-flags.json) */
 export const NODE_FLAGS = readNodeFlags(ROOT);
+/** the environment every service runs under, as the image sets it (deploy/node-flags.json's env) */
+export const NODE_FLAGS_ENV = readNodeFlagsEnv(ROOT);
 
 export const SERVICES = readServiceList(ROOT).map(({ name, port: fallback }) => {
   const override = Number(process.env[portVar(name)]);

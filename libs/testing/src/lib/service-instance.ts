@@ -10,8 +10,17 @@ export const ROOT = resolve(__dirname, '../../../..');
  * so an instance here holds the memory it holds in its pod; none for a copy without the file
  */
 export function nodeFlags(root = ROOT): string[] {
+  return nodeFlagsFile(root).flags ?? [];
+}
+
+/** the environment the image sets under node (deploy/node-flags.json's env); the caller's own wins */
+export function nodeFlagsEnv(root = ROOT): Record<string, string> {
+  return nodeFlagsFile(root).env ?? {};
+}
+
+function nodeFlagsFile(root: string): { flags?: string[]; env?: Record<string, string> } {
   const file = join(root, 'deploy/node-flags.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { flags: string[] }).flags : [];
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { flags?: string[]; env?: Record<string, string> }) : {};
 }
 
 /** one running process of a service, from its production build (dist/apps/<service>/main.js) */
@@ -39,7 +48,7 @@ export class Instance {
     const child = spawn(process.execPath, [...nodeFlags(root), main], {
       cwd: root,
       stdio: ['ignore', fd, fd],
-      env: { ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      env: { ...nodeFlagsEnv(root), ...readEnv(), NODE_ENV: 'development', HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     });
     closeSync(fd);
     return new Instance(service, port, child, log);

@@ -134,6 +134,15 @@ describe(DOCKERFILE, () => {
     expect(readFileSync(join(ROOT, 'libs/bootstrap/src/lib/bootstrap-service.ts'), 'utf8')).toMatch(/SIGTERM/);
   });
 
+  it("sets the environment deploy/node-flags.json gives node, as npm start and the tests' instances do", () => {
+    const { env = {} } = JSON.parse(readFileSync(join(ROOT, 'deploy/node-flags.json'), 'utf8')) as { env?: Record<string, string> };
+    const set = only(finalStage(parsed), 'ENV')
+      .map((e) => e.args)
+      .join(' ');
+    expect(Object.keys(env).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(env)) expect(set).toMatch(new RegExp(`(^|\\s)${name}=${value}(\\s|$)`));
+  });
+
   it('passes hadolint', () => {
     const r = tool('hadolint', ['--no-color', '--failure-threshold', 'style', DOCKERFILE]);
     expect(r.stdout + r.stderr).toBe('');
