@@ -24,6 +24,7 @@ Options (also as environment variables) besides Locust's own:
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import secrets
@@ -43,16 +44,9 @@ from thresholds import judge
 DEFAULT_HOST = os.environ.get("LOAD_BASE_URL", "http://localhost:8080").rstrip("/")
 RUN_ID = os.environ.get("LOAD_RUN_ID") or time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
 
-# how often each task is picked, relatively; 35 in all, so an order is ~11 % of the tasks
-WEIGHTS = {
-    "browse": 10,
-    "read_product": 10,
-    "search": 5,
-    "place_order": 4,
-    "read_order": 2,
-    "cancel_order": 1,
-    "notifications": 3,
-}
+# how often each task is picked, relatively (mix.json, which run.mjs reads too)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "mix.json"), encoding="utf-8") as _mix:
+    WEIGHTS: dict[str, int] = json.load(_mix)["weights"]
 ORDER_SHARE = WEIGHTS["place_order"] / sum(WEIGHTS.values())
 # think time between two tasks of a user when no rate is set
 THINK = (0.5, 2.0)

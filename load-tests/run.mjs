@@ -16,15 +16,18 @@ import { UserError, bold, main, ok, setPrefix, step, warn } from '../tools/scrip
 
 const HERE = join(ROOT, 'load-tests');
 const LOCAL = `http://localhost:${process.env.GATEWAY_PORT || 8080}`;
-/** the share of the tasks that place an order: WEIGHTS in locustfile.py, 4 of 35 */
-const ORDER_SHARE = 4 / 35;
+/** how often each task of the mix is picked (load-tests/mix.json, which locustfile.py picks by) */
+const WEIGHTS = JSON.parse(readFileSync(join(HERE, 'mix.json'), 'utf8')).weights;
+const share = (...tasks) => tasks.reduce((sum, t) => sum + WEIGHTS[t], 0) / Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
+/** the share of the tasks that place an order */
+const ORDER_SHARE = share('place_order');
 /**
- * the requests the local gateway limits per address, as shares of the mix (WEIGHTS): writes are orders and
- * cancels, 5 of 35; searches 5 of 35. by the limit's name and its zone in deploy/gateway/gateway.conf.template
+ * the requests the local gateway limits per address, as shares of the mix: writes are orders and cancels,
+ * searches are searches. by the limit's name and its zone in deploy/gateway/gateway.conf.template
  */
 const LIMITED_SHARES = {
-  GATEWAY_WRITE_RATE: ['writes', 'gateway_writes', 5 / 35],
-  GATEWAY_SEARCH_RATE: ['searches', 'gateway_search', 5 / 35],
+  GATEWAY_WRITE_RATE: ['writes', 'gateway_writes', share('place_order', 'cancel_order')],
+  GATEWAY_SEARCH_RATE: ['searches', 'gateway_search', share('search')],
 };
 
 /** each scenario: the load shape it runs, its default users and duration (null: the shape's own) */
