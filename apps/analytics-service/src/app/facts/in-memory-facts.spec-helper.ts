@@ -16,6 +16,8 @@ export class InMemoryFacts implements Pick<
   clock = () => Date.now();
   /** the days whose partitions were read, one entry per query */
   readonly daysRead: string[] = [];
+  /** the years whose dirty marks were read, in order */
+  readonly dirtyYearsRead: number[] = [];
   /** called after each read of a partition, before it answers: a test's way into a race */
   afterRead: (slice: DaySlice) => Promise<void> = async () => undefined;
 
@@ -71,6 +73,7 @@ export class InMemoryFacts implements Pick<
   }
 
   async dirtyDays(year: number): Promise<Map<string, number>> {
+    this.dirtyYearsRead.push(year);
     return new Map([...this.dirty].filter(([day]) => yearOf(day) === year));
   }
 }

@@ -177,8 +177,11 @@ describe('RollupsService', () => {
       const expected = await want();
       expect(await report(closed - 1)).toEqual(expected);
       expect(stored.byYear.size).toBe(0);
+      facts.dirtyYearsRead.length = 0;
       expect(await report(closed)).toEqual(expected);
       expect([...stored.byYear.keys()]).toEqual([2025]);
+      // the year's dirty marks, read once to check a stored year, serve the months and days too
+      expect(facts.dirtyYearsRead).toEqual([2025]);
       facts.daysRead.length = 0;
       stored.daysRead.length = 0;
       stored.monthsRead.length = 0;

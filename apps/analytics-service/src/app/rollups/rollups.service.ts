@@ -77,7 +77,7 @@ export class RollupsService {
     }
     const [dirty, stored] = await Promise.all([this.dirtyDays(slices), this.rollups.year(year)]);
     if (stored && this.trusted(stored.readFrom, slices, dirty)) return stored.report;
-    const { rollup, readFrom } = await this.closedDays(slices, series, now);
+    const { rollup, readFrom } = await this.closedDays(slices, series, now, dirty);
     const report = { totals: rollup.totals, topProducts: topProducts(rollup.products) };
     if (this.trusted(readFrom, slices, dirty)) await this.rollups.saveYear(year, { report, readFrom });
     return report;
@@ -98,12 +98,17 @@ export class RollupsService {
     return totals;
   }
 
-  /** the closed days added up, with when each day's facts were read */
-  private async closedDays(days: readonly DaySlice[], series: readonly string[], now: number): Promise<StoredRollup> {
+  /** the closed days added up, with when each day's facts were read; `known`: their dirty marks, if just read */
+  private async closedDays(
+    days: readonly DaySlice[],
+    series: readonly string[],
+    now: number,
+    known?: ReadonlyMap<string, number>,
+  ): Promise<StoredRollup> {
     if (days.length === 0) return { rollup: addRollups([]), readFrom: new Map() };
     const months = byMonth(days);
     const [dirty, storedMonths] = await Promise.all([
-      this.dirtyDays(days),
+      known ?? this.dirtyDays(days),
       this.storedMonths(months.filter((m) => m.whole).map((m) => m.month)),
     ]);
     const fromMonths = new Map<string, StoredRollup>();
