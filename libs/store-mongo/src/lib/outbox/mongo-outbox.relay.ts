@@ -11,6 +11,16 @@ const LEASE_MS = 30_000;
 // how often the relay looks through whole collections for pending events nobody told it about:
 // written by a replica that died before relaying them, or whose lease ran out
 const SCAN_EVERY_MS = 2_000;
+// the share of the time such scans may take. MongoDB finds the pending documents through the partial
+// index and scans in a few ms, every SCAN_EVERY_MS; the local MongoDB-wire server builds no such index
+// and reads every document (2.5 s for 59,000 stock reservations, which a scan every 2 s kept it busy
+// with), so there a collection grown large is scanned less often, not for longer
+const SCAN_SHARE = 0.02;
+
+/** the time from one orphan scan to the next, after one that took `costMs` */
+export function scanInterval(costMs: number): number {
+  return Math.max(SCAN_EVERY_MS, costMs / SCAN_SHARE);
+}
 // announced documents remembered per model while kafka is away; beyond that the scan finds them
 const MAX_ANNOUNCED = 10_000;
 
@@ -23,7 +33,7 @@ const MAX_ANNOUNCED = 10_000;
  * a repository tells the relay which document it wrote events into (written()), and those are
  * relayed by _id, without a query on the pending flag: on the local MongoDB-wire server that flag's
  * index is not built, so the query reads the whole collection. such a scan still runs every
- * SCAN_EVERY_MS, for what no one announced.
+ * SCAN_EVERY_MS, for what no one announced, or less often where it takes long (scanInterval).
  */
 @Injectable()
 export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +42,8 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   // per model, the _ids written with events since the last round
   private readonly announced = new Map<Model<OutboxFields>, Set<unknown>>();
   private lastScan = 0;
+  // how long the last scan's reads took, all collections together
+  private scanCostMs = 0;
   private readonly metrics: OutboxMetrics;
 
   constructor(
@@ -66,8 +78,11 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
 
   protected async relayOnce(): Promise<number> {
     await this.topics.ready();
-    const scan = Date.now() - this.lastScan >= SCAN_EVERY_MS;
-    if (scan) this.lastScan = Date.now();
+    const scan = Date.now() - this.lastScan >= scanInterval(this.scanCostMs);
+    if (scan) {
+      this.lastScan = Date.now();
+      this.scanCostMs = 0;
+    }
     let sent = 0;
     let more = false;
     for (const model of this.models) {
@@ -112,10 +127,12 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     };
     const ids = new Set(announced);
     if (scan && ids.size < OUTBOX_BATCH_SIZE) {
+      const started = performance.now();
       const found = await model
         .find(free, { _id: 1 })
         .limit(OUTBOX_BATCH_SIZE - ids.size)
         .lean<{ _id: unknown }[]>();
+      this.scanCostMs += performance.now() - started;
       for (const d of found) ids.add(d._id);
     }
     if (ids.size === 0) return [];
