@@ -21,6 +21,12 @@ const SCAN_SHARE = 0.02;
 export function scanInterval(costMs: number): number {
   return Math.max(SCAN_EVERY_MS, costMs / SCAN_SHARE);
 }
+interface BacklogRead {
+  readonly at: number;
+  readonly value: Promise<{ events: number; oldest: number }>;
+  costMs?: number;
+}
+
 // announced documents remembered per model while kafka is away; beyond that the scan finds them
 const MAX_ANNOUNCED = 10_000;
 
@@ -44,6 +50,8 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   private lastScan = 0;
   // how long the last scan's reads took, all collections together
   private scanCostMs = 0;
+  // the metrics' last read of the backlog; costMs is set once it succeeded
+  private backlogRead?: BacklogRead;
   private readonly metrics: OutboxMetrics;
 
   constructor(
@@ -102,8 +110,32 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     return more ? Math.max(sent, OUTBOX_BATCH_SIZE) : sent;
   }
 
-  // the pending events of every watched collection, for the metrics (a scan like the relay's own)
-  private async backlog(): Promise<OutboxBacklog> {
+  // the pending events of every watched collection, for the metrics: a scan like the relay's own, so
+  // as rationed as that one (scanInterval). a read in flight is shared, one that succeeded is reused
+  // until its interval is up (the age is still counted to now), and one that failed is not kept, so
+  // the next scrape reads again once the store is back
+  private backlog(): Promise<OutboxBacklog> {
+    let read = this.backlogRead;
+    if (!read || (read.costMs !== undefined && Date.now() - read.at >= scanInterval(read.costMs))) {
+      const started = performance.now();
+      const fresh: BacklogRead = { at: Date.now(), value: this.readBacklog() };
+      fresh.value.then(
+        () => {
+          fresh.costMs = performance.now() - started;
+        },
+        () => {
+          if (this.backlogRead === fresh) this.backlogRead = undefined;
+        },
+      );
+      this.backlogRead = read = fresh;
+    }
+    return read.value.then(({ events, oldest }) => ({
+      events,
+      oldestAgeSeconds: events === 0 ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+    }));
+  }
+
+  private async readBacklog(): Promise<{ events: number; oldest: number }> {
     let events = 0;
     let oldest = Infinity;
     for (const model of this.models) {
@@ -113,7 +145,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
         for (const e of d.outbox) oldest = Math.min(oldest, Date.parse(e.envelope.occurredAt));
       }
     }
-    return { events, oldestAgeSeconds: events === 0 ? 0 : Math.max(0, (Date.now() - oldest) / 1000) };
+    return { events, oldest };
   }
 
   // claims free pending documents under this relay's id (the announced ones, and on a scan round any
