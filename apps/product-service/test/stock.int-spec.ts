@@ -5,9 +5,9 @@ import { createServiceApp } from '@ecom/bootstrap';
 import { createEnvelope, Topics, type EventsMap } from '@ecom/events';
 import { EventProducer, KAFKA } from '@ecom/kafka';
 import { bearerFor, TopicTap, waitFor } from '@ecom/testing';
-import { getModelToken } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { PRODUCT_MODEL, type ProductDocument } from '../src/app/catalog/product.schema';
+import { collectionToken } from '@ecom/store-mongo';
+import type { Collection } from 'mongodb';
+import { PRODUCTS, type ProductDocument } from '../src/app/catalog/product.schema';
 import { productService } from '../src/app/product.service';
 import { ReservationsRepository } from '../src/app/stock/reservations.repository';
 import { StockReservationsService } from '../src/app/stock/stock-reservations.service';
@@ -152,9 +152,9 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
     // the product's outbox drains, though the orders wrote to it while the relay cleared it: every
     // version's product.upserted is on the wire (1 created, then one per write that took stock: the
     // orders that queued up together take in one), and nothing is left
-    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
+    const products = app.get<Collection<ProductDocument>>(collectionToken(PRODUCTS.name));
     const drained = await waitFor('the outbox to drain', async () => {
-      const doc = await products.findById(p).lean<ProductDocument>();
+      const doc = await products.findOne({ _id: p });
       return doc?.outbox.length === 0 && doc.outboxPending === false && doc;
     });
     const versions = Array.from({ length: drained.version }, (_, i) => i + 1);
@@ -195,8 +195,8 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
       [onlyB]: 'reserved',
       [last]: 'reserved',
     });
-    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
-    const [pa, pb] = await Promise.all([a, b].map((id) => products.findById(id).lean<ProductDocument>()));
+    const products = app.get<Collection<ProductDocument>>(collectionToken(PRODUCTS.name));
+    const [pa, pb] = await Promise.all([a, b].map((id) => products.findOne({ _id: id })));
     // created, taken by the early order, taken once for the batch's three; b: created, taken once for two
     expect({ a: [pa?.stock, pa?.version], b: [pb?.stock, pb?.version] }).toEqual({ a: [0, 3], b: [7, 2] });
     expect(await payloadOf(Topics.StockReserved, both)).toMatchObject({ total: { amount: 500 + 2 * 200, currency: 'EUR' } });
@@ -247,8 +247,8 @@ describe('product-service stock reservations (real mongodb, kafka)', () => {
 
   it("drops a settled order's stock markers, also when its cancel follows at once", async () => {
     const a = await createProduct('markers', 4);
-    const products = app.get<Model<ProductDocument>>(getModelToken(PRODUCT_MODEL));
-    const markers = async () => (await products.findById(a, { stockOps: 1 }).lean<ProductDocument>().exec())?.stockOps;
+    const products = app.get<Collection<ProductDocument>>(collectionToken(PRODUCTS.name));
+    const markers = async () => (await products.findOne({ _id: a }, { projection: { stockOps: 1 } }))?.stockOps;
     const kept = `o-${randomUUID()}`;
     await place(kept, [{ productId: a, quantity: 1 }]);
     await payloadOf(Topics.StockReserved, kept);

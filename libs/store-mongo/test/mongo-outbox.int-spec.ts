@@ -1,10 +1,9 @@
 import { Controller, Inject, Injectable, Module, type INestApplicationContext, type OnModuleInit } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import type { Redis } from 'ioredis';
-import { Schema, type Model } from 'mongoose';
+import type { Collection, Db, ObjectId } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { AppConfigModule, kafkaConfig, loadConfig, mongodbConfig, readEnv, redisConfig, serviceConfig } from '@ecom/config';
-import { MongoModule } from '../src';
+import { InjectCollection, MONGO_DB, MongoModule } from '../src';
 import { REDIS, RedisModule, runOnceInRedis } from '@ecom/store-redis';
 import { Topics, type EventEnvelope, type EventsMap } from '@ecom/events';
 import { HealthModule } from '@ecom/health';
@@ -16,7 +15,7 @@ import {
   MongoOutboxModule,
   MongoOutboxRelay,
   newDocumentOutbox,
-  outboxSchemaFields,
+  outboxIndex,
   withEvents,
   type OutboxFields,
 } from '../src';
@@ -30,23 +29,20 @@ const received: string[] = [];
 const countKey = (userId: string) => `it:${run}:registrations:${userId}`;
 
 interface Account extends OutboxFields {
+  _id: ObjectId;
   userId: string;
   logins: number;
 }
-const accountSchema = new Schema<Account>({
-  userId: { type: String, required: true, unique: true },
-  logins: { type: Number, default: 0 },
-  ...outboxSchemaFields,
-});
+const ACCOUNTS = 'accounts';
 
 @Injectable()
 class Accounts implements OnModuleInit {
   constructor(
-    @InjectModel('Account') readonly model: Model<Account>,
+    @InjectCollection(ACCOUNTS) readonly collection: Collection<Account>,
     private readonly relay: MongoOutboxRelay,
   ) {}
   onModuleInit(): void {
-    this.relay.watch(this.model as never);
+    this.relay.watch(this.collection);
   }
 }
 
@@ -64,7 +60,7 @@ class UserRegisteredMessageController {
 }
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: 'Account', schema: accountSchema }]), MongoOutboxModule],
+  imports: [MongoModule.forFeature([{ name: ACCOUNTS, indexes: [{ key: { userId: 1 }, unique: true }, outboxIndex] }]), MongoOutboxModule],
   controllers: [UserRegisteredMessageController],
   providers: [Accounts],
 })
@@ -73,7 +69,7 @@ class AccountsModule {}
 describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)', () => {
   let app: INestApplicationContext;
   let replica: INestApplicationContext; // a second process of the same service: its own relay
-  let accounts: Model<Account>;
+  let accounts: Collection<Account>;
   let outbox: MongoOutbox;
   let redis: Redis;
   let raw: Redis; // without the key prefix, to read what the commands wrote
@@ -88,14 +84,14 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     // one after the other: the local wire server fails a collection created twice at the same moment
     app = await build();
     replica = await build();
-    accounts = app.get(Accounts).model;
+    accounts = app.get(Accounts).collection;
     outbox = app.get(MongoOutbox);
     redis = app.get<Redis>(REDIS);
     raw = redis.duplicate({ keyPrefix: '' });
   });
 
   afterAll(async () => {
-    await accounts?.db.dropDatabase();
+    await app?.get<Db>(MONGO_DB).dropDatabase();
     await raw?.quit();
     await replica?.close();
     await app?.close();
@@ -107,7 +103,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     for (const userId of users) {
       const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
       ids.push(entry.id);
-      await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+      await accounts.insertOne({ userId, logins: 0, ...newDocumentOutbox([entry]) } as Account);
     }
     outbox.flush();
     // more events on the same documents, racing the relay's clearing of the first ones
@@ -122,7 +118,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
 
     await waitFor('every staged event at the consumer', () => ids.every((id) => received.includes(id)), { timeoutMs: 60_000 });
     await waitFor('the outbox to drain', async () => (await accounts.countDocuments({ outboxPending: true })) === 0);
-    const docs = await accounts.find({ userId: { $in: users } }).lean();
+    const docs = await accounts.find({ userId: { $in: users } }).toArray();
     expect(docs.every((d) => d.outbox.length === 0 && d.logins === 1)).toBe(true);
     for (const userId of users) expect(await count(userId)).toBe(2);
     const texts = await Promise.all([app, replica].map((a) => a.get(Metrics).registry.metrics()));
@@ -135,7 +131,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
   it('applies a redelivered event once', async () => {
     const userId = `dup-${run}`;
     const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
-    await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+    await accounts.insertOne({ userId, logins: 0, ...newDocumentOutbox([entry]) } as Account);
     outbox.flush();
     await waitFor('the first delivery', async () => (await count(userId)) === 1);
 
@@ -156,7 +152,7 @@ describe('mongodb outbox → kafka → redis-idempotent consumer (real servers)'
     for (const userId of users) {
       const entry = outbox.event(Topics.UserRegistered, registered(userId), { key: userId });
       ids.push(entry.id);
-      await accounts.create({ userId, ...newDocumentOutbox([entry]) });
+      await accounts.insertOne({ userId, logins: 0, ...newDocumentOutbox([entry]) } as Account);
     }
     outbox.flush();
     replica.get(MongoOutbox).flush();

@@ -96,7 +96,7 @@ describe('nx g @ecom/tools:service payments --port 3006 --stores postgres, in a 
     // its image would install the driver of its one store, and no other
     const deps = Object.keys(JSON.parse(read(`dist/apps/${NAME}/package.json`)).dependencies);
     expect(deps).toEqual(expect.arrayContaining(['pg', 'typeorm']));
-    expect(deps.filter((d) => ['mongoose', 'ioredis', 'cassandra-driver', '@elastic/elasticsearch'].includes(d))).toEqual([]);
+    expect(deps.filter((d) => ['mongodb', 'ioredis', 'cassandra-driver', '@elastic/elasticsearch'].includes(d))).toEqual([]);
   }, 600_000);
 
   it('passes its own integration suite on the real stack', () => {

@@ -76,7 +76,7 @@ export async function rollingUpdate(scenario: Scenario, opts: RolloutOptions): P
   let balancer: Balancer | undefined;
   try {
     // one after the other: on an empty database, the local MongoDB-wire server fails a collection that two
-    // processes create at the same moment (real MongoDB answers NamespaceExists, which mongoose accepts)
+    // processes create at the same moment (real MongoDB answers NamespaceExists, which @ecom/store-mongo accepts)
     await start(old1).ready();
     await start(old2).ready();
     balancer = await Balancer.start(lb, [old1, old2], join(logDir, `nginx-${scenario.service}`));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { mongo } from 'mongoose';
+import * as mongo from 'mongodb';
 import { loadConfig, mongodbConfig, readEnv } from '@ecom/config';
 
 // the native MongoDB-wire server keeps every acknowledged write across a kill -9, and single-document

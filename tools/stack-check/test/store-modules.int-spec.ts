@@ -1,11 +1,10 @@
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
-import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { Test } from '@nestjs/testing';
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Client as EsClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { Schema, type Model } from 'mongoose';
+import type { Collection, Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import {
   AppConfigModule,
@@ -23,7 +22,7 @@ import { Metrics, MetricsModule } from '@ecom/observability';
 import { createTempDatabase } from '@ecom/testing';
 import { CASSANDRA, CassandraModule } from '@ecom/store-cassandra';
 import { ELASTICSEARCH, ElasticsearchModule } from '@ecom/store-elasticsearch';
-import { MongoModule } from '@ecom/store-mongo';
+import { InjectCollection, MONGO_DB, MongoModule } from '@ecom/store-mongo';
 import { PostgresModule } from '@ecom/store-postgres';
 import { REDIS, RedisModule } from '@ecom/store-redis';
 
@@ -36,18 +35,17 @@ interface Widget {
   rev: number;
   winner?: number;
 }
-const widgetSchema = new Schema<Widget>({
-  sku: { type: String, required: true, unique: true },
-  rev: { type: Number, default: 0 },
-  winner: Number,
-});
 
 @Injectable()
 class Widgets {
-  constructor(@InjectModel('Widget') readonly model: Model<Widget>) {}
+  constructor(@InjectCollection('widgets') readonly collection: Collection<Widget>) {}
 }
 
-@Module({ imports: [MongooseModule.forFeature([{ name: 'Widget', schema: widgetSchema }])], providers: [Widgets], exports: [Widgets] })
+@Module({
+  imports: [MongoModule.forFeature([{ name: 'widgets', indexes: [{ key: { sku: 1 }, unique: true }] }])],
+  providers: [Widgets],
+  exports: [Widgets],
+})
 class WidgetModule {}
 
 describe('store modules on the real stack', () => {
@@ -99,7 +97,7 @@ describe('store modules on the real stack', () => {
   });
 
   afterAll(async () => {
-    await app?.get(Widgets).model.db.dropDatabase();
+    await app?.get<Db>(MONGO_DB).dropDatabase();
     await app?.get<EsClient>(ELASTICSEARCH).indices.delete({ index: `it-${run}-things-v1` }, { ignore: [404] });
     await app?.get<CassandraClient>(CASSANDRA).execute(`drop keyspace if exists it_${run}`);
     await app?.close();
@@ -113,19 +111,20 @@ describe('store modules on the real stack', () => {
   });
 
   it('creates mongodb indexes at start-up and enforces them', async () => {
-    const widgets = app.get(Widgets).model;
-    await widgets.create({ sku: 'a' });
-    await expect(widgets.create({ sku: 'a' })).rejects.toMatchObject({ code: 11000 });
+    const widgets = app.get(Widgets).collection;
+    expect((await widgets.indexes()).map((i) => i.key)).toContainEqual({ sku: 1 });
+    await widgets.insertOne({ sku: 'a', rev: 0 });
+    await expect(widgets.insertOne({ sku: 'a', rev: 0 })).rejects.toMatchObject({ code: 11000 });
   });
 
   it('applies a conditional update atomically: one winner among racing writers', async () => {
-    const widgets = app.get(Widgets).model;
-    const { _id } = await widgets.create({ sku: 'race' });
+    const widgets = app.get(Widgets).collection;
+    const { insertedId: _id } = await widgets.insertOne({ sku: 'race', rev: 0 });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => widgets.updateOne({ _id, rev: 0 }, { $set: { winner: i }, $inc: { rev: 1 } })),
     );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(1);
-    expect((await widgets.findById(_id).lean())?.rev).toBe(1);
+    expect((await widgets.findOne({ _id }))?.rev).toBe(1);
   });
 
   it('creates the cassandra keyspace and tables', async () => {
@@ -151,7 +150,7 @@ describe('store modules on the real stack', () => {
   });
 
   it("exports each store client's pool in the OpenTelemetry db.client.connection metrics", async () => {
-    await app.get(Widgets).model.findOne({ sku: 'none' }).lean();
+    await app.get(Widgets).collection.findOne({ sku: 'none' });
     const text = await app.get(Metrics).registry.metrics();
     const sample = (name: string, labels: string) => text.match(new RegExp(`^${name}\\{${labels}[^}]*\\} (\\d+)$`, 'm'))?.[1];
     for (const db of ['postgresql', 'mongodb']) {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
 import { ElasticsearchModule } from '@ecom/store-elasticsearch';
 import { MongoModule, MongoOutboxModule } from '@ecom/store-mongo';
@@ -8,7 +7,7 @@ import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
 import { BrowseProductsHttpController } from './browse-products/browse-products.http.controller';
 import { ProductCache } from './catalog/product-cache';
-import { PRODUCT_MODEL, productSchema } from './catalog/product.schema';
+import { PRODUCTS } from './catalog/product.schema';
 import { ProductsRepository } from './catalog/products.repository';
 import { ManageProductsHttpController } from './manage-products/manage-products.http.controller';
 import { ManageProductsService } from './manage-products/manage-products.service';
@@ -17,7 +16,7 @@ import { ProductIndexMessageController } from './search/product-index.message.co
 import { ProductIndexWriter } from './search/product-index.writer';
 import { SearchProductsHttpController } from './search/search-products.http.controller';
 import { SearchProductsService } from './search/search-products.service';
-import { RESERVATION_MODEL, reservationSchema } from './stock/reservation.schema';
+import { RESERVATIONS } from './stock/reservation.schema';
 import { ReservationsRepository } from './stock/reservations.repository';
 import { StockMessageController } from './stock/stock.message.controller';
 import { StockReservationsService } from './stock/stock-reservations.service';
@@ -31,10 +30,7 @@ const repositories = [ProductsRepository, ReservationsRepository];
   imports: [
     AuthModule.forRoot(),
     MongoModule.forRoot(),
-    MongooseModule.forFeature([
-      { name: PRODUCT_MODEL, schema: productSchema },
-      { name: RESERVATION_MODEL, schema: reservationSchema },
-    ]),
+    MongoModule.forFeature([PRODUCTS, RESERVATIONS]),
     RedisModule,
     RateLimitsModule.forRoot(RedisRateLimitCounts),
     ElasticsearchModule.forRoot([productSearchIndex]),

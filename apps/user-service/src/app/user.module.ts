@@ -1,12 +1,11 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '@ecom/auth';
 import { MongoModule, MongoOutboxModule } from '@ecom/store-mongo';
 import { RedisModule, RedisRateLimitCounts } from '@ecom/store-redis';
 import { RateLimitsModule } from '@ecom/http';
 import { KafkaModule } from '@ecom/kafka';
 import { AdminSeed } from './accounts/admin-seed';
-import { USER_MODEL, userSchema } from './accounts/user.schema';
+import { USERS } from './accounts/user.schema';
 import { UsersRepository } from './accounts/users.repository';
 import { LOGIN_CHALLENGE, NoLoginChallenge, type LoginChallenge } from './login/login-challenge';
 import { LoginHttpController } from './login/login.http.controller';
@@ -26,7 +25,7 @@ const repositories = [UsersRepository];
   imports: [
     AuthModule.forRoot({ sign: true }),
     MongoModule.forRoot(),
-    MongooseModule.forFeature([{ name: USER_MODEL, schema: userSchema }]),
+    MongoModule.forFeature([USERS]),
     RedisModule,
     RateLimitsModule.forRoot(RedisRateLimitCounts),
     KafkaModule,

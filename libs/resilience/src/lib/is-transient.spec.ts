@@ -2,7 +2,7 @@ import { errors as elastic } from '@elastic/elasticsearch';
 import { errors as cassandra } from 'cassandra-driver';
 import { ReplyError } from 'ioredis';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { mongo } from 'mongoose';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerError } from 'mongodb';
 import { DatabaseError } from 'pg';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { z } from 'zod';
@@ -11,9 +11,6 @@ import { StoreUnavailable } from './store-unavailable';
 
 // the drivers' own error classes, built as the drivers build them, so a driver upgrade that
 // renames a class or a field fails here rather than in an outage
-
-// the driver as mongoose ships it, which is how the services load it
-const { MongoNetworkError, MongoNotConnectedError, MongoServerError } = mongo;
 
 function pgError(code: string, message = 'boom'): DatabaseError {
   const e = new DatabaseError(message, 0, 'error');
@@ -75,10 +72,6 @@ describe('isTransient', () => {
     });
     it('a duplicate key is not', () => {
       expect(isTransient(new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key', message: 'dup' }))).toBe(false);
-    });
-    it("mongoose's buffering timeout is transient", () => {
-      const e = Object.assign(new Error('Operation `products.findOne()` buffering timed out after 10000ms'), { name: 'MongooseError' });
-      expect(isTransient(e)).toBe(true);
     });
   });
 

@@ -101,9 +101,6 @@ const KAFKA_NAMES = new Set([
   'KafkaJSNumberOfRetriesExceeded',
 ]);
 
-// mongoose queues operations while disconnected, then gives up with this
-const MONGOOSE_BUFFERING = /buffering timed out/i;
-
 function isTransientOne(e: Shape): boolean {
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
@@ -114,14 +111,13 @@ function isTransientOne(e: Shape): boolean {
   if (typeof code === 'string' && code.length === 5 && isTransientSqlState(code)) return true;
   if (PG_MESSAGES.some((re) => re.test(message))) return true;
   if (TYPEORM_NAMES.has(name)) return true;
-  // mongodb and mongoose
+  // mongodb
   if (MONGO_NAMES.has(name)) return true;
   if (name.startsWith('Mongo') && typeof code === 'number' && MONGO_CODES.has(code)) return true;
   if (typeof e.hasErrorLabel === 'function') {
     const has = e.hasErrorLabel as (label: string) => boolean;
     if (has.call(e, 'RetryableWriteError') || has.call(e, 'TransientTransactionError')) return true;
   }
-  if (name === 'MongooseError' && MONGOOSE_BUFFERING.test(message)) return true;
   // cassandra
   if (CASSANDRA_NAMES.has(name)) return true;
   if (name === 'ResponseError' && typeof code === 'number' && CASSANDRA_CODES.has(code)) return true;

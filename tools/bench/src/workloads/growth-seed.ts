@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client as Cassandra } from 'cassandra-driver';
-import { mongo } from 'mongoose';
+import * as mongo from 'mongodb';
 import { Pool } from 'pg';
 import { cassandraConfig, elasticsearchConfig, loadConfig, mongodbConfig, postgresConfig, readEnv } from '@ecom/config';
 import { indexName } from '@ecom/store-elasticsearch';
@@ -249,7 +249,7 @@ export class GrowthData {
     ).flat();
   }
 
-  // product.schema.ts, as ProductsRepository.create writes it (mongoose timestamps, an empty outbox)
+  // product.schema.ts, as ProductsRepository.create writes it (its timestamps, an empty outbox)
   private async mongoProducts(products: readonly Product[], from: number): Promise<void> {
     const collection = this.mongo.db().collection(PRODUCTS);
     const docs = products.map(({ id, ...p }, i) => {

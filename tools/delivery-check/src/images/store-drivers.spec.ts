@@ -9,7 +9,7 @@ import { distDir, readJson, type PackageJson, type PackageLock } from './images'
 /** the npm packages that connect to each store */
 const DRIVERS: Record<string, readonly string[]> = {
   postgres: ['pg', 'typeorm', '@nestjs/typeorm'],
-  mongo: ['mongodb', 'mongoose', '@nestjs/mongoose'],
+  mongo: ['mongodb'],
   redis: ['ioredis', '@nest-lab/throttler-storage-redis'],
   cassandra: ['cassandra-driver'],
   elasticsearch: ['@elastic/elasticsearch'],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { mongo } from 'mongoose';
+import * as mongo from 'mongodb';
 import { cassandraClient, es, mongoClient, pgClient, redisClient, type Ports } from './scratch-clients';
 
 // the test's own count and fingerprint of every seeded table, read with each store's driver: a

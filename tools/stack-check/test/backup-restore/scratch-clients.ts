@@ -1,6 +1,6 @@
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Redis } from 'ioredis';
-import { mongo } from 'mongoose';
+import * as mongo from 'mongodb';
 import { Client as PgClient } from 'pg';
 
 // the backup round trip's clients of its scratch stack: every server on 127.0.0.1, on the ports it was given

@@ -1,5 +1,5 @@
 import { types } from 'cassandra-driver';
-import { mongo } from 'mongoose';
+import * as mongo from 'mongodb';
 import { cassandraClient, es, mongoClient, pgClient, redisClient, type Ports } from './scratch-clients';
 
 // what the backup round trip writes into its scratch stack: several databases and tables of each store,

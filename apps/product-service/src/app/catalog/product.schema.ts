@@ -1,6 +1,5 @@
-import { Schema } from 'mongoose';
 import type { Money } from '@ecom/events';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
+import { outboxIndex, type CollectionSpec, type OutboxFields } from '@ecom/store-mongo';
 
 export interface ProductDocument extends OutboxFields {
   _id: string;
@@ -20,26 +19,14 @@ export interface ProductDocument extends OutboxFields {
   deletedAt?: Date;
 }
 
-export const PRODUCT_MODEL = 'Product';
-
-export const productSchema = new Schema<ProductDocument>(
-  {
-    _id: { type: String, required: true },
-    sku: { type: String, required: true, unique: true },
-    name: { type: String, required: true },
-    description: { type: String, default: '' },
-    price: { amount: { type: Number, required: true }, currency: { type: String, required: true } },
-    stock: { type: Number, required: true, min: 0 },
-    category: { type: String, required: true },
-    tags: { type: [String], default: [] },
-    version: { type: Number, default: 0 },
-    stockOps: { type: [String], default: [] },
-    deletedAt: { type: Date },
-    ...outboxSchemaFields,
-  },
-  { timestamps: true, versionKey: false },
-);
-
-// the list's order (ProductsRepository.list): a page is read in order from the index, not sorted out of
-// the whole catalog. the local MongoDB-wire server accepts it but does not build it (adr 6)
-productSchema.index({ createdAt: 1, _id: 1 });
+/** the products collection (ProductsRepository): the SKU unique, the relay's flag, and the list's order */
+export const PRODUCTS: CollectionSpec = {
+  name: 'products',
+  indexes: [
+    { key: { sku: 1 }, unique: true },
+    outboxIndex,
+    // the list's order (ProductsRepository.list): a page is read in order from the index, not sorted out of
+    // the whole catalog. the local MongoDB-wire server accepts it but does not build it (adr 6)
+    { key: { createdAt: 1, _id: 1 } },
+  ],
+};

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Collection } from 'mongodb';
 import type { PageQuery } from '@ecom/http';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
-import { PRODUCT_MODEL, type ProductDocument } from './product.schema';
+import { InjectCollection, MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
+import { PRODUCTS, type ProductDocument } from './product.schema';
 
 export type NewProduct = Pick<ProductDocument, '_id' | 'sku' | 'name' | 'description' | 'price' | 'stock' | 'category' | 'tags'>;
 export type ProductChanges = Partial<Omit<NewProduct, '_id' | 'sku'>>;
@@ -32,19 +31,21 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
   private forgetting?: NodeJS.Timeout;
 
   constructor(
-    @InjectModel(PRODUCT_MODEL) private readonly products: Model<ProductDocument>,
+    @InjectCollection(PRODUCTS.name) private readonly products: Collection<ProductDocument>,
     private readonly relay: MongoOutboxRelay,
   ) {}
 
   onModuleInit(): void {
-    this.relay.watch(this.products as never);
+    this.relay.watch(this.products);
   }
 
   async create(product: NewProduct, events: (p: ProductDocument) => OutboxEntry[]): Promise<ProductDocument> {
-    const doc = { ...product, version: 1, createdAt: new Date(), updatedAt: new Date() } as ProductDocument;
+    const now = new Date();
+    const doc = { ...product, version: 1, stockOps: [], createdAt: now, updatedAt: now, ...newDocumentOutbox([]) };
     try {
-      const created = (await this.products.create({ ...doc, ...newDocumentOutbox(events(doc)) })).toObject();
-      this.relay.written(this.products as never, created._id);
+      const created = { ...doc, ...newDocumentOutbox(events(doc)) };
+      await this.products.insertOne(created);
+      this.relay.written(this.products, created._id);
       return created;
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw new DuplicateSkuError(product.sku);
@@ -53,17 +54,11 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
   }
 
   findById(id: string): Promise<ProductDocument | null> {
-    return this.products
-      .findOne({ _id: id, ...LIVE }, { outbox: 0 })
-      .lean<ProductDocument>()
-      .exec();
+    return this.products.findOne({ _id: id, ...LIVE }, { projection: { outbox: 0 } });
   }
 
   findLive(ids: readonly string[]): Promise<ProductDocument[]> {
-    return this.products
-      .find({ _id: { $in: ids }, ...LIVE }, { outbox: 0 })
-      .lean<ProductDocument[]>()
-      .exec();
+    return this.products.find({ _id: { $in: [...ids] }, ...LIVE }, { projection: { outbox: 0 } }).toArray();
   }
 
   /**
@@ -114,7 +109,7 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
   ): Promise<ProductDocument | null> {
     const marker = returnedMarker(orderId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.products.findById(productId, { outbox: 0 }).lean<ProductDocument>().exec();
+      const current = await this.products.findOne({ _id: productId }, { projection: { outbox: 0 } });
       if (!current || current.stockOps.includes(marker)) return null;
       if (onlyIfTaken && !current.stockOps.includes(takenMarker(orderId))) return null;
       const next = await this.moveStock(current, quantity, [marker], events);
@@ -175,14 +170,14 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
     const staged = events(next);
     const res = await this.products.updateOne(
       { _id: current._id, version: current.version, stock: { $gte: -delta }, stockOps: { $nin: markers } },
-      withEvents(
-        { $inc: { stock: delta, version: 1 }, $push: { stockOps: { $each: markers } }, $set: { updatedAt: next.updatedAt } },
+      withEvents<ProductDocument>(
+        { $inc: { stock: delta, version: 1 }, $push: { stockOps: { $each: [...markers] } }, $set: { updatedAt: next.updatedAt } },
         staged,
       ),
     );
     if (res.modifiedCount !== 1) return null;
     // a move that staged nothing gives the relay nothing to send
-    if (staged.length > 0) this.relay.written(this.products as never, current._id);
+    if (staged.length > 0) this.relay.written(this.products, current._id);
     return { ...next, stockOps: [...current.stockOps, ...markers] };
   }
 
@@ -194,9 +189,8 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
         .sort({ createdAt: 1, _id: 1 })
         .skip((q.page - 1) * q.limit)
         .limit(q.limit)
-        .lean<ProductDocument[]>()
-        .exec(),
-      this.products.countDocuments(filter).exec(),
+        .toArray(),
+      this.products.countDocuments(filter),
     ]);
     return { items, total };
   }
@@ -213,10 +207,10 @@ export class ProductsRepository implements OnModuleInit, BeforeApplicationShutdo
     const next = { ...current, ...changes, version: current.version + 1, updatedAt: new Date() };
     const res = await this.products.updateOne(
       { _id: current._id, version: current.version, ...LIVE },
-      withEvents({ $set: { ...changes, version: next.version, updatedAt: next.updatedAt } }, events(next)),
+      withEvents<ProductDocument>({ $set: { ...changes, version: next.version, updatedAt: next.updatedAt } }, events(next)),
     );
     if (res.modifiedCount !== 1) return 'conflict';
-    this.relay.written(this.products as never, current._id);
+    this.relay.written(this.products, current._id);
     return next;
   }
 }

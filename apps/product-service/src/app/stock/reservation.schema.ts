@@ -1,6 +1,5 @@
-import { Schema } from 'mongoose';
 import type { Money } from '@ecom/events';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
+import { outboxIndex, type CollectionSpec, type OutboxFields } from '@ecom/store-mongo';
 
 /**
  * reserving: stock is being taken item by item -> reserved: every item is held for the order.
@@ -30,16 +29,5 @@ export interface ReservationDocument extends OutboxFields {
   updatedAt: Date;
 }
 
-export const RESERVATION_MODEL = 'StockReservation';
-
-export const reservationSchema = new Schema<ReservationDocument>(
-  {
-    _id: { type: String, required: true },
-    userId: { type: String, required: true },
-    state: { type: String, required: true },
-    lines: { type: [Object], required: true },
-    reason: { type: String },
-    ...outboxSchemaFields,
-  },
-  { timestamps: true, versionKey: false, collection: 'stock_reservations' },
-);
+/** the stock_reservations collection (ReservationsRepository), keyed by order id */
+export const RESERVATIONS: CollectionSpec = { name: 'stock_reservations', indexes: [outboxIndex] };

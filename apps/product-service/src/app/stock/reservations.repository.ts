@@ -1,23 +1,22 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model, mongo } from 'mongoose';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
-import { RESERVATION_MODEL, type ReservationDocument, type ReservationLine, type ReservationState } from './reservation.schema';
+import type { Collection, WriteError } from 'mongodb';
+import { InjectCollection, MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
+import { RESERVATIONS, type ReservationDocument, type ReservationLine, type ReservationState } from './reservation.schema';
 
 /** the only place that touches stock reservations; each state change carries its event */
 @Injectable()
 export class ReservationsRepository implements OnModuleInit {
   constructor(
-    @InjectModel(RESERVATION_MODEL) private readonly reservations: Model<ReservationDocument>,
+    @InjectCollection(RESERVATIONS.name) private readonly reservations: Collection<ReservationDocument>,
     private readonly relay: MongoOutboxRelay,
   ) {}
 
   onModuleInit(): void {
-    this.relay.watch(this.reservations as never);
+    this.relay.watch(this.reservations);
   }
 
   find(orderId: string): Promise<ReservationDocument | null> {
-    return this.reservations.findById(orderId, { outbox: 0 }).lean<ReservationDocument>().exec();
+    return this.reservations.findOne({ _id: orderId }, { projection: { outbox: 0 } });
   }
 
   /** starts the order's reservation, or returns the one that exists (the event came again, or a cancel came first) */
@@ -28,11 +27,12 @@ export class ReservationsRepository implements OnModuleInit {
     lines: ReservationLine[],
     events: OutboxEntry[] = [],
   ): Promise<ReservationDocument> {
-    const doc = { _id: orderId, userId, state, lines, createdAt: new Date(), updatedAt: new Date() };
+    const now = new Date();
+    const doc: ReservationDocument = { _id: orderId, userId, state, lines, createdAt: now, updatedAt: now, ...newDocumentOutbox(events) };
     try {
-      await this.reservations.create({ ...doc, ...newDocumentOutbox(events) });
-      if (events.length) this.relay.written(this.reservations as never, orderId);
-      return doc as ReservationDocument;
+      await this.reservations.insertOne(doc);
+      if (events.length) this.relay.written(this.reservations, orderId);
+      return doc;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;
       const existing = await this.find(orderId);
@@ -59,18 +59,15 @@ export class ReservationsRepository implements OnModuleInit {
     }));
     let existing = new Set<string>();
     try {
-      await this.reservations.collection.insertMany(docs as never[], { ordered: false });
+      await this.reservations.insertMany(docs, { ordered: false });
     } catch (e) {
       // every other document went in; the ones that did not exist already, or it is another failure
-      const errors = [(e as { writeErrors?: mongo.WriteError | mongo.WriteError[] }).writeErrors ?? []].flat();
+      const errors = [(e as { writeErrors?: WriteError | WriteError[] }).writeErrors ?? []].flat();
       if (errors.length === 0 || errors.some((w) => w.code !== 11000)) throw e;
       existing = new Set(errors.map((w) => docs[w.index]._id));
     }
     if (existing.size === 0) return docs;
-    const found = await this.reservations
-      .find({ _id: { $in: [...existing] } }, { outbox: 0 })
-      .lean<ReservationDocument[]>()
-      .exec();
+    const found = await this.reservations.find({ _id: { $in: [...existing] } }, { projection: { outbox: 0 } }).toArray();
     const byId = new Map(found.map((r) => [r._id, r]));
     return docs.map((d) => {
       if (!existing.has(d._id)) return d;
@@ -94,12 +91,12 @@ export class ReservationsRepository implements OnModuleInit {
       moves.map(({ r, changes, events }) => ({
         updateOne: {
           filter: { _id: r._id, state: r.state },
-          update: withEvents({ $set: { state: to, ...changes, updatedAt } }, events) as mongo.UpdateFilter<ReservationDocument>,
+          update: withEvents<ReservationDocument>({ $set: { state: to, ...changes, updatedAt } }, events),
         },
       })),
       { ordered: false },
     );
-    for (const { r, events } of moves) if (events.length) this.relay.written(this.reservations as never, r._id);
+    for (const { r, events } of moves) if (events.length) this.relay.written(this.reservations, r._id);
     return res.modifiedCount === moves.length;
   }
 
@@ -113,10 +110,10 @@ export class ReservationsRepository implements OnModuleInit {
     const updatedAt = new Date();
     const res = await this.reservations.updateOne(
       { _id: r._id, state: r.state },
-      withEvents({ $set: { state: to, ...changes, updatedAt } }, events),
+      withEvents<ReservationDocument>({ $set: { state: to, ...changes, updatedAt } }, events),
     );
     if (res.modifiedCount !== 1) return null;
-    if (events.length) this.relay.written(this.reservations as never, r._id);
+    if (events.length) this.relay.written(this.reservations, r._id);
     return { ...r, ...changes, state: to, updatedAt };
   }
 }

@@ -1,6 +1,5 @@
-import { Schema } from 'mongoose';
 import type { Role } from '@ecom/auth';
-import { outboxSchemaFields, type OutboxFields } from '@ecom/store-mongo';
+import { outboxIndex, type CollectionSpec, type OutboxFields } from '@ecom/store-mongo';
 
 export interface UserDocument extends OutboxFields {
   _id: string;
@@ -16,21 +15,11 @@ export interface UserDocument extends OutboxFields {
   deletedAt?: Date;
 }
 
-export const USER_MODEL = 'User';
-
-export const userSchema = new Schema<UserDocument>(
-  {
-    _id: { type: String, required: true },
-    email: { type: String, required: true },
-    // lower-cased once here, so "Ann@x.io" and "ann@x.io" are one account
-    emailKey: { type: String, required: true, unique: true },
-    name: { type: String, required: true },
-    passwordHash: { type: String, required: true },
-    role: { type: String, required: true, enum: ['customer', 'admin'] },
-    deletedAt: { type: Date },
-    ...outboxSchemaFields,
-  },
-  { timestamps: true, versionKey: false },
-);
+/** the users collection (UsersRepository): an email once among live accounts (a deleted one's key is freed), and the relay's flag */
+export const USERS: CollectionSpec = {
+  name: 'users',
+  // lower-cased once (emailKeyOf), so "Ann@x.io" and "ann@x.io" are one account
+  indexes: [{ key: { emailKey: 1 }, unique: true }, outboxIndex],
+};
 
 export const emailKeyOf = (email: string) => email.trim().toLowerCase();

@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Collection } from 'mongodb';
 import type { PageQuery } from '@ecom/http';
-import { MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
-import { USER_MODEL, emailKeyOf, type UserDocument } from './user.schema';
+import { InjectCollection, MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
+import { USERS, emailKeyOf, type UserDocument } from './user.schema';
 
 export type NewUser = Pick<UserDocument, '_id' | 'email' | 'name' | 'passwordHash' | 'role'>;
 
@@ -13,24 +12,22 @@ export class DuplicateEmailError extends Error {}
 @Injectable()
 export class UsersRepository implements OnModuleInit {
   constructor(
-    @InjectModel(USER_MODEL) private readonly users: Model<UserDocument>,
+    @InjectCollection(USERS.name) private readonly users: Collection<UserDocument>,
     private readonly relay: MongoOutboxRelay,
   ) {}
 
   onModuleInit(): void {
-    this.relay.watch(this.users as never);
+    this.relay.watch(this.users);
   }
 
   /** inserts the user and its events in one write */
   async create(user: NewUser, events: readonly OutboxEntry[]): Promise<UserDocument> {
+    const now = new Date();
+    const doc: UserDocument = { ...user, emailKey: emailKeyOf(user.email), createdAt: now, updatedAt: now, ...newDocumentOutbox(events) };
     try {
-      const doc = await this.users.create({
-        ...user,
-        emailKey: emailKeyOf(user.email),
-        ...newDocumentOutbox(events),
-      });
-      this.relay.written(this.users as never, doc._id);
-      return doc.toObject();
+      await this.users.insertOne(doc);
+      this.relay.written(this.users, doc._id);
+      return doc;
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw new DuplicateEmailError(user.email);
       throw e;
@@ -38,17 +35,11 @@ export class UsersRepository implements OnModuleInit {
   }
 
   findByEmail(email: string): Promise<UserDocument | null> {
-    return this.users
-      .findOne({ emailKey: emailKeyOf(email), ...LIVE })
-      .lean<UserDocument>()
-      .exec();
+    return this.users.findOne({ emailKey: emailKeyOf(email), ...LIVE });
   }
 
   findById(id: string): Promise<UserDocument | null> {
-    return this.users
-      .findOne({ _id: id, ...LIVE })
-      .lean<UserDocument>()
-      .exec();
+    return this.users.findOne({ _id: id, ...LIVE });
   }
 
   /** oldest first, ties broken by id, so pages never overlap or skip */
@@ -59,18 +50,18 @@ export class UsersRepository implements OnModuleInit {
         .sort({ createdAt: 1, _id: 1 })
         .skip((q.page - 1) * q.limit)
         .limit(q.limit)
-        .lean<UserDocument[]>()
-        .exec(),
-      this.users.countDocuments(LIVE).exec(),
+        .toArray(),
+      this.users.countDocuments(LIVE),
     ]);
     return { items, total };
   }
 
   async update(id: string, changes: Partial<Pick<UserDocument, 'name' | 'passwordHash'>>): Promise<UserDocument | null> {
-    return this.users
-      .findOneAndUpdate({ _id: id, ...LIVE }, { $set: changes, $inc: { rev: 1 } }, { new: true })
-      .lean<UserDocument>()
-      .exec();
+    return this.users.findOneAndUpdate(
+      { _id: id, ...LIVE },
+      { $set: { ...changes, updatedAt: new Date() }, $inc: { rev: 1 } },
+      { returnDocument: 'after' },
+    );
   }
 
   /**
@@ -80,12 +71,14 @@ export class UsersRepository implements OnModuleInit {
   async softDelete(id: string, events: readonly OutboxEntry[]): Promise<boolean> {
     const res = await this.users.updateOne(
       { _id: id, ...LIVE },
-      withEvents(
-        { $set: { deletedAt: new Date(), email: 'deleted', emailKey: `deleted:${id}`, name: 'deleted', passwordHash: '-' } },
+      withEvents<UserDocument>(
+        {
+          $set: { deletedAt: new Date(), updatedAt: new Date(), email: 'deleted', emailKey: `deleted:${id}`, name: 'deleted', passwordHash: '-' },
+        },
         events,
       ),
     );
-    if (res.modifiedCount === 1) this.relay.written(this.users as never, id);
+    if (res.modifiedCount === 1) this.relay.written(this.users, id);
     return res.modifiedCount === 1;
   }
 }

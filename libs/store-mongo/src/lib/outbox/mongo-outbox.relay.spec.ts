@@ -4,7 +4,7 @@ import { samples } from '@ecom/testing';
 import { MongoOutboxRelay, scanInterval } from './mongo-outbox.relay';
 
 describe('the orphan scan interval', () => {
-  it('is 2 s while a scan is quick, as on MongoDB with its partial index', () => {
+  it('is 2 s while a scan is quick, as on MongoDB with its outboxPending index', () => {
     expect(scanInterval(0)).toBe(2_000);
     expect(scanInterval(3)).toBe(2_000);
     expect(scanInterval(40)).toBe(2_000);
@@ -20,11 +20,11 @@ describe('the orphan scan interval', () => {
 describe('the backlog the metrics read', () => {
   const occurredAt = new Date(Date.now() - 60_000).toISOString();
 
-  // a collection as the relay reads it for the metrics: find(...).lean(), counted, slow or failing on demand
+  // a collection as the relay reads it for the metrics: find(...).toArray(), counted, slow or failing on demand
   function collection(docs: unknown[]) {
     const calls = { n: 0 };
     let next: () => Promise<unknown[]> = async () => docs;
-    const model = { find: () => ({ lean: () => (calls.n++, next()) }) };
+    const model = { find: () => ({ toArray: () => (calls.n++, next()) }) };
     return { model, calls, failNext: (e: Error) => (next = () => ((next = async () => docs), Promise.reject(e))) };
   }
 

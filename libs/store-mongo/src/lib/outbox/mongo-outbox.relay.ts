@@ -1,18 +1,26 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Model } from 'mongoose';
+import type { Collection, Filter, ObjectId } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { EventProducer, OUTBOX_BATCH_SIZE, OutboxMetrics, RelayLoop, TopicsReady, type OutboxBacklog } from '@ecom/kafka';
 import { Metrics } from '@ecom/observability';
 import type { OutboxFields } from './outbox-fields';
 
-type OutboxDoc = Pick<OutboxFields, 'outbox'> & { _id: unknown };
+type Id = string | ObjectId;
+interface OutboxedDoc extends Omit<OutboxFields, 'outboxLeaseUntil'> {
+  _id: Id;
+  // a lease set to null counts as none, as an unset one does
+  outboxLeaseUntil?: Date | null;
+}
+// the relay reads and writes only the outbox fields
+type Outboxed = Collection<OutboxedDoc>;
+type OutboxDoc = Pick<OutboxedDoc, '_id' | 'outbox'>;
 // long enough for one batch to reach kafka; a relay that dies holding a lease delays its events this long
 const LEASE_MS = 30_000;
 // how often the relay looks through whole collections for pending events nobody told it about:
 // written by a replica that died before relaying them, or whose lease ran out
 const SCAN_EVERY_MS = 2_000;
-// the share of the time such scans may take. MongoDB finds the pending documents through the partial
-// index and scans in a few ms, every SCAN_EVERY_MS; the local MongoDB-wire server builds no such index
+// the share of the time such scans may take. MongoDB finds the pending documents through the
+// outboxPending index and scans in a few ms, every SCAN_EVERY_MS; the local MongoDB-wire server builds no such index
 // and reads every document (2.5 s for 59,000 stock reservations, which a scan every 2 s kept it busy
 // with), so there a collection grown large is scanned less often, not for longer
 const SCAN_SHARE = 0.02;
@@ -27,11 +35,11 @@ interface BacklogRead {
   costMs?: number;
 }
 
-// announced documents remembered per model while kafka is away; beyond that the scan finds them
+// announced documents remembered per collection while kafka is away; beyond that the scan finds them
 const MAX_ANNOUNCED = 10_000;
 
 /**
- * sends pending events of the registered models, then removes exactly the sent entries ($pull by
+ * sends pending events of the watched collections, then removes exactly the sent entries ($pull by
  * id), so events staged meanwhile are kept for the next round. with several
  * replicas, a relay first leases the documents it will send, so two relays do not send the same
  * events (a lease that expires, after a crash, lets another relay send them: at least once).
@@ -43,10 +51,10 @@ const MAX_ANNOUNCED = 10_000;
  */
 @Injectable()
 export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly models: Model<OutboxFields>[] = [];
+  private readonly collections: Outboxed[] = [];
   private readonly id = randomUUID();
-  // per model, the _ids written with events since the last round
-  private readonly announced = new Map<Model<OutboxFields>, Set<unknown>>();
+  // per collection, the _ids written with events since the last round
+  private readonly announced = new Map<Outboxed, Set<Id>>();
   private lastScan = 0;
   // how long the last scan's reads took, all collections together
   private scanCostMs = 0;
@@ -63,21 +71,21 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     this.metrics = new OutboxMetrics(metrics, 'mongodb', () => this.backlog());
   }
 
-  /** registers a collection whose documents carry outboxSchemaFields */
-  watch(model: Model<never>): void {
-    this.models.push(model as unknown as Model<OutboxFields>);
+  /** registers a collection whose documents carry OutboxFields (with outboxIndex among its indexes) */
+  watch<T extends OutboxFields & { _id: Id }>(collection: Collection<T>): void {
+    this.collections.push(collection as unknown as Outboxed);
   }
 
-  /** a document of a watched model was written with events; call flush() on MongoOutbox after the write */
-  written(model: Model<never>, id: unknown): void {
-    const m = model as unknown as Model<OutboxFields>;
-    const ids = this.announced.get(m) ?? new Set();
+  /** a document of a watched collection was written with events; call flush() on MongoOutbox after the write */
+  written<T extends OutboxFields & { _id: Id }>(collection: Collection<T>, id: T['_id']): void {
+    const c = collection as unknown as Outboxed;
+    const ids = this.announced.get(c) ?? new Set();
     if (ids.size < MAX_ANNOUNCED) ids.add(id);
-    this.announced.set(m, ids);
+    this.announced.set(c, ids);
   }
 
   onApplicationBootstrap(): void {
-    if (this.models.length > 0) this.start();
+    if (this.collections.length > 0) this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -93,17 +101,17 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     }
     let sent = 0;
     let more = false;
-    for (const model of this.models) {
-      const announced = [...(this.announced.get(model) ?? [])].slice(0, OUTBOX_BATCH_SIZE);
-      const left = this.announced.get(model);
+    for (const collection of this.collections) {
+      const announced = [...(this.announced.get(collection) ?? [])].slice(0, OUTBOX_BATCH_SIZE);
+      const left = this.announced.get(collection);
       for (const id of announced) left?.delete(id);
       if (left?.size) more = true;
-      const docs = await this.lease(model, announced, scan);
+      const docs = await this.lease(collection, announced, scan);
       const entries = docs.flatMap((d) => d.outbox);
       if (entries.length === 0) continue;
       await this.producer.sendBatch(entries);
       this.metrics.relayed.inc(entries.length);
-      await this.clearSent(model, docs);
+      await this.clearSent(collection, docs);
       sent += entries.length;
     }
     // announced documents beyond one batch: go round again at once
@@ -138,8 +146,9 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   private async readBacklog(): Promise<{ events: number; oldest: number }> {
     let events = 0;
     let oldest = Infinity;
-    for (const model of this.models) {
-      const docs = await model.find({ outboxPending: true }, { 'outbox.envelope.occurredAt': 1 }).lean<Pick<OutboxFields, 'outbox'>[]>();
+    for (const collection of this.collections) {
+      const pending = collection.find({ outboxPending: true }, { projection: { 'outbox.envelope.occurredAt': 1 } });
+      const docs = (await pending.toArray()) as Pick<OutboxFields, 'outbox'>[];
       for (const d of docs) {
         events += d.outbox.length;
         for (const e of d.outbox) oldest = Math.min(oldest, Date.parse(e.envelope.occurredAt));
@@ -151,19 +160,19 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   // claims free pending documents under this relay's id (the announced ones, and on a scan round any
   // others), then reads what was claimed; one document is claimed and read in one command. all by _id,
   // which every MongoDB-wire server indexes
-  private async lease(model: Model<OutboxFields>, announced: unknown[], scan: boolean): Promise<OutboxDoc[]> {
+  private async lease(collection: Outboxed, announced: Id[], scan: boolean): Promise<OutboxDoc[]> {
     const now = new Date();
-    const free = {
+    const free: Filter<OutboxedDoc> = {
       outboxPending: true,
       $or: [{ outboxLeaseUntil: { $exists: false } }, { outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
     };
     const ids = new Set(announced);
     if (scan && ids.size < OUTBOX_BATCH_SIZE) {
       const started = performance.now();
-      const found = await model
-        .find(free, { _id: 1 })
+      const found = await collection
+        .find(free, { projection: { _id: 1 } })
         .limit(OUTBOX_BATCH_SIZE - ids.size)
-        .lean<{ _id: unknown }[]>();
+        .toArray();
       this.scanCostMs += performance.now() - started;
       for (const d of found) ids.add(d._id);
     }
@@ -173,14 +182,16 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
     if (ids.size === 1) {
       // the usual round under a steady load: claim and read in one round trip
       const [_id] = ids;
-      const doc = await model
-        .findOneAndUpdate({ _id, ...free }, lease, { projection: { outbox: 1 }, returnDocument: 'after' })
-        .lean<OutboxDoc>();
-      return doc ? [doc] : [];
+      const doc = await collection.findOneAndUpdate({ _id, ...free } as Filter<OutboxedDoc>, lease, {
+        projection: { outbox: 1 },
+        returnDocument: 'after',
+      });
+      return doc ? [doc as OutboxDoc] : [];
     }
-    const candidates = { _id: { $in: [...ids] } };
-    await model.updateMany({ ...candidates, ...free }, lease);
-    return model.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { outbox: 1 }).lean<OutboxDoc[]>();
+    const candidates = { _id: { $in: [...ids] } } as Filter<OutboxedDoc>;
+    await collection.updateMany({ ...candidates, ...free }, lease);
+    const leased = collection.find({ ...candidates, outboxLeaseBy: this.id, outboxLeaseUntil: until }, { projection: { outbox: 1 } });
+    return (await leased.toArray()) as OutboxDoc[];
   }
 
   // usually one write for all the documents: each whose outbox still holds exactly the sent entries
@@ -190,10 +201,10 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
   // untouched), then lower the flag where the outbox is empty by then. a write guarded by rev instead
   // lost to every concurrent write of a busy document (a hot product takes one per order), gave up,
   // and left its events to be sent again and again
-  private async clearSent(model: Model<OutboxFields>, docs: readonly OutboxDoc[]): Promise<void> {
+  private async clearSent(collection: Outboxed, docs: readonly OutboxDoc[]): Promise<void> {
     const sent = docs.map((doc) => ({ _id: doc._id, ids: doc.outbox.map((e) => e.id) }));
     const unlease = { outboxLeaseUntil: 1 as const, outboxLeaseBy: 1 as const };
-    const emptied = await model.bulkWrite(
+    const emptied = await collection.bulkWrite(
       sent.map(({ _id, ids }) => ({
         updateOne: {
           filter: { _id, outbox: { $size: ids.length }, 'outbox.id': { $all: ids } },
@@ -203,7 +214,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
       { ordered: false },
     );
     if (emptied.modifiedCount === docs.length) return;
-    await model.bulkWrite(
+    await collection.bulkWrite(
       sent.map(({ _id, ids }) => ({
         updateOne: {
           filter: { _id, 'outbox.id': { $in: ids } },
@@ -212,7 +223,7 @@ export class MongoOutboxRelay extends RelayLoop implements OnApplicationBootstra
       })),
       { ordered: false },
     );
-    await model.updateMany(
+    await collection.updateMany(
       { _id: { $in: sent.map((d) => d._id) }, outboxPending: true, outbox: { $size: 0 } },
       { $set: { outboxPending: false } },
     );

@@ -1,3 +1,4 @@
+import type { IndexDescription, UpdateFilter } from 'mongodb';
 import type { EventEnvelope } from '@ecom/events';
 
 /**
@@ -12,7 +13,7 @@ export interface OutboxEntry {
   readonly traceparent?: string;
 }
 
-/** fields every outboxed document carries; add them to the mongoose schema */
+/** fields every outboxed document carries: newDocumentOutbox() sets them on insert, withEvents() on update */
 export interface OutboxFields {
   outbox: OutboxEntry[];
   /** indexed flag the relay polls; cheaper to find than non-empty arrays */
@@ -25,25 +26,19 @@ export interface OutboxFields {
   outboxLeaseBy?: string;
 }
 
-export const outboxSchemaFields = {
-  outbox: { type: [Object], default: (): OutboxEntry[] => [] },
-  outboxPending: { type: Boolean, default: false, index: true },
-  rev: { type: Number, default: 0 },
-  outboxLeaseUntil: { type: Date },
-  outboxLeaseBy: { type: String },
-};
+/** the index the relay's scans and the backlog metric find pending documents by; list it among an outboxed collection's indexes */
+export const outboxIndex: IndexDescription = { key: { outboxPending: 1 } };
 
-type Update = Record<string, unknown> & { $set?: object; $inc?: object; $push?: object };
-
-/** adds events to an update: pushes them, raises the pending flag and bumps rev */
-export function withEvents(update: Update, entries: readonly OutboxEntry[]): Update {
+/** adds events to an update of a document with OutboxFields: pushes them, raises the pending flag and bumps rev */
+export function withEvents<T extends OutboxFields>(update: UpdateFilter<T>, entries: readonly OutboxEntry[]): UpdateFilter<T> {
   if (entries.length === 0) return update;
+  const { $push, $set, $inc } = update as { $push?: object; $set?: object; $inc?: object };
   return {
     ...update,
-    $push: { ...update.$push, outbox: { $each: entries } },
-    $set: { ...update.$set, outboxPending: true },
-    $inc: { ...update.$inc, rev: 1 },
-  };
+    $push: { ...$push, outbox: { $each: entries } },
+    $set: { ...$set, outboxPending: true },
+    $inc: { ...$inc, rev: 1 },
+  } as unknown as UpdateFilter<T>;
 }
 
 /** initial outbox fields for a document created together with its events */
