@@ -122,7 +122,7 @@ class MongoLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * MongoDB through its own driver, no ODM: the repositories write the documents they mean, and a
- * service loads neither mongoose's schemas nor its per-query casting (docs/adr/0012). Runs over the
+ * service loads neither mongoose's schemas nor its per-query casting (docs/adr/0019). Runs over the
  * MongoDB wire protocol: MongoDB with docker, mongo-java-server in the native stack (adr 6).
  * forRoot() connects once per service; forFeature() declares the collections a module uses.
  */
