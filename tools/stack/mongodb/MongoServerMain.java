@@ -19,10 +19,20 @@
 // (38 ms at 20,000 documents, where the same update by _id alone took 2.5 ms). every optimistic write
 // of the services has that shape. a query that fixes _id (a value or $in) now finds its candidates
 // through the _id index and matches the whole query against them, as mongod does.
+//
+// storage: the library leaves documents and unique-index keys to H2's ObjectDataType, which Java-
+// serializes them; documents are stored as BSON here (BsonDocuments; documents a file holds from
+// before are still read), and index keys are compared without serializing them each time
+// (UniqueKeys). compaction waits for an idle store (AUTO_COMPACT_FILL_RATE).
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -31,13 +41,25 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.ObjectDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,11 +213,174 @@ public final class MongoServerMain {
             super(databaseName, store, cursorRegistry);
         }
 
+        // the map name H2Database gives a unique index (private to it in 1.47.0)
+        private static final String INDEX_INFIX = "._index_";
+        private static final Constructor<H2UniqueIndex> UNIQUE_INDEX;
+        static {
+            try {
+                // package-private in 1.47.0
+                UNIQUE_INDEX = H2UniqueIndex.class.getDeclaredConstructor(MVMap.class, String.class, List.class, boolean.class);
+                UNIQUE_INDEX.setAccessible(true);
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullName = getFullCollectionNamespace(collectionName);
-            return new IdFirstH2Collection(this, collectionName, options, store.openMap(DATA_PREFIX + fullName),
-                store.openMap(META_PREFIX + fullName), cursorRegistry);
+            MVMap<Object, Document> documents =
+                store.openMap(DATA_PREFIX + fullName, new MVMap.Builder<Object, Document>().valueType(BsonDocuments.INSTANCE));
+            return new IdFirstH2Collection(this, collectionName, options, documents, store.openMap(META_PREFIX + fullName),
+                cursorRegistry);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            String name = getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName;
+            MVMap<KeyValue, Object> entries = store.openMap(name, new MVMap.Builder<KeyValue, Object>().keyType(UniqueKeys.INSTANCE));
+            try {
+                return UNIQUE_INDEX.newInstance(entries, indexName, keys, sparse);
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot open unique index " + name, e);
+            }
+        }
+    }
+
+    /**
+     * A collection's documents in the MVStore as BSON. The library leaves them to H2's ObjectDataType,
+     * which stores a Document with Java serialization: a profile of the saga had a third of the
+     * server's CPU in ObjectOutputStream and ObjectInputStream, writing every page a write changed and
+     * reading every page the cache had dropped. A value written by ObjectDataType (a file from before)
+     * is still read, and is written as BSON the next time its page is.
+     */
+    static final class BsonDocuments extends ObjectDataType {
+        static final BsonDocuments INSTANCE = new BsonDocuments();
+        // a tag ObjectDataType never writes (its own end at 119)
+        private static final byte TAG_BSON = 127;
+        // the memory a document takes in the page cache, against its BSON (H2 counts twice a value's
+        // Java-serialized size, which is about as large as the objects); the cache is sized in it
+        private static final int MEMORY_FACTOR = 6;
+        // averaged over the documents written
+        private volatile int averageMemory = 4096;
+
+        @Override
+        public int getMemory(Object obj) {
+            return obj instanceof Document ? averageMemory : super.getMemory(obj);
+        }
+
+        @Override
+        public void write(WriteBuffer buff, Object obj) {
+            if (!(obj instanceof Document document)) {
+                super.write(buff, obj);
+                return;
+            }
+            ByteBuf bson = Unpooled.buffer(512);
+            try {
+                encode(document, bson);
+                int length = bson.readableBytes();
+                averageMemory = (int) ((MEMORY_FACTOR * (long) length + 15L * averageMemory) / 16);
+                buff.put(TAG_BSON).putVarInt(length).put(bson.array(), bson.arrayOffset() + bson.readerIndex(), length);
+            } finally {
+                bson.release();
+            }
+        }
+
+        // the library updates a stored document in place (AbstractMongoCollection.updateDocument) and
+        // then puts it again, so a commit writing an older version of its page can meet it mid-update.
+        // that version is superseded by the updating write's own commit, before that write is
+        // acknowledged; ObjectDataType wrote whatever it read then, the encoder here reads again
+        private static void encode(Document document, ByteBuf bson) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    BsonEncoder.encodeDocument(document, bson);
+                    return;
+                } catch (ConcurrentModificationException e) {
+                    if (attempt == 1000) {
+                        throw e;
+                    }
+                    bson.clear();
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Override
+        public Object read(ByteBuffer buff) {
+            if (buff.get(buff.position()) != TAG_BSON) {
+                return super.read(buff);
+            }
+            buff.get();
+            int length = DataUtils.readVarInt(buff);
+            Document document = BsonDecoder.decodeBson(Unpooled.wrappedBuffer(buff.slice(buff.position(), length)));
+            buff.position(buff.position() + length);
+            return document;
+        }
+    }
+
+    /**
+     * The keys of a unique index (the _id index among them) in the order the library stores them: by
+     * their Java-serialized bytes, since KeyValue is not Comparable. H2 serializes both keys for every
+     * comparison, about fifteen times per lookup; here a key of plain values is serialized once and its
+     * bytes are remembered. The order, and the keys as stored, are the same as before.
+     */
+    static final class UniqueKeys extends ObjectDataType {
+        static final UniqueKeys INSTANCE = new UniqueKeys();
+        private static final int MAX_REMEMBERED = 50_000;
+        // ObjectDataType's tag for a Java-serialized value (TYPE_SERIALIZED_OBJECT, package-private)
+        private static final byte TYPE_SERIALIZED = 19;
+        private final ConcurrentHashMap<KeyValue, byte[]> serialized = new ConcurrentHashMap<>();
+
+        @Override
+        public int compare(Object a, Object b) {
+            if (a != b && a instanceof KeyValue ka && b instanceof KeyValue kb) {
+                return compareNotNull(bytesOf(ka), bytesOf(kb));
+            }
+            return super.compare(a, b);
+        }
+
+        // as ObjectDataType writes a serialized value, from the remembered bytes
+        @Override
+        public void write(WriteBuffer buff, Object obj) {
+            if (!(obj instanceof KeyValue key)) {
+                super.write(buff, obj);
+                return;
+            }
+            byte[] bytes = bytesOf(key);
+            buff.put(TYPE_SERIALIZED).putVarInt(bytes.length).put(bytes);
+        }
+
+        // as ObjectDataType estimates it: twice the serialized size
+        @Override
+        public int getMemory(Object obj) {
+            return obj instanceof KeyValue key ? 2 * bytesOf(key).length : super.getMemory(obj);
+        }
+
+        private byte[] bytesOf(KeyValue key) {
+            if (!plain(key)) {
+                return serialize(key);
+            }
+            byte[] bytes = serialized.get(key);
+            if (bytes == null) {
+                if (serialized.size() >= MAX_REMEMBERED) {
+                    serialized.clear();
+                }
+                bytes = serialize(key);
+                serialized.put(key, bytes);
+            }
+            return bytes;
+        }
+
+        // values whose equal instances serialize alike (a subdocument's equals ignores its fields' order)
+        private static boolean plain(KeyValue key) {
+            for (Object value : key) {
+                if (!(value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                    || value instanceof ObjectId)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
