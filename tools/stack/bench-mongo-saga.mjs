@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // the MongoDB-wire server's cost of product-service's side of the saga, without the rest of the
 // platform: per order, the commands product-service sends (open the reservation, read the product,
-// take its stock, reserve, lease and clear the outbox), from <clients> connections at once, on
-// collections seeded to <seed> settled reservations, while the relay's orphan scan reads both
-// collections every 2 s. prints the orders per second and, when the
-// server's pid is given, the CPU it spent per order (/proc/<pid>/stat), so two builds of the server
-// can be compared on the same machine:
+// take its stock, reserve, lease and clear the outbox, drop the stock marker), from <clients>
+// connections at once, on collections seeded to <seed> settled reservations, while the relay's
+// orphan scan reads both collections every 2 s. prints the orders per second and, when the server's
+// pid is given, the CPU it spent per order (/proc/<pid>/stat), so two builds of the server can be
+// compared on the same machine:
 //   node tools/stack/bench-mongo-saga.mjs [--uri mongodb://127.0.0.1:27017] [--orders 4000] [--clients 8] [--seed 20000] [--warmup 2000] [--pid <pid>]
 // works in a database of its own, dropped afterwards.
 import { readFileSync } from 'node:fs';

@@ -361,15 +361,10 @@ public final class MongoServerMain {
             if (!plain(key)) {
                 return serialize(key);
             }
-            byte[] bytes = serialized.get(key);
-            if (bytes == null) {
-                if (serialized.size() >= MAX_REMEMBERED) {
-                    serialized.clear();
-                }
-                bytes = serialize(key);
-                serialized.put(key, bytes);
+            if (serialized.size() >= MAX_REMEMBERED) {
+                serialized.clear();
             }
-            return bytes;
+            return serialized.computeIfAbsent(key, ObjectDataType::serialize);
         }
 
         // values whose equal instances serialize alike (a subdocument's equals ignores its fields' order)
