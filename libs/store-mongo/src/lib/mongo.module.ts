@@ -16,6 +16,8 @@ export const MONGO_DB = Symbol('MONGO_DB');
 export interface CollectionSpec {
   readonly name: string;
   readonly indexes?: readonly IndexDescription[];
+  /** names of indexes an earlier version created and this one no longer uses: dropped at start-up, as each costs every write */
+  readonly retiredIndexes?: readonly string[];
 }
 
 /** the injection token of a collection registered with MongoModule.forFeature */
@@ -77,6 +79,20 @@ export async function ensureCollections(db: Db, specs: readonly CollectionSpec[]
       if (!(e instanceof MongoServerError && e.code === 48)) throw e;
     }
     if (spec.indexes?.length) await db.collection(spec.name).createIndexes([...spec.indexes]);
+    if (spec.retiredIndexes?.length) await dropIndexes(db.collection(spec.name), spec.retiredIndexes);
+  }
+}
+
+// another replica may drop the same index at the same time: one that is gone already is fine
+async function dropIndexes(collection: Collection, names: readonly string[]): Promise<void> {
+  const present = new Set((await collection.indexes()).map((index) => index.name));
+  for (const name of names.filter((n) => present.has(n))) {
+    try {
+      await collection.dropIndex(name);
+    } catch (e) {
+      // IndexNotFound
+      if (!(e instanceof MongoServerError && e.code === 27)) throw e;
+    }
   }
 }
 

@@ -39,10 +39,9 @@ const RESERVATIONS = 'stock_reservations';
 const SEARCH_INDEX = 'catalog';
 // MongoDB stops at 10×. the local MongoDB-wire server inserts about 2,500 documents a second into an
 // empty collection and under 500 past 40,000: 100× (200,000 documents) would take minutes, and 30× took
-// 45 s to 3 min. it builds no index but _id's and unique ones (adr 6), so product-service's outbox relay
-// reads both collections whole every 2 s (a scan of 100,000 documents took 2.2 s, and reads by _id
-// waited behind it: p99 4 s), which slows every other path on two cores. and a count over 100,000
-// documents, longer than the 2 s the server keeps old chunks, failed while other writes went on
+// 45 s to 3 min. (until change 47 it also built no index but _id's and unique ones, so product-service's
+// outbox relay read both collections whole every 2 s: a scan of 100,000 documents took 2.2 s, and reads
+// by _id waited behind it. it keeps them in memory now, adr 6)
 export const MONGO_MAX_FACTOR = 10;
 // a command per batch: the server commits and fsyncs per command
 const MONGO_BATCH = 1_000;
