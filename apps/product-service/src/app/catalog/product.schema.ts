@@ -16,7 +16,8 @@ export interface ProductDocument extends OutboxFields {
   stockOps: string[];
   createdAt: Date;
   updatedAt: Date;
-  deletedAt?: Date;
+  /** set when the product is deleted; never written as null, which queries treat as absent (LIVE) */
+  deletedAt?: Date | null;
 }
 
 /** the products collection (ProductsRepository): the SKU unique, the relay's flag, and the list's order */
@@ -25,8 +26,11 @@ export const PRODUCTS: CollectionSpec = {
   indexes: [
     { key: { sku: 1 }, unique: true },
     outboxIndex,
-    // the list's order (ProductsRepository.list): a page is read in order from the index, not sorted out of
-    // the whole catalog. the local MongoDB-wire server accepts it but does not build it (adr 6)
-    { key: { createdAt: 1, _id: 1 } },
+    // the list (ProductsRepository.list), all of it or one category: live products (deletedAt null) in
+    // their order, so a page is read from the index and its total counted off it, not off the catalog
+    { key: { deletedAt: 1, createdAt: 1, _id: 1 } },
+    { key: { category: 1, deletedAt: 1, createdAt: 1, _id: 1 } },
   ],
+  // the list's order before its live filter led the index
+  retiredIndexes: ['createdAt_1__id_1'],
 };

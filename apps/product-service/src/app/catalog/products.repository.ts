@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Collection } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { PageQuery } from '@ecom/http';
 import { InjectCollection, MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { PRODUCTS, type ProductDocument } from './product.schema';
@@ -20,7 +20,9 @@ export const takenMarker = (orderId: string) => `take:${orderId}`;
 export const returnedMarker = (orderId: string) => `return:${orderId}`;
 
 // products that are not deleted
-const LIVE = { deletedAt: { $exists: false } };
+// products that are not deleted: deletedAt is a date or absent, and an equality to null (which matches an absent
+// field) is what an index on it answers as a range, on mongod and on the local server alike
+const LIVE: Filter<ProductDocument> = { deletedAt: null };
 
 /** the only place that touches the products collection; events go in the same write */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Collection } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { PageQuery } from '@ecom/http';
 import { InjectCollection, MongoOutboxRelay, newDocumentOutbox, withEvents, type OutboxEntry } from '@ecom/store-mongo';
 import { USERS, emailKeyOf, type UserDocument } from './user.schema';
@@ -83,5 +83,6 @@ export class UsersRepository implements OnModuleInit {
   }
 }
 
-// a query filter for accounts that are not deleted; $exists works alike on mongod and the local server
-const LIVE = { deletedAt: { $exists: false } };
+// accounts that are not deleted: deletedAt is a date or absent, and an equality to null (which matches an absent
+// field) is what an index on it answers as a range, on mongod and on the local server alike
+const LIVE: Filter<UserDocument> = { deletedAt: null };
