@@ -39,6 +39,11 @@ describe('queries answered from ordered indexes', () => {
   const model = new Map<string, Item>();
 
   const all = () => [...model.values()];
+  const written = (id: string): Item => {
+    const item = model.get(id);
+    if (!item) throw new Error(`the test never wrote ${id}`);
+    return item;
+  };
   const ids = (docs: readonly Item[]) => docs.map((d) => d._id);
   const page = async (filter: object, sort: 1 | -1, skip: number, limit: number) =>
     ids(
@@ -103,11 +108,12 @@ describe('queries answered from ordered indexes', () => {
   it('keeps pages and counts right as documents are updated, deleted and inserted', async () => {
     // moves: a new createdAt, deleted, undeleted, another category, removed, added
     const first = expected(isLive, 1, 0, 5);
-    await write({ ...model.get(first[0])!, createdAt: new Date(Date.UTC(2027, 0, 1)) });
-    await write({ ...model.get(first[1])!, deletedAt: new Date() });
-    const gone = all().find((i) => i.deletedAt instanceof Date)!;
+    await write({ ...written(first[0]), createdAt: new Date(Date.UTC(2027, 0, 1)) });
+    await write({ ...written(first[1]), deletedAt: new Date() });
+    const gone = all().find((i) => i.deletedAt instanceof Date);
+    if (!gone) throw new Error('no deleted document to bring back');
     await write({ ...gone, deletedAt: null });
-    await write({ ...model.get(first[2])!, category: 'c2' });
+    await write({ ...written(first[2]), category: 'c2' });
     await items.deleteOne({ _id: first[3] });
     model.delete(first[3]);
     await items.updateMany({ category: 'c1' }, { $set: { createdAt: new Date(Date.UTC(2025, 0, 1)) } });

@@ -561,8 +561,13 @@ public final class MongoServerMain {
 
         record Entry(Object[] values, Object position) {}
 
-        /** candidates of a query in the order it asks for; covered: every entry matches the query */
-        record Plan(Iterable<Entry> entries, int fixed, boolean covered, NavigableSet<Entry> range) {
+        /** a query's candidates, the range of entries its equalities fix; covered: every entry matches the query */
+        record Plan(NavigableSet<Entry> range, boolean reversed, int fixed, boolean covered) {
+            /** in the order the query asks for */
+            Iterable<Entry> entries() {
+                return reversed ? range.descendingSet() : range;
+            }
+
             long size() {
                 return range.size();
             }
@@ -661,7 +666,7 @@ public final class MongoServerMain {
             }
             NavigableSet<Entry> range = entries.subSet(new Entry(low, LOW), true, new Entry(high, HIGH), true);
             boolean covered = query.size() == fixed;
-            return new Plan(reversed ? range.descendingSet() : range, fixed, covered, range);
+            return new Plan(range, reversed, fixed, covered);
         }
 
         // values whose equality in a query is the comparator's: null matches a missing field too, as in
@@ -710,6 +715,12 @@ public final class MongoServerMain {
         @Override
         public long getCount() {
             return entries.size();
+        }
+
+        // a skip list counts by walking it; whether it is empty it knows at once (asked for each index added)
+        @Override
+        public boolean isEmpty() {
+            return entries.isEmpty();
         }
 
         @Override

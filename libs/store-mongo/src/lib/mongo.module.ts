@@ -83,10 +83,9 @@ export async function ensureCollections(db: Db, specs: readonly CollectionSpec[]
   }
 }
 
-// another replica may drop the same index at the same time: one that is gone already is fine
+// one that is gone already (dropped at an earlier start, or by another replica just now) is fine
 async function dropIndexes(collection: Collection, names: readonly string[]): Promise<void> {
-  const present = new Set((await collection.indexes()).map((index) => index.name));
-  for (const name of names.filter((n) => present.has(n))) {
+  for (const name of names) {
     try {
       await collection.dropIndex(name);
     } catch (e) {
