@@ -105,9 +105,23 @@ async function main(): Promise<number> {
   return missed.length ? 1 : 0;
 }
 
+let settled = false;
+// a step that awaits what can never settle (nothing left on the event loop) would end the
+// process quietly with code 0: say so, and fail
+process.on('exit', (code) => {
+  if (settled) return;
+  console.error(
+    `[bench] error: the benchmark ended before its report (exit code ${code}): a step waited for something that can never happen; the output above shows which step`,
+  );
+  process.exitCode = 3;
+});
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    settled = true;
+    process.exit(code);
+  },
   (e: unknown) => {
+    settled = true;
     console.error(`[bench] error: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(2);
   },

@@ -3,6 +3,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -90,12 +91,13 @@ export function ensureDirs() {
 /**
  * runs a command from the repo root, output shown as it comes. with capture: true the output is
  * also collected (and returned as `output`). resolves { code } (code 1 when it could not start).
- */
-/**
+ * a command ended by a signal gets the shell's code for it (128 + its number), and says so on
+ * stderr: nothing else would, so a run could otherwise end without a word.
+ *
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ env?: NodeJS.ProcessEnv, capture?: boolean, stdin?: 'ignore' | 'inherit' }} [options]
- * @returns {Promise<{ code: number, output: string, error?: Error }>}
+ * @returns {Promise<{ code: number, output: string, signal?: NodeJS.Signals, error?: Error }>}
  */
 export function run(cmd, args, { env = process.env, capture = false, stdin = 'ignore' } = {}) {
   return new Promise((done) => {
@@ -116,7 +118,14 @@ export function run(cmd, args, { env = process.env, capture = false, stdin = 'ig
       });
     }
     child.on('error', (e) => done({ code: 1, output: `${output}${cmd}: ${e.message}\n`, error: e }));
-    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), output }));
+    child.on('close', (code, signal) => {
+      if (code !== null || !signal) return done({ code: code ?? 1, output });
+      const what = [cmd, ...args].join(' ');
+      process.stderr.write(
+        `${what.length > 120 ? `${what.slice(0, 117)}...` : what}: ended by ${signal}${signal === 'SIGKILL' ? ' (the kernel kills for lack of memory with it: see `dmesg`)' : ''}\n`,
+      );
+      done({ code: 128 + (os.constants.signals[signal] ?? 0), output, signal });
+    });
   });
 }
 
