@@ -94,5 +94,8 @@ describe('rendering notifications from events', () => {
     expect(formatMoney({ amount: 1999, currency: 'EUR' })).toBe('€19.99');
     expect(formatMoney({ amount: 1999, currency: 'JPY' })).toBe('¥1,999');
     expect(formatMoney({ amount: 5, currency: 'USD' })).toBe('$0.05');
+    // a currency's formatter is kept: asked again, each keeps its own decimals
+    expect(formatMoney({ amount: 250, currency: 'JPY' })).toBe('¥250');
+    expect(formatMoney({ amount: 250, currency: 'EUR' })).toBe('€2.50');
   });
 });
