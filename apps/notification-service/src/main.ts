@@ -1,3 +1,5 @@
+// first: it loads @nestjs/common without paging in ICU (see there), and must come before anything else loads it
+import '@ecom/bootstrap/defer-icu';
 import './tracing';
 import { bootstrapService } from '@ecom/bootstrap';
 import { notificationService } from './app/notification.service';
