@@ -6,7 +6,6 @@ export * from './lib/authenticated-request';
 export * from './lib/current-user.decorator';
 export * from './lib/invalid-token.error';
 export * from './lib/jwt-auth.guard';
-export * from './lib/public.decorator';
 export * from './lib/roles.decorator';
 export * from './lib/token-signer';
 export * from './lib/token-verifier';

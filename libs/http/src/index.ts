@@ -7,3 +7,5 @@ export * from './lib/json-text';
 export * from './lib/page.openapi';
 export * from './lib/rate-limits';
 export * from './lib/no-store';
+export * from './lib/direct-route';
+export * from './lib/public-route';

@@ -4,7 +4,7 @@ import { httpConfig, jwtSignConfig, jwtVerifyConfig, serviceConfig } from '@ecom
 import { AuthModule } from './auth.module';
 import type { AccessToken, AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
-import { Public } from './public.decorator';
+import { Public } from '@ecom/http';
 import { Roles } from './roles.decorator';
 import { TokenSigner } from './token-signer';
 

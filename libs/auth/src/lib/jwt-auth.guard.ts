@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser, Role } from './auth-user';
 import type { AuthenticatedRequest } from './authenticated-request';
-import { INFRASTRUCTURE_ROUTES, IS_PUBLIC_KEY, ROLES_KEY } from './constants';
+import { IS_PUBLIC_KEY } from '@ecom/http';
+import { INFRASTRUCTURE_ROUTES, ROLES_KEY } from './constants';
 import { InvalidTokenError } from './invalid-token.error';
 import { TokenVerifier } from './token-verifier';
 

@@ -15,6 +15,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { fastifyTrustProxy, readEnv, type ConfigPiece, type Env } from '@ecom/config';
 import { correlateRequests, correlationIdOf, instrumentHttp, logRequests, type ObservabilityOptions } from '@ecom/observability';
+import { serveDirectRoutes } from './direct-routes';
 import { createManagementServer } from './management';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
@@ -80,10 +81,14 @@ export async function createServiceApp<const P extends readonly ConfigPiece[]>(
       exceptionFactory: (errors) => new ValidationProblem(fieldErrors(errors)),
     }),
   );
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const problems = new ProblemDetailsFilter();
+  app.useGlobalFilters(problems);
   instrumentHttp(app);
   await logRequests(app);
+  // @DirectRoute() methods answered by fastify, past nest's router; checked once nest has registered the routes
+  const directRoutesServed = serveDirectRoutes(app, problems);
   await app.init();
+  directRoutesServed();
   // the message handlers, served through nest's pipeline by the service's transport (kafka's startEventConsumers)
   await opts.messages?.(app);
   createManagementServer(app, openApiDocument(app, opts.name, opts.openapi));

@@ -13,8 +13,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser, Public, type AuthUser } from '@ecom/auth';
-import { RateLimit } from '@ecom/http';
+import { CurrentUser, type AuthUser } from '@ecom/auth';
+import { Public, RateLimit } from '@ecom/http';
 import type { NotificationView } from '../notifications/notification.view';
 import type { NotificationsConfig } from '../notifications/notifications.config';
 import { NotificationsStore } from '../notifications/notifications.store';

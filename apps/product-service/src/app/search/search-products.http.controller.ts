@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@ecom/auth';
-import { RateLimit } from '@ecom/http';
+import { Public, RateLimit } from '@ecom/http';
 import { SearchProductsQuery } from './search-products.query.dto';
 import { SearchProductsService, type SearchResult } from './search-products.service';
 import { SearchResultView } from './search-result.view';

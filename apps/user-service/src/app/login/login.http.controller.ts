@@ -8,7 +8,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public, type AccessToken } from '@ecom/auth';
+import type { AccessToken } from '@ecom/auth';
+import { Public } from '@ecom/http';
 import { AccessTokenView } from './access-token.view';
 import { ChallengeRequiredFilter } from './login-challenge';
 import { LoginProblemView, loginProblem } from './login.problem.view';

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@ecom/auth';
-import { RateLimit } from '@ecom/http';
+import { Public, RateLimit } from '@ecom/http';
 import { UserView } from '../accounts/user.view';
 import { RegisterUserRequest } from './register-user.request.dto';
 import { RegisterUserService } from './register-user.service';
