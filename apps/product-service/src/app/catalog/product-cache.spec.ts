@@ -9,9 +9,10 @@ class FlakyRedis {
   readonly status = 'ready';
   readonly data = new Map<string, string>();
 
-  async get(key: string): Promise<string | null> {
+  // reads leave as MGETs (CoalescedGets)
+  async mget(keys: string[]): Promise<(string | null)[]> {
     this.fail();
-    return this.data.get(key) ?? null;
+    return keys.map((key) => this.data.get(key) ?? null);
   }
 
   async eval(_script: string, _keys: number, key: string, version: number, json: string): Promise<number> {
@@ -70,10 +71,10 @@ describe('ProductCache while redis is down', () => {
   });
 
   it('lets an error that is not an outage through', async () => {
-    redis.get = async () => {
-      throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    redis.mget = async () => {
+      throw new Error("NOPERM User product has no permissions to run the 'mget' command");
     };
-    await expect(cache.get('p-1')).rejects.toThrow('WRONGTYPE');
+    await expect(cache.get('p-1')).rejects.toThrow('NOPERM');
   });
 });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { REDIS, ensureRedisConnected } from '@ecom/store-redis';
+import { CoalescedGets, REDIS, ensureRedisConnected } from '@ecom/store-redis';
 import { isTransient } from '@ecom/resilience';
 import { Metrics } from '@ecom/observability';
 import { Counter } from 'prom-client';
@@ -48,6 +48,8 @@ export class ProductCache implements OnApplicationShutdown {
   private readonly rendered = new Map<string, { readonly entry: string; readonly answer: CachedAnswer }>();
   private readonly hits: Counter.Internal;
   private readonly misses: Counter.Internal;
+  /** the hot read's GETs, one MGET per round trip */
+  private readonly gets: CoalescedGets;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -61,6 +63,7 @@ export class ProductCache implements OnApplicationShutdown {
     });
     this.hits = reads.labels({ cache: 'product', result: 'hit' });
     this.misses = reads.labels({ cache: 'product', result: 'miss' });
+    this.gets = new CoalescedGets(redis);
   }
 
   /** the cached product (deleted ones come back with deletedAt set); null on a miss or while redis is down */
@@ -97,7 +100,7 @@ export class ProductCache implements OnApplicationShutdown {
     if (this.unsynced.has(id)) return null; // redis may hold an older version
     try {
       ensureRedisConnected(this.redis);
-      return await this.redis.get(keyOf(id));
+      return await this.gets.get(keyOf(id));
     } catch (e) {
       if (!isTransient(e)) throw e;
       return null;
