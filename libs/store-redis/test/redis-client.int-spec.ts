@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { CoalescedGets } from '../src/lib/coalesced-gets';
 import { redisClient } from '../src/lib/redis-client';
 
 // the services' client on the stack's real redis: commands issued together leave as one pipeline, and
@@ -37,5 +38,14 @@ describe('redisClient (real redis)', () => {
     const [bad, good] = await Promise.allSettled([client.incr('text'), client.incr('counter')]);
     expect(bad.status).toBe('rejected');
     expect(good).toEqual({ status: 'fulfilled', value: 1 });
+  });
+
+  it('sends coalesced reads as MGETs past the auto-pipeline, under the key prefix, each answered with its own key', async () => {
+    await Promise.all(Array.from({ length: 300 }, (_, i) => client.set(`c${i}`, `w${i}`)));
+    const gets = new CoalescedGets(client);
+    const reads = [...Array.from({ length: 300 }, (_, i) => gets.get(`c${i}`)), gets.get('absent')];
+    // the first MGET went to the connection at once, not to the auto-pipeline's queue
+    expect(client.autoPipelineQueueSize).toBe(0);
+    expect(await Promise.all(reads)).toEqual([...Array.from({ length: 300 }, (_, i) => `w${i}`), null]);
   });
 });

@@ -9,6 +9,7 @@ import {
   ParseIntPipe,
   Post,
   Query,
+  UseFilters,
   UseGuards,
   type CallHandler,
   type ExecutionContext,
@@ -163,6 +164,27 @@ describe('createServiceApp refuses a @DirectRoute()', () => {
       }
     }
     await expect(refused(Parsed)).rejects.toThrow('@DirectRoute() on Parsed.read: the pipes of parameter id would not run');
+  });
+
+  it('on several paths, or with an exception filter of its own', async () => {
+    @Public()
+    @Controller('paths')
+    class Paths {
+      @Get([':id', 'also/:id']) @DirectRoute() read(@Param('id') id: string) {
+        return id;
+      }
+    }
+    await expect(refused(Paths)).rejects.toThrow('@DirectRoute() on Paths.read: a route on several paths cannot be direct');
+
+    @Public()
+    @Controller('filtered')
+    @UseFilters({ catch: () => undefined })
+    class Filtered {
+      @Get(':id') @DirectRoute() read(@Param('id') id: string) {
+        return id;
+      }
+    }
+    await expect(refused(Filtered)).rejects.toThrow('@DirectRoute() on Filtered.read: its exception filters would not run');
   });
 
   it('that is not a GET', async () => {

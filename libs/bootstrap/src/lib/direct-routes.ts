@@ -1,5 +1,6 @@
 import { RequestMethod, type ExceptionFilter, type Type } from '@nestjs/common';
 import {
+  EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
   HEADERS_METADATA,
   HTTP_CODE_METADATA,
@@ -8,7 +9,10 @@ import {
   PARAMTYPES_METADATA,
   PATH_METADATA,
   PIPES_METADATA,
+  REDIRECT_METADATA,
+  RENDER_METADATA,
   ROUTE_ARGS_METADATA,
+  SSE_METADATA,
   VERSION_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
@@ -79,15 +83,20 @@ function directRoute(instance: object, controller: Type, key: string, method: Ha
     [GUARDS_METADATA, 'guards'],
     [INTERCEPTORS_METADATA, 'interceptors'],
     [PIPES_METADATA, 'pipes'],
+    [EXCEPTION_FILTERS_METADATA, 'exception filters'],
   ] as const) {
     const own = [...(Reflect.getMetadata(metadata, method) ?? []), ...(Reflect.getMetadata(metadata, controller) ?? [])];
     if (own.length) throw refuse(`its ${what} would not run`);
   }
   if (Reflect.getMetadata(VERSION_METADATA, method) ?? Reflect.getMetadata(VERSION_METADATA, controller))
     throw refuse('a versioned route cannot be direct');
+  if ([SSE_METADATA, REDIRECT_METADATA, RENDER_METADATA].some((metadata) => Reflect.getMetadata(metadata, method) !== undefined))
+    throw refuse('an event stream, a redirect or a rendered page cannot be direct');
   const params = pathParameters(controller, key, refuse);
-  const url = `/${[Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, method)]
-    .map((part: string | undefined) => (part ?? '').replace(/^\/+|\/+$/g, ''))
+  const parts = [Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, method)] as unknown[];
+  if (parts.some((part) => part !== undefined && typeof part !== 'string')) throw refuse('a route on several paths cannot be direct');
+  const url = `/${(parts as (string | undefined)[])
+    .map((part) => (part ?? '').replace(/^\/+|\/+$/g, ''))
     .filter(Boolean)
     .join('/')}`;
   const headers = (Reflect.getMetadata(HEADERS_METADATA, method) ?? []) as { name: string; value: string }[];
