@@ -70,4 +70,19 @@ describe('CoalescedGets', () => {
     redis.answer();
     await expect(next).resolves.toBe('v:b');
   });
+
+  it('fails the reads of an MGET the client throws on instead of rejecting, and the next still leave', async () => {
+    const redis = new HeldMget();
+    const gets = new CoalescedGets(redis as never);
+    const throwing = redis.mget;
+    redis.mget = () => {
+      redis.mget = throwing;
+      throw new Error('ERR syntax error');
+    };
+    await expect(gets.get('a')).rejects.toThrow('ERR syntax error');
+    const next = gets.get('b');
+    expect(redis.sent).toEqual([['b']]);
+    redis.answer();
+    await expect(next).resolves.toBe('v:b');
+  });
 });

@@ -35,7 +35,7 @@ export class CoalescedGets {
     const batch = this.waiting.length > MAX_KEYS ? this.waiting.splice(0, MAX_KEYS) : this.waiting;
     if (batch === this.waiting) this.waiting = [];
     this.inFlight = true;
-    this.redis.mget(batch.map((read) => read.key)).then(
+    this.mget(batch.map((read) => read.key)).then(
       (values) => {
         this.next();
         for (let i = 0; i < batch.length; i++) batch[i].resolve(values[i] ?? null);
@@ -45,6 +45,15 @@ export class CoalescedGets {
         for (const read of batch) read.reject(error);
       },
     );
+  }
+
+  // a client that throws instead of rejecting fails the batch all the same: nothing may stay in flight for good
+  private mget(keys: string[]): Promise<(string | null)[]> {
+    try {
+      return this.redis.mget(keys);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   // the reads that queued meanwhile leave before this batch's are answered
