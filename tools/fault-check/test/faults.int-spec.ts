@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
+import { stopKafkajsIdleTimer } from '@ecom/kafka';
 import { bearerFor, Platform, testTopicNames } from '@ecom/testing';
 import { analyticsCounts, deadLetterCount, formatRows, reconcile, type Api, type Row } from '../src/reconcile';
 import { pickFaults, type Fault } from '../src/scenarios';
@@ -131,6 +132,8 @@ describe(`the fault suite: ${ORDERS} orders at ${PER_SECOND}/s, one part killed 
   beforeAll(async () => {
     // quiet: the suite kills the broker on purpose, and counts what matters itself
     const { brokers } = loadConfig([kafkaConfig('fault-check')], readEnv()).kafka;
+    // a raw client, with the services' fix for kafkajs' idle timer (ADR 14), which node 24 warns about otherwise
+    stopKafkajsIdleTimer();
     kafka = new Kafka({ clientId: 'fault-check', brokers, logLevel: logLevel.NOTHING });
     admin = await bearerFor('admin', `faults-admin-${run}`);
     await platform.start();

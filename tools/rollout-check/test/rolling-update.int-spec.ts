@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { kafkaConfig, loadConfig, readEnv } from '@ecom/config';
 import { createEnvelope, Topics, type EventEnvelope, type EventsMap, type TopicName } from '@ecom/events';
-import { toMessage } from '@ecom/kafka';
+import { stopKafkajsIdleTimer, toMessage } from '@ecom/kafka';
 import { bearerFor, testTopicNames, TopicTap, waitFor } from '@ecom/testing';
 import { formatReport, rollingUpdate, type Effects, type RolloutReport, type Scenario } from '../src/rolling-update';
 
@@ -84,6 +84,8 @@ describe(`rolling updates, ${MIN_REQUESTS} requests per service`, () => {
 
   beforeAll(async () => {
     const { kafka: cfg } = loadConfig([kafkaConfig('rollout-check')], readEnv());
+    // a raw client, with the services' fix for kafkajs' idle timer (ADR 14), which node 24 warns about otherwise
+    stopKafkajsIdleTimer();
     kafka = new Kafka({ clientId: 'rollout-check', brokers: cfg.brokers, logLevel: logLevel.ERROR });
     producer = kafka.producer({ idempotent: true });
     await producer.connect();
