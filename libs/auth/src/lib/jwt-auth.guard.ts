@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser, Role } from './auth-user';
 import type { AuthenticatedRequest } from './authenticated-request';
-import { IS_PUBLIC_KEY } from '@ecom/http';
+import { isPublicRoute } from '@ecom/http';
 import { INFRASTRUCTURE_ROUTES, ROLES_KEY } from './constants';
 import { InvalidTokenError } from './invalid-token.error';
 import { TokenVerifier } from './token-verifier';
@@ -26,7 +26,7 @@ export class JwtAuthGuard implements CanActivate {
     // kafka and other transports are trusted through the broker, not bearer tokens
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targetsOf(context)) || isInfrastructure(request)) return true;
+    if (isPublicRoute(context.getHandler(), context.getClass()) || isInfrastructure(request)) return true;
     return this.authorize(context, request);
   }
 

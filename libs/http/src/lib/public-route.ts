@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const IS_PUBLIC_KEY = 'ecom:auth:public';
+const IS_PUBLIC_KEY = 'ecom:auth:public';
 
 /**
  * opts a route or a controller out of the global bearer-token check (@ecom/auth's JwtAuthGuard). kept
@@ -9,7 +9,7 @@ export const IS_PUBLIC_KEY = 'ecom:auth:public';
  */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
 
-/** whether a route's handler or its controller is @Public(), as the global guard reads it */
+/** whether a route's handler or its controller is @Public(): what the global guard and the direct routes ask */
 export function isPublicRoute(handler: object, controller: object): boolean {
   return Reflect.getMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getMetadata(IS_PUBLIC_KEY, controller) === true;
 }

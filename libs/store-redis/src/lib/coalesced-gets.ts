@@ -14,12 +14,13 @@ const MAX_KEYS = 256;
  * wait for it to return and then leave together. a read alone leaves at once. under the cached product
  * read's 50 concurrent readers this took product-service from 30 to 24 µs of CPU per read: one command
  * per batch instead of one per read, written straight to the connection (redisClient keeps MGET out of
- * its auto-pipeline, which would wrap each in a pipeline of one) (docs/performance.md, change 54). a read is answered by an MGET sent after it arrived, so it sees every write that returned
- * before it began, as a GET would. a failed MGET fails the reads it carried, and only those.
+ * its auto-pipeline, which would wrap each in a pipeline of one; docs/performance.md, change 54).
+ * a read is answered by an MGET sent after it arrived, so it sees every write that returned before it
+ * began, as a GET would. a failed MGET fails the reads it carried, and only those.
  * the keys of one MGET must live on one node: a standalone or Sentinel-managed primary, not a cluster.
  */
 export class CoalescedGets {
-  private waiting: Waiting[] = [];
+  private readonly waiting: Waiting[] = [];
   private inFlight = false;
 
   constructor(private readonly redis: Pick<Redis, 'mget'>) {}
@@ -32,8 +33,7 @@ export class CoalescedGets {
   }
 
   private send(): void {
-    const batch = this.waiting.length > MAX_KEYS ? this.waiting.splice(0, MAX_KEYS) : this.waiting;
-    if (batch === this.waiting) this.waiting = [];
+    const batch = this.waiting.splice(0, MAX_KEYS);
     this.inFlight = true;
     this.mget(batch.map((read) => read.key)).then(
       (values) => {
